@@ -1,0 +1,16 @@
+# Warnings and sanitizers as INTERFACE targets, linked PRIVATE into our own
+# targets only, so third-party headers and targets are never affected.
+add_library(swarmform_warnings INTERFACE)
+target_compile_options(swarmform_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(SWARMFORM_WERROR)
+  target_compile_options(swarmform_warnings INTERFACE -Werror)
+endif()
+
+add_library(swarmform_sanitizers INTERFACE)
+if(SWARMFORM_SANITIZE)
+  target_compile_options(swarmform_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(swarmform_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

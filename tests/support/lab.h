@@ -1,0 +1,34 @@
+#pragma once
+// Access to the real two-node lab (tests/lab/up.sh) from tests.  A test that
+// needs the lab calls SF_REQUIRE_LAB(lab); when the lab is not up the test is
+// reported as SKIPPED with the reason, never as passed.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace swarmform::testing {
+
+/// The lab's env file, parsed (keys as written by tests/lab/up.sh).
+struct Lab {
+  std::map<std::string, std::string> env;
+  [[nodiscard]] const std::string& get(const std::string& key) const;
+  [[nodiscard]] int port(const std::string& key) const { return std::stoi(get(key)); }
+};
+
+/// Loads $SWARMFORM_LAB_ENV, else $SWARMFORM_LAB_DIR/lab.env, else
+/// /tmp/swarmform-lab/lab.env.  On failure returns the reason.
+std::optional<Lab> load_lab(std::string* why_not);
+
+/// Runs a shell command, returns its stdout; exit status in *status.
+std::string run_command(const std::string& command, int* status = nullptr);
+
+}  // namespace swarmform::testing
+
+#define SF_REQUIRE_LAB(var)                                              \
+  std::string sf_lab_why_;                                               \
+  auto sf_lab_opt_ = ::swarmform::testing::load_lab(&sf_lab_why_);       \
+  if (!sf_lab_opt_) GTEST_SKIP() << "LAB NOT AVAILABLE: " << sf_lab_why_; \
+  const ::swarmform::testing::Lab& var = *sf_lab_opt_

@@ -3,6 +3,7 @@
 // (Docker's NanoCPUs), memory is bytes, ratios are fixed-point billionths.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 

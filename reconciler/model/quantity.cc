@@ -1,0 +1,202 @@
+#include "reconciler/model/quantity.h"
+
+#include <array>
+#include <limits>
+
+namespace swarmform::model {
+namespace {
+
+// 128-bit intermediates keep every product exact; __extension__ marks the GNU type.
+__extension__ using i128 = __int128;
+
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// A non-negative decimal split into its integer digits and fraction digits.
+struct Decimal {
+  std::string_view whole;
+  std::string_view fraction;
+};
+
+/// Accepts `digits` or `digits.digits`; anything else (signs, exponents,
+/// spaces, a bare ".") is rejected so that YAML's 1e300 never sneaks in.
+std::optional<Decimal> split_decimal(std::string_view text) {
+  size_t dot = text.find('.');
+  Decimal d{text.substr(0, dot), dot == std::string_view::npos ? "" : text.substr(dot + 1)};
+  if (d.whole.empty()) return std::nullopt;
+  if (dot != std::string_view::npos && d.fraction.empty()) return std::nullopt;
+  for (char c : d.whole) {
+    if (!is_digit(c)) return std::nullopt;
+  }
+  for (char c : d.fraction) {
+    if (!is_digit(c)) return std::nullopt;
+  }
+  return d;
+}
+
+/// whole * scale + fraction scaled to `scale` (a power of ten), exactly, or
+/// nullopt on overflow or when the fraction has more digits than `scale` allows.
+std::optional<int64_t> scaled(const Decimal& d, int64_t scale, int max_fraction_digits) {
+  if (static_cast<int>(d.fraction.size()) > max_fraction_digits) return std::nullopt;
+  i128 whole = 0;
+  for (char c : d.whole) {
+    whole = whole * 10 + (c - '0');
+    if (whole > kMax) return std::nullopt;
+  }
+  i128 frac = 0;
+  i128 frac_scale = scale;
+  for (char c : d.fraction) {
+    frac_scale /= 10;
+    frac += (c - '0') * frac_scale;
+  }
+  i128 total = whole * scale + frac;
+  if (total > kMax) return std::nullopt;
+  return static_cast<int64_t>(total);
+}
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+}  // namespace
+
+Result<int64_t> parse_nano_cpus(std::string_view text, bool allow_zero) {
+  const std::string expected = "expected a number of CPUs such as 2, 1.5, 0.25 or 500m";
+  if (text.empty()) return fail("empty CPU quantity: " + expected);
+  if (text.front() == '-') return fail("negative CPU quantity " + quoted(text) + ": " + expected);
+  std::optional<int64_t> value;
+  if (text.back() == 'm') {
+    // Millicores, as Kubernetes writes them: an integer count of 1/1000 CPU.
+    auto d = split_decimal(text.substr(0, text.size() - 1));
+    if (!d || !d->fraction.empty()) {
+      return fail("invalid CPU quantity " + quoted(text) + ": " + expected);
+    }
+    value = scaled(*d, 1'000'000, 0);
+  } else {
+    auto d = split_decimal(text);
+    if (!d) return fail("invalid CPU quantity " + quoted(text) + ": " + expected);
+    if (d->fraction.size() > 9) {
+      return fail("CPU quantity " + quoted(text) + " has more than 9 decimal places");
+    }
+    value = scaled(*d, kNano, 9);
+  }
+  if (!value) return fail("CPU quantity " + quoted(text) + " is too large");
+  if (*value == 0 && !allow_zero) {
+    return fail("CPU quantity " + quoted(text) + " is zero: " + expected);
+  }
+  return *value;
+}
+
+Result<int64_t> parse_memory_bytes(std::string_view text, bool allow_zero) {
+  const std::string expected =
+      "expected bytes or a number with a unit such as 512M, 512MiB, 1G or 1.5GiB";
+  if (text.empty()) return fail("empty memory quantity: " + expected);
+  if (text.front() == '-') return fail("negative memory quantity " + quoted(text) + ": " + expected);
+  // Split "1.5GiB" into number "1.5" and unit "GiB".
+  size_t unit_at = 0;
+  while (unit_at < text.size() && (is_digit(text[unit_at]) || text[unit_at] == '.')) ++unit_at;
+  std::string_view number = text.substr(0, unit_at);
+  std::string_view unit = text.substr(unit_at);
+  if (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);  // docker accepts "512 MB"
+
+  // Docker's units.RAMInBytes: [kmgtp], an optional i, an optional b; any case; all binary.
+  int shift = 0;
+  std::string_view rest = unit;
+  if (!rest.empty()) {
+    constexpr std::array<char, 5> prefixes{'k', 'm', 'g', 't', 'p'};
+    char p = static_cast<char>(rest.front() | 0x20);
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+      if (p == prefixes[i]) {
+        shift = 10 * static_cast<int>(i + 1);
+        rest.remove_prefix(1);
+        if (!rest.empty() && (rest.front() | 0x20) == 'i') rest.remove_prefix(1);
+        break;
+      }
+    }
+    if (!rest.empty() && (rest.front() | 0x20) == 'b') rest.remove_prefix(1);
+  }
+  auto d = split_decimal(number);
+  if (!d || !rest.empty()) {
+    return fail("invalid memory quantity " + quoted(text) + ": " + expected);
+  }
+  if (d->fraction.size() > 9) {
+    return fail("memory quantity " + quoted(text) + " has more than 9 decimal places");
+  }
+  // Exact: scale the decimal by 10^9, multiply by the unit, require whole bytes.
+  auto nano = scaled(*d, kNano, 9);
+  if (!nano) return fail("memory quantity " + quoted(text) + " is too large");
+  i128 bytes_times_nano = static_cast<i128>(*nano) << shift;
+  if (bytes_times_nano % kNano != 0) {
+    return fail("memory quantity " + quoted(text) + " is not a whole number of bytes");
+  }
+  i128 bytes = bytes_times_nano / kNano;
+  if (bytes > kMax) return fail("memory quantity " + quoted(text) + " is too large");
+  if (bytes == 0 && !allow_zero) {
+    return fail("memory quantity " + quoted(text) + " is zero: " + expected);
+  }
+  return static_cast<int64_t>(bytes);
+}
+
+Result<int64_t> parse_ratio(std::string_view text) {
+  const std::string expected = "expected a positive number such as 1, 1.5 or 0.8";
+  auto d = split_decimal(text);
+  if (text.empty() || !d) return fail("invalid ratio " + quoted(text) + ": " + expected);
+  if (d->fraction.size() > 9) return fail("ratio " + quoted(text) + " has more than 9 decimal places");
+  auto v = scaled(*d, kNano, 9);
+  if (!v) return fail("ratio " + quoted(text) + " is too large");
+  if (*v == 0) return fail("ratio " + quoted(text) + " is zero: " + expected);
+  return *v;
+}
+
+std::string format_cpus(int64_t nano_cpus) {
+  std::string sign = nano_cpus < 0 ? "-" : "";
+  uint64_t v = nano_cpus < 0 ? -static_cast<uint64_t>(nano_cpus) : static_cast<uint64_t>(nano_cpus);
+  std::string out = sign + std::to_string(v / kNano);
+  uint64_t frac = v % kNano;
+  if (frac != 0) {
+    std::string digits = std::to_string(frac);
+    digits.insert(0, 9 - digits.size(), '0');
+    while (digits.back() == '0') digits.pop_back();
+    out += "." + digits;
+  }
+  return out;
+}
+
+std::string format_memory(int64_t bytes) {
+  if (bytes < 0) return "-" + format_memory(-bytes);
+  constexpr std::array<const char*, 5> units{"KiB", "MiB", "GiB", "TiB", "PiB"};
+  for (int i = static_cast<int>(units.size()) - 1; i >= 0; --i) {
+    int64_t unit = int64_t{1} << (10 * (i + 1));
+    if (bytes < unit) continue;
+    i128 hundredths = static_cast<i128>(bytes) * 100;
+    if (hundredths % unit != 0) continue;  // not exact at 2 decimals: try a smaller unit
+    int64_t h = static_cast<int64_t>(hundredths / unit);
+    std::string out = std::to_string(h / 100);
+    if (h % 100 != 0) {
+      out += (h % 10 == 0) ? "." + std::to_string(h % 100 / 10)
+                           : (h % 100 < 10 ? ".0" : ".") + std::to_string(h % 100);
+    }
+    return out + units[static_cast<size_t>(i)];
+  }
+  return std::to_string(bytes) + "B";
+}
+
+int64_t ratio_nano(int64_t numerator, int64_t denominator) {
+  if (denominator == 0) return 0;
+  return static_cast<int64_t>(static_cast<i128>(numerator) * kNano / denominator);
+}
+
+std::string format_ratio(int64_t numerator, int64_t denominator) {
+  if (denominator == 0) return "-";
+  i128 hundredths = (static_cast<i128>(numerator) * 200 + denominator) / (2 * denominator);
+  int64_t h = static_cast<int64_t>(hundredths);
+  std::string frac = std::to_string(h % 100);
+  if (frac.size() < 2) frac.insert(0, "0");
+  return std::to_string(h / 100) + "." + frac + "x";
+}
+
+bool within_budget(int64_t numerator, int64_t denominator, int64_t budget_nano) {
+  return static_cast<i128>(numerator) * kNano <=
+         static_cast<i128>(denominator) * budget_nano;
+}
+
+}  // namespace swarmform::model

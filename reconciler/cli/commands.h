@@ -1,0 +1,13 @@
+#pragma once
+// One function per command: it registers its subcommand, flags and handler
+// on the app.  The handler stores the process exit code in `exit_code`.
+
+#include <CLI/CLI.hpp>
+
+#include "reconciler/cli/options.h"
+
+namespace swarmform::cli {
+
+void add_validate_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+
+}  // namespace swarmform::cli

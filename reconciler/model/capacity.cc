@@ -1,0 +1,64 @@
+#include "reconciler/model/capacity.h"
+
+#include <algorithm>
+
+#include "reconciler/model/quantity.h"
+
+namespace swarmform::model {
+
+void HostLoad::add(const std::string& service, uint64_t tasks, const Resources& per_task_limits,
+                   const Resources& per_task_reservations) {
+  auto n = static_cast<int64_t>(tasks);
+  ServiceLoad s;
+  s.service = service;
+  s.tasks = tasks;
+  s.limits = {per_task_limits.nano_cpus * n, per_task_limits.memory_bytes * n};
+  s.reservations = {per_task_reservations.nano_cpus * n, per_task_reservations.memory_bytes * n};
+  s.cpu_limit_missing = per_task_limits.nano_cpus == 0;
+  s.memory_limit_missing = per_task_limits.memory_bytes == 0;
+  limits.nano_cpus += s.limits.nano_cpus;
+  limits.memory_bytes += s.limits.memory_bytes;
+  reservations.nano_cpus += s.reservations.nano_cpus;
+  reservations.memory_bytes += s.reservations.memory_bytes;
+  services.push_back(std::move(s));
+}
+
+bool HostLoad::cpu_limits_fit() const { return within_budget(limits.nano_cpus, capacity.nano_cpus, cpu_budget); }
+bool HostLoad::memory_limits_fit() const {
+  return within_budget(limits.memory_bytes, capacity.memory_bytes, memory_budget);
+}
+bool HostLoad::cpu_reservations_fit() const { return reservations.nano_cpus <= capacity.nano_cpus; }
+bool HostLoad::memory_reservations_fit() const { return reservations.memory_bytes <= capacity.memory_bytes; }
+
+std::vector<const ServiceLoad*> HostLoad::largest(bool cpu, size_t n) const {
+  std::vector<const ServiceLoad*> out;
+  for (const auto& s : services) {
+    if ((cpu ? s.limits.nano_cpus : s.limits.memory_bytes) > 0) out.push_back(&s);
+  }
+  std::stable_sort(out.begin(), out.end(), [cpu](const ServiceLoad* a, const ServiceLoad* b) {
+    return cpu ? a->limits.nano_cpus > b->limits.nano_cpus : a->limits.memory_bytes > b->limits.memory_bytes;
+  });
+  if (out.size() > n) out.resize(n);
+  return out;
+}
+
+std::vector<HostLoad> desired_host_loads(const DesiredState& state) {
+  std::vector<HostLoad> loads;
+  for (const auto& [name, host] : state.hosts) {
+    HostLoad load;
+    load.host = name;
+    load.capacity = host.capacity;
+    load.cpu_budget = state.cpu_budget(host);
+    load.memory_budget = state.memory_budget(host);
+    for (const auto& [service_name, s] : state.services) {
+      if (s.host != name) continue;
+      load.add(service_name, s.replicas.value_or(1),
+               {s.limits.nano_cpus.value_or(0), s.limits.memory_bytes.value_or(0)},
+               {s.reservations.nano_cpus.value_or(0), s.reservations.memory_bytes.value_or(0)});
+    }
+    loads.push_back(std::move(load));
+  }
+  return loads;
+}
+
+}  // namespace swarmform::model

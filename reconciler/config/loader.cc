@@ -252,52 +252,52 @@ model::Host read_host(Reader& r, const std::string& name, const Entry& e, model:
       what, [&](const std::string& key, const Entry& v) {
         if (key == "ssh") {
           have_ssh = true;
-          if (auto s = r.string(v, what + ".ssh")) {
+          if (auto s = r.string(v, what + " ssh")) {
             std::string why;
             if (auto t = parse_ssh(*s, &why)) h.ssh = *t;
-            else r.error(v, what + ".ssh '" + *s + "': " + why + "; expected user@host[:port]");
+            else r.error(v, what + " ssh '" + *s + "': " + why + "; expected user@host[:port]");
           }
         } else if (key == "identity") {
-          if (auto s = r.string(v, what + ".identity")) h.identity = r.path(*s);
+          if (auto s = r.string(v, what + " identity")) h.identity = r.path(*s);
         } else if (key == "node") {
-          if (auto s = r.string(v, what + ".node")) h.node = *s;
+          if (auto s = r.string(v, what + " node")) h.node = *s;
         } else if (key == "docker_socket") {
-          if (auto s = r.string(v, what + ".docker_socket")) {
+          if (auto s = r.string(v, what + " docker_socket")) {
             if (s->starts_with("/")) h.docker_socket = *s;
-            else r.error(v, what + ".docker_socket must be an absolute path, not '" + *s + "'");
+            else r.error(v, what + " docker_socket must be an absolute path, not '" + *s + "'");
           }
         } else if (key == "transport") {
-          if (auto s = r.string(v, what + ".transport")) {
+          if (auto s = r.string(v, what + " transport")) {
             if (*s == "auto") h.transport = model::TransportMode::automatic;
             else if (*s == "streamlocal") h.transport = model::TransportMode::streamlocal;
             else if (*s == "dial-stdio") h.transport = model::TransportMode::dial_stdio;
-            else r.error(v, what + ".transport must be auto, streamlocal or dial-stdio, not '" + *s + "'" +
+            else r.error(v, what + " transport must be auto, streamlocal or dial-stdio, not '" + *s + "'" +
                                 did_you_mean(*s, {"auto", "streamlocal", "dial-stdio"}));
           }
         } else if (key == "capacity") {
           have_capacity = true;
           bool cpus = false;
           bool memory = false;
-          r.for_each_key(v, {"cpus", "memory"}, what + ".capacity", [&](const std::string& k, const Entry& q) {
+          r.for_each_key(v, {"cpus", "memory"}, what + " capacity", [&](const std::string& k, const Entry& q) {
             if (k == "cpus") {
               cpus = true;
-              h.capacity.nano_cpus = r.quantity(q, what + ".capacity.cpus", [](std::string_view s) {
+              h.capacity.nano_cpus = r.quantity(q, what + " capacity.cpus", [](std::string_view s) {
                 return model::parse_nano_cpus(s);
               }).value_or(0);
             } else {
               memory = true;
-              h.capacity.memory_bytes = r.quantity(q, what + ".capacity.memory", [](std::string_view s) {
+              h.capacity.memory_bytes = r.quantity(q, what + " capacity.memory", [](std::string_view s) {
                 return model::parse_memory_bytes(s);
               }).value_or(0);
             }
           });
           if (v.value.IsMap() && (!cpus || !memory)) {
-            r.error(v, what + ".capacity needs both cpus and memory, e.g. {cpus: 4, memory: 16GiB}");
+            r.error(v, what + " capacity needs both cpus and memory, e.g. {cpus: 4, memory: 16GiB}");
           }
         } else if (key == "cpu_overcommit") {
-          h.cpu_overcommit = r.quantity(v, what + ".cpu_overcommit", model::parse_ratio);
+          h.cpu_overcommit = r.quantity(v, what + " cpu_overcommit", model::parse_ratio);
         } else if (key == "memory_overcommit") {
-          h.memory_overcommit = r.quantity(v, what + ".memory_overcommit", model::parse_ratio);
+          h.memory_overcommit = r.quantity(v, what + " memory_overcommit", model::parse_ratio);
         }
       });
   if (e.value.IsMap()) {
@@ -312,13 +312,13 @@ std::optional<model::PortSpec> read_port(Reader& r, const Entry& e, const std::s
   bool have_target = false;
   r.for_each_key(e, {"published", "target", "protocol"}, what, [&](const std::string& key, const Entry& v) {
     if (key == "protocol") {
-      if (auto s = r.string(v, what + ".protocol")) {
+      if (auto s = r.string(v, what + " protocol")) {
         if (*s == "tcp" || *s == "udp" || *s == "sctp") p.protocol = *s;
-        else r.error(v, what + ".protocol must be tcp, udp or sctp");
+        else r.error(v, what + " protocol must be tcp, udp or sctp");
       }
       return;
     }
-    auto n = r.count(v, what + "." + key, 65535);
+    auto n = r.count(v, what + " " + key, 65535);
     if (key == "published" && n) p.published = static_cast<uint16_t>(*n);
     if (key == "target" && n) {
       p.target = static_cast<uint16_t>(*n);
@@ -343,38 +343,38 @@ model::Service read_service(Reader& r, const std::string& name, const Entry& e) 
                   "env", "labels", "ports"},
                  what, [&](const std::string& key, const Entry& v) {
                    if (key == "match") {
-                     if (auto m = r.string(v, what + ".match")) {
+                     if (auto m = r.string(v, what + " match")) {
                        std::string why;
                        if (valid_glob(*m, &why)) s.match = *m;
-                       else r.error(v, what + ".match '" + *m + "' is not a valid glob: " + why);
+                       else r.error(v, what + " match '" + *m + "' is not a valid glob: " + why);
                      }
                    } else if (key == "host") {
-                     if (auto h = r.string(v, what + ".host")) s.host = *h;
+                     if (auto h = r.string(v, what + " host")) s.host = *h;
                      s.host_where = v.value_location();
                    } else if (key == "replicas") {
-                     s.replicas = r.count(v, what + ".replicas", 100000);
+                     s.replicas = r.count(v, what + " replicas", 100000);
                    } else if (key == "limits") {
                      read_resources(r, v, what + " limits", s.limits);
                    } else if (key == "reservations") {
                      read_resources(r, v, what + " reservations", s.reservations);
                    } else if (key == "allow_data_move") {
-                     s.allow_data_move = r.boolean(v, what + ".allow_data_move").value_or(false);
+                     s.allow_data_move = r.boolean(v, what + " allow_data_move").value_or(false);
                    } else if (key == "image") {
-                     s.image = r.string(v, what + ".image");
+                     s.image = r.string(v, what + " image");
                    } else if (key == "command") {
-                     s.command = r.string_list(v, what + ".command").value_or(std::vector<std::string>{});
+                     s.command = r.string_list(v, what + " command").value_or(std::vector<std::string>{});
                    } else if (key == "env") {
-                     s.env = r.string_map(v, what + ".env").value_or(std::map<std::string, std::string>{});
+                     s.env = r.string_map(v, what + " env").value_or(std::map<std::string, std::string>{});
                    } else if (key == "labels") {
-                     s.labels = r.string_map(v, what + ".labels").value_or(std::map<std::string, std::string>{});
+                     s.labels = r.string_map(v, what + " labels").value_or(std::map<std::string, std::string>{});
                    } else if (key == "ports") {
                      if (!v.value.IsSequence()) {
-                       r.error(v, what + ".ports must be a list of {published, target, protocol}");
+                       r.error(v, what + " ports must be a list of {published, target, protocol}");
                        return;
                      }
                      for (size_t i = 0; i < v.value.size(); ++i) {
                        Entry item{v.file, v.value[i], v.value[i]};
-                       if (auto p = read_port(r, item, what + ".ports[" + std::to_string(i) + "]")) {
+                       if (auto p = read_port(r, item, what + " ports[" + std::to_string(i) + "]")) {
                          s.ports.push_back(*p);
                        }
                      }

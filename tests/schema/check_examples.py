@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Checks every desired-state file under examples/ against
+schemas/desired-state.schema.json (JSON Schema 2020-12), and that the schema
+rejects a few wrong files, so an editor using it flags what validate flags."""
+import glob
+import json
+import os
+import sys
+
+import jsonschema
+import yaml
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with open(os.path.join(root, "schemas", "desired-state.schema.json")) as f:
+    schema = json.load(f)
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+
+failures = 0
+files = sorted(glob.glob(os.path.join(root, "examples", "**", "*.yaml"), recursive=True))
+files = [f for f in files if "/ci/" not in f]
+if not files:
+    print("no example files found", file=sys.stderr)
+    sys.exit(1)
+for path in files:
+    with open(path) as f:
+        doc = yaml.safe_load(f)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    for e in errors:
+        failures += 1
+        print(f"{os.path.relpath(path, root)}: {'/'.join(map(str, e.path))}: {e.message}")
+    if not errors:
+        print(f"ok  {os.path.relpath(path, root)}")
+
+bad = [
+    {"version": 2},
+    {"services": {"web": {"host": "a", "limts": {"cpus": 1}}}},
+    {"services": {"web": {"host": "a", "limits": {"cpus": "1e300"}}}},
+    {"services": {"web": {"host": "a", "limits": {"memory": "512X"}}}},
+    {"services": {"web": {"host": "a", "replicas": -1}}},
+    {"hosts": {"a": {"ssh": "root@x"}}},
+]
+for doc in bad:
+    if validator.is_valid(doc):
+        failures += 1
+        print(f"schema accepted a wrong file: {doc}")
+print(f"{len(files)} example files, {failures} problems")
+sys.exit(1 if failures else 0)

@@ -16,6 +16,11 @@ const std::string& Lab::get(const std::string& key) const {
   return it->second;
 }
 
+bool lab_required() {
+  const char* v = std::getenv("SWARMFORM_REQUIRE_LAB");
+  return v != nullptr && std::string(v) == "1";
+}
+
 std::optional<Lab> load_lab(std::string* why_not) {
   std::string path;
   if (const char* p = std::getenv("SWARMFORM_LAB_ENV")) {

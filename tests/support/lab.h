@@ -27,8 +27,14 @@ std::string run_command(const std::string& command, int* status = nullptr);
 
 }  // namespace swarmform::testing
 
-#define SF_REQUIRE_LAB(var)                                              \
-  std::string sf_lab_why_;                                               \
-  auto sf_lab_opt_ = ::swarmform::testing::load_lab(&sf_lab_why_);       \
-  if (!sf_lab_opt_) GTEST_SKIP() << "LAB NOT AVAILABLE: " << sf_lab_why_; \
+/// True when SWARMFORM_REQUIRE_LAB=1 (the test command sets it once the lab
+/// is up): then a missing lab fails the test instead of skipping it.
+bool lab_required();
+
+#define SF_REQUIRE_LAB(var)                                                       \
+  std::string sf_lab_why_;                                                        \
+  auto sf_lab_opt_ = ::swarmform::testing::load_lab(&sf_lab_why_);                \
+  if (!sf_lab_opt_ && ::swarmform::testing::lab_required())                       \
+    FAIL() << "LAB REQUIRED (SWARMFORM_REQUIRE_LAB=1) BUT NOT AVAILABLE: " << sf_lab_why_; \
+  if (!sf_lab_opt_) GTEST_SKIP() << "LAB NOT AVAILABLE: " << sf_lab_why_;          \
   const ::swarmform::testing::Lab& var = *sf_lab_opt_

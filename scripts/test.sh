@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on Debian 12, as root:
+#   1. installs the Debian packages it needs (scripts/deps.sh),
+#   2. builds the developer build (warnings are errors),
+#   3. starts the two-node lab swarm (tests/lab/up.sh) and stops it at the end,
+#   4. runs every test (ctest), then builds with ASan+UBSan and runs them again.
+# Lab tests are SKIPPED (loudly) only when not root; under this script, with
+# the lab up, a lab test that cannot reach the lab FAILS instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=${SWARMFORM_JOBS:-$(nproc)}
+
+scripts/deps.sh
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSWARMFORM_WERROR=ON >/dev/null
+cmake --build build -j "$jobs"
+
+if [ "$(id -u)" -eq 0 ]; then
+  trap '"$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
+  tests/lab/up.sh
+  export SWARMFORM_REQUIRE_LAB=1
+else
+  echo "swarmform: not root: the lab cannot start; lab tests will be SKIPPED" >&2
+fi
+
+echo "== tests (developer build) =="
+ctest --test-dir build --output-on-failure --timeout 600
+
+echo "== tests (ASan + UBSan build) =="
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSWARMFORM_WERROR=ON -DSWARMFORM_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure --timeout 600
+echo "swarmform: all tests passed"

@@ -14,3 +14,9 @@ if(SWARMFORM_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(swarmform_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+
+# GCC 12 reports false -Wrestrict warnings inside libstdc++'s std::string
+# operator+ at -O2/-O3 (GCC bug 105329, fixed in GCC 13).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(swarmform_warnings INTERFACE -Wno-restrict)
+endif()

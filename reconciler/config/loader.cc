@@ -22,8 +22,8 @@ std::string where(const Location& l) {
 /// One key of a map, with the node it names and the file it is in.
 struct Entry {
   std::string file;
-  YAML::Node key;
-  YAML::Node value;
+  yaml::NodePtr key;
+  yaml::NodePtr value;
   [[nodiscard]] Location key_location() const { return location_of(file, key); }
   [[nodiscard]] Location value_location() const { return location_of(file, value); }
 };
@@ -39,18 +39,18 @@ class Reader {
   /// keys given twice.  `what` names the map in messages ("service 'x'").
   void for_each_key(const Entry& map, const std::vector<std::string>& allowed, const std::string& what,
                     const std::function<void(const std::string&, const Entry&)>& visit) {
-    if (!map.value.IsMap()) {
+    if (!map.value->is_map()) {
       error(map, what + " must be a map of keys (" + join(allowed) + "), not " + kind(map.value));
       return;
     }
     std::map<std::string, Location> seen;
-    for (auto it = map.value.begin(); it != map.value.end(); ++it) {
-      Entry e{map.file, it->first, it->second};
-      if (!it->first.IsScalar()) {
+    for (const auto& [k, v] : map.value->entries) {
+      Entry e{map.file, k, v};
+      if (!k->is_scalar()) {
         diags_.error(e.key_location(), "keys in " + what + " must be plain names");
         continue;
       }
-      const std::string key = it->first.Scalar();
+      const std::string key = k->scalar;
       auto [prev, fresh] = seen.emplace(key, e.key_location());
       if (!fresh) {
         diags_.error(e.key_location(),
@@ -66,17 +66,17 @@ class Reader {
   }
 
   std::optional<std::string> string(const Entry& e, const std::string& what) {
-    if (!e.value.IsScalar() || e.value.Scalar().empty()) {
+    if (!e.value->is_scalar() || e.value->scalar.empty()) {
       error(e, what + " must be a non-empty string, not " + kind(e.value));
       return std::nullopt;
     }
-    return e.value.Scalar();
+    return e.value->scalar;
   }
 
   std::optional<bool> boolean(const Entry& e, const std::string& what) {
-    if (e.value.IsScalar() && e.value.Tag() == "?") {
-      if (e.value.Scalar() == "true") return true;
-      if (e.value.Scalar() == "false") return false;
+    if (e.value->is_scalar() && e.value->plain) {
+      if (e.value->scalar == "true") return true;
+      if (e.value->scalar == "false") return false;
     }
     error(e, what + " must be true or false, not " + describe(e.value));
     return std::nullopt;
@@ -84,8 +84,8 @@ class Reader {
 
   std::optional<uint64_t> count(const Entry& e, const std::string& what, uint64_t max) {
     uint64_t v = 0;
-    if (e.value.IsScalar() && e.value.Tag() == "?") {
-      const std::string& s = e.value.Scalar();
+    if (e.value->is_scalar() && e.value->plain) {
+      const std::string& s = e.value->scalar;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
       if (ec == std::errc{} && end == s.data() + s.size() && !s.empty() && v <= max) return v;
     }
@@ -97,11 +97,11 @@ class Reader {
   /// A quantity parsed by `parse` (CPUs, memory, ratio), with its error located.
   std::optional<int64_t> quantity(const Entry& e, const std::string& what,
                                   const std::function<Result<int64_t>(std::string_view)>& parse) {
-    if (!e.value.IsScalar()) {
+    if (!e.value->is_scalar()) {
       error(e, what + " must be a single value, not " + kind(e.value));
       return std::nullopt;
     }
-    auto r = parse(e.value.Scalar());
+    auto r = parse(e.value->scalar);
     if (!r) {
       error(e, what + ": " + r.error().message);
       return std::nullopt;
@@ -110,21 +110,21 @@ class Reader {
   }
 
   std::optional<std::map<std::string, std::string>> string_map(const Entry& e, const std::string& what) {
-    if (!e.value.IsMap()) {
+    if (!e.value->is_map()) {
       error(e, what + " must be a map of names to strings, not " + kind(e.value));
       return std::nullopt;
     }
     std::map<std::string, std::string> out;
     bool ok = true;
-    for (auto it = e.value.begin(); it != e.value.end(); ++it) {
-      Entry item{e.file, it->first, it->second};
-      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+    for (const auto& [k, v] : e.value->entries) {
+      Entry item{e.file, k, v};
+      if (!k->is_scalar() || !v->is_scalar()) {
         diags_.error(item.key_location(), what + " entries must be name: value strings");
         ok = false;
         continue;
       }
-      if (!out.emplace(it->first.Scalar(), it->second.Scalar()).second) {
-        diags_.error(item.key_location(), "'" + it->first.Scalar() + "' appears twice in " + what);
+      if (!out.emplace(k->scalar, v->scalar).second) {
+        diags_.error(item.key_location(), "'" + k->scalar + "' appears twice in " + what);
         ok = false;
       }
     }
@@ -132,18 +132,18 @@ class Reader {
   }
 
   std::optional<std::vector<std::string>> string_list(const Entry& e, const std::string& what) {
-    if (e.value.IsScalar()) return std::vector<std::string>{e.value.Scalar()};
-    if (!e.value.IsSequence()) {
+    if (e.value->is_scalar()) return std::vector<std::string>{e.value->scalar};
+    if (!e.value->is_sequence()) {
       error(e, what + " must be a list of strings, not " + kind(e.value));
       return std::nullopt;
     }
     std::vector<std::string> out;
-    for (const YAML::Node& item : e.value) {
-      if (!item.IsScalar()) {
+    for (const yaml::NodePtr& item : e.value->items) {
+      if (!item->is_scalar()) {
         diags_.error(location_of(e.file, item), what + " items must be strings, not " + kind(item));
         return std::nullopt;
       }
-      out.push_back(item.Scalar());
+      out.push_back(item->scalar);
     }
     return out;
   }
@@ -155,13 +155,13 @@ class Reader {
     return options_.base_dir == "." ? p : options_.base_dir + "/" + p;
   }
 
-  static std::string kind(const YAML::Node& n) {
-    if (n.IsMap()) return "a map";
-    if (n.IsSequence()) return "a list";
-    if (n.IsNull()) return "empty";
-    return "'" + n.Scalar() + "'";
+  static std::string kind(const yaml::NodePtr& n) {
+    if (n->is_map()) return "a map";
+    if (n->is_sequence()) return "a list";
+    if (n->is_null()) return "empty";
+    return "'" + n->scalar + "'";
   }
-  static std::string describe(const YAML::Node& n) { return kind(n); }
+  static std::string describe(const yaml::NodePtr& n) { return kind(n); }
   static std::string join(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -291,7 +291,7 @@ model::Host read_host(Reader& r, const std::string& name, const Entry& e, model:
               }).value_or(0);
             }
           });
-          if (v.value.IsMap() && (!cpus || !memory)) {
+          if (v.value->is_map() && (!cpus || !memory)) {
             r.error(v, what + " capacity needs both cpus and memory, e.g. {cpus: 4, memory: 16GiB}");
           }
         } else if (key == "cpu_overcommit") {
@@ -300,7 +300,7 @@ model::Host read_host(Reader& r, const std::string& name, const Entry& e, model:
           h.memory_overcommit = r.quantity(v, what + " memory_overcommit", model::parse_ratio);
         }
       });
-  if (e.value.IsMap()) {
+  if (e.value->is_map()) {
     if (!have_ssh) diags.error(h.where, what + " has no 'ssh' (expected user@host[:port])");
     if (!have_capacity) diags.error(h.where, what + " has no 'capacity' (e.g. {cpus: 4, memory: 16GiB})");
   }
@@ -325,7 +325,7 @@ std::optional<model::PortSpec> read_port(Reader& r, const Entry& e, const std::s
       have_target = true;
     }
   });
-  if (e.value.IsMap() && !have_target) {
+  if (e.value->is_map() && !have_target) {
     r.error(e, what + " needs a target port");
     return std::nullopt;
   }
@@ -368,19 +368,19 @@ model::Service read_service(Reader& r, const std::string& name, const Entry& e) 
                    } else if (key == "labels") {
                      s.labels = r.string_map(v, what + " labels").value_or(std::map<std::string, std::string>{});
                    } else if (key == "ports") {
-                     if (!v.value.IsSequence()) {
+                     if (!v.value->is_sequence()) {
                        r.error(v, what + " ports must be a list of {published, target, protocol}");
                        return;
                      }
-                     for (size_t i = 0; i < v.value.size(); ++i) {
-                       Entry item{v.file, v.value[i], v.value[i]};
+                     for (size_t i = 0; i < v.value->items.size(); ++i) {
+                       Entry item{v.file, v.value->items[i], v.value->items[i]};
                        if (auto p = read_port(r, item, what + " ports[" + std::to_string(i) + "]")) {
                          s.ports.push_back(*p);
                        }
                      }
                    }
                  });
-  if (!e.value.IsMap()) return s;
+  if (!e.value->is_map()) return s;
   if (s.host.empty()) r.error(e, what + " has no 'host': say which host it runs on");
   for (const char* field : {"cpus", "memory"}) {
     bool cpu = std::string(field) == "cpus";
@@ -439,18 +439,18 @@ Loaded load_desired_state(const std::vector<model::SourceFile>& input, const Loa
 
   auto merge = [&](const Entry& section, const std::vector<std::string>* allowed, const std::string& what,
                    const std::string& noun, std::map<std::string, Entry>& into) {
-    if (section.value.IsNull()) return;  // `services:` with nothing under it
-    if (!section.value.IsMap()) {
+    if (section.value->is_null()) return;  // `services:` with nothing under it
+    if (!section.value->is_map()) {
       r.error(section, what + " must be a map, not " + Reader::kind(section.value));
       return;
     }
-    for (auto it = section.value.begin(); it != section.value.end(); ++it) {
-      Entry e{section.file, it->first, it->second};
-      if (!it->first.IsScalar()) {
+    for (const auto& [k, v] : section.value->entries) {
+      Entry e{section.file, k, v};
+      if (!k->is_scalar()) {
         diags.error(e.key_location(), "keys in " + what + " must be plain names");
         continue;
       }
-      const std::string key = it->first.Scalar();
+      const std::string key = k->scalar;
       if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
         diags.error(e.key_location(), "unknown key '" + key + "' in " + what + did_you_mean(key, *allowed));
         continue;

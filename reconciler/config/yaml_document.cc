@@ -48,78 +48,36 @@ bool check_text(const model::SourceFile& file, model::Diagnostics& diags) {
   return true;
 }
 
-/// Flow collections ([ and {) nest without indentation, so a one-line file can
-/// be thousands of levels deep; refuse beyond kMaxNesting before yaml-cpp
-/// recurses into it.  Block nesting needs indentation and is bounded by the
-/// file size limit and yaml-cpp's own depth guard.
-bool check_flow_depth(const model::SourceFile& file, model::Diagnostics& diags) {
-  int depth = 0;
-  int line = 0;
-  int column = 0;
-  char quote = 0;
-  bool comment = false;
-  for (char c : file.content) {
-    if (c == '\n') {
-      ++line;
-      column = 0;
-      comment = false;  // a quote stays open: YAML allows multi-line quoted scalars
-      continue;
-    }
-    if (!comment) {
-      if (quote != 0) {
-        if (c == quote) quote = 0;
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '#') {
-        comment = true;
-      } else if (c == '[' || c == '{') {
-        if (++depth > kMaxNesting) {
-          diags.error(at(file.name, line, column),
-                      "YAML nested more than " + std::to_string(kMaxNesting) +
-                          " levels deep: a desired-state file never needs this");
-          return false;
-        }
-      } else if ((c == ']' || c == '}') && depth > 0) {
-        --depth;
-      }
-    }
-    ++column;
-  }
-  return true;
-}
-
 }  // namespace
 
-model::Location location_of(const std::string& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return {file, 0, 0};
-  return at(file, mark.line, mark.column);
-}
-
-std::optional<YAML::Node> parse_document(const model::SourceFile& file, model::Diagnostics& diags) {
+std::optional<yaml::NodePtr> parse_document(const model::SourceFile& file, model::Diagnostics& diags) {
   if (file.content.size() > model::kMaxSourceFileBytes) {
     diags.error({file.name, 0, 0}, "file is larger than " +
                                         std::to_string(model::kMaxSourceFileBytes / 1024 / 1024) +
                                         " MiB, the limit for a desired-state file; split it");
     return std::nullopt;
   }
-  if (!check_text(file, diags) || !check_flow_depth(file, diags)) return std::nullopt;
+  if (!check_text(file, diags)) return std::nullopt;
 
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(file.content);
-  } catch (const YAML::Exception& e) {
-    std::string what = e.msg;
-    if (what == "bad file") what = "YAML nested too deeply";  // yaml-cpp's depth guard
-    if (what.find("illegal map value") != std::string::npos &&
-        file.content.find('\t') != std::string::npos) {
-      what += " (tabs are not allowed for indentation in YAML; use spaces)";
+  auto parsed = yaml::parse(file.content, kMaxNesting);
+  if (!parsed) {
+    const yaml::ParseError& e = parsed.error();
+    std::string what = e.message;
+    // libyaml reports a tab as "found character that cannot start any token".
+    size_t line_start = 0;
+    for (int l = 1; l < e.line && line_start != std::string::npos; ++l) {
+      line_start = file.content.find('\n', line_start);
+      if (line_start != std::string::npos) ++line_start;
     }
-    diags.error(at(file.name, e.mark.line, e.mark.column), "invalid YAML: " + what);
+    if (line_start != std::string::npos && line_start < file.content.size() && file.content[line_start] == '\t') {
+      what += " (a tab indents this line: YAML indents with spaces only)";
+    }
+    diags.error({file.name, e.line, e.column}, "invalid YAML: " + what);
     return std::nullopt;
   }
+  const std::vector<yaml::NodePtr>& docs = *parsed;
   const std::string expected = "expected a map with keys such as version, hosts and services";
-  if (docs.empty() || docs[0].IsNull()) {
+  if (docs.empty() || docs[0]->is_null()) {
     diags.error({file.name, 1, 1}, "file is empty: " + expected);
     return std::nullopt;
   }
@@ -129,8 +87,8 @@ std::optional<YAML::Node> parse_document(const model::SourceFile& file, model::D
                     " YAML documents; put each in its own file");
     return std::nullopt;
   }
-  if (!docs[0].IsMap()) {
-    const char* kind = docs[0].IsSequence() ? "a list" : "a single value";
+  if (!docs[0]->is_map()) {
+    const char* kind = docs[0]->is_sequence() ? "a list" : "a single value";
     diags.error(location_of(file.name, docs[0]), std::string("file is ") + kind + ": " + expected);
     return std::nullopt;
   }

@@ -1,13 +1,11 @@
 #pragma once
-// Turning one file's bytes into a yaml-cpp tree, safely: hostile input
-// (binary garbage, alias bombs, deep nesting, huge files) is refused with a
-// located error before or while yaml-cpp reads it.  yaml-cpp's exceptions stop
-// here.
-
-#include <yaml-cpp/yaml.h>
+// Turning one file's bytes into a YAML tree, safely: hostile input (binary
+// garbage, alias bombs, deep nesting, huge files) is refused with a located
+// error before or while it is parsed.
 
 #include <optional>
 
+#include "reconciler/config/yaml_tree.h"
 #include "reconciler/model/diagnostic.h"
 #include "reconciler/model/source_file.h"
 
@@ -16,9 +14,11 @@ namespace swarmform::config {
 inline constexpr int kMaxNesting = 64;
 
 /// The root node of `file` (a map), or nullopt with the reasons added to `diags`.
-std::optional<YAML::Node> parse_document(const model::SourceFile& file, model::Diagnostics& diags);
+std::optional<yaml::NodePtr> parse_document(const model::SourceFile& file, model::Diagnostics& diags);
 
 /// The 1-based location of a node in `file`.
-model::Location location_of(const std::string& file, const YAML::Node& node);
+inline model::Location location_of(const std::string& file, const yaml::NodePtr& node) {
+  return {file, node->line, node->column};
+}
 
 }  // namespace swarmform::config

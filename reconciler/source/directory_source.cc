@@ -27,7 +27,8 @@ Result<std::vector<model::SourceFile>> read_directory(const std::string& dir) {
     if (!in) return fail(entry.path().string() + ": cannot read: " + std::strerror(errno));
     // Read one byte past the limit so the loader can refuse an oversized file
     // without this process ever holding more of it.
-    std::string content(model::kMaxSourceFileBytes + 1, '\0');
+    auto size = static_cast<size_t>(entry.file_size(ec));
+    std::string content(std::min(size, model::kMaxSourceFileBytes) + 1, '\0');
     in.read(content.data(), static_cast<std::streamsize>(content.size()));
     content.resize(static_cast<size_t>(in.gcount()));
     files.push_back({dir == "." ? file : (fs::path(dir) / file).string(), std::move(content)});

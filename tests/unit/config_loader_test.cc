@@ -179,8 +179,8 @@ TEST(Loader, HostileFilesAreRefusedQuicklyWithAClearError) {
   }
   std::string services_bomb = std::string(kHosts) + "x: &x [1,2,3,4,5,6,7,8,9]\nservices:\n  web:\n    host: kvm4\n"
                                                     "    command: [*x, *x, *x]\n";
-  std::string block_deep = "version: 1\n";
-  for (int i = 0; i < 3000; ++i) block_deep += std::string(static_cast<size_t>(i), ' ') + "- \n";
+  std::string block_deep = "version: 1\nx:\n";
+  for (int i = 0; i < 3000; ++i) block_deep += "- ";
   std::string garbage;
   for (int i = 0; i < 512; ++i) garbage += static_cast<char>((i * 37 + 11) % 256);
   std::string large(model::kMaxSourceFileBytes + 1, '#');
@@ -189,8 +189,9 @@ TEST(Loader, HostileFilesAreRefusedQuicklyWithAClearError) {
       {"billion-laughs.yaml", bomb, "unknown key 'a' in the desired state"},
       {"alias-in-service.yaml", services_bomb, "service 'web' command items must be strings, not a list"},
       {"deep-flow.yaml", "version: 1\nx: " + std::string(100000, '[') + std::string(100000, ']') + "\n",
-       "deep-flow.yaml:2:68: error: YAML nested more than 64 levels deep"},
-      {"deep-block.yaml", block_deep, "error:"},
+       "deep-flow.yaml:2:67: error: invalid YAML: nested more than 64 levels deep"},
+      {"deep-block.yaml", block_deep, "deep-block.yaml:3:127: error: invalid YAML: nested more than 64 levels deep"},
+      {"cycle.yaml", "version: 1\na: &a {b: *a}\n", "cycle.yaml:2:11: error: invalid YAML: alias *a names no anchor"},
       {"large.yaml", large, "large.yaml: error: file is larger than 8 MiB"},
       {"garbage.yaml", garbage, "error: file is not UTF-8 text"},
       {"nul.yaml", std::string("version: 1\nhosts:\0\n", 19), "nul.yaml:2:7: error: file is not UTF-8 text (byte 0x00)"},

@@ -1,0 +1,152 @@
+#include "reconciler/config/yaml_tree.h"
+
+#include <yaml.h>
+
+#include <map>
+
+namespace swarmform::config::yaml {
+namespace {
+
+/// Owns a libyaml parser and the event it last produced.
+class EventReader {
+ public:
+  explicit EventReader(std::string_view text) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  }
+  ~EventReader() {
+    if (have_event_) yaml_event_delete(&event_);
+    yaml_parser_delete(&parser_);
+  }
+  EventReader(const EventReader&) = delete;
+  EventReader& operator=(const EventReader&) = delete;
+
+  /// The next event, or the parser's error.
+  std::expected<const yaml_event_t*, ParseError> next() {
+    if (have_event_) yaml_event_delete(&event_);
+    have_event_ = yaml_parser_parse(&parser_, &event_) != 0;
+    if (!have_event_) {
+      std::string message = parser_.problem ? parser_.problem : "malformed YAML";
+      if (parser_.context) message = std::string(parser_.context) + ", " + message;
+      const yaml_mark_t& mark = parser_.problem ? parser_.problem_mark : parser_.mark;
+      return std::unexpected(ParseError{static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1, message});
+    }
+    return &event_;
+  }
+
+ private:
+  yaml_parser_t parser_{};
+  yaml_event_t event_{};
+  bool have_event_ = false;
+};
+
+std::shared_ptr<Node> node_at(Kind kind, const yaml_event_t& e) {
+  auto n = std::make_shared<Node>();
+  n->kind = kind;
+  n->line = static_cast<int>(e.start_mark.line) + 1;
+  n->column = static_cast<int>(e.start_mark.column) + 1;
+  return n;
+}
+
+std::string text_of(const yaml_char_t* s) { return s ? reinterpret_cast<const char*>(s) : ""; }
+
+bool is_null_text(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+
+}  // namespace
+
+std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int max_depth) {
+  EventReader reader(text);
+  std::vector<NodePtr> documents;
+  std::vector<std::shared_ptr<Node>> open;  // collections being filled, innermost last
+  std::vector<NodePtr> pending_key;         // per open map: a key waiting for its value
+  std::vector<std::string> open_anchor;     // per open collection: its anchor, if any
+  std::map<std::string, NodePtr> anchors;
+  NodePtr root;
+
+  // Attaches a finished node to the collection that contains it.
+  auto attach = [&](NodePtr n) {
+    if (open.empty()) {
+      root = std::move(n);
+      return;
+    }
+    Node& parent = *open.back();
+    if (parent.kind == Kind::sequence) {
+      parent.items.push_back(std::move(n));
+    } else if (!pending_key.back()) {
+      pending_key.back() = std::move(n);
+    } else {
+      parent.entries.emplace_back(std::move(pending_key.back()), std::move(n));
+      pending_key.back() = nullptr;
+    }
+  };
+  auto remember = [&](const yaml_char_t* anchor, const NodePtr& n) {
+    if (anchor) anchors[text_of(anchor)] = n;
+  };
+
+  for (;;) {
+    auto event = reader.next();
+    if (!event) return std::unexpected(event.error());
+    const yaml_event_t& e = **event;
+    switch (e.type) {
+      case YAML_STREAM_END_EVENT:
+        return documents;
+      case YAML_DOCUMENT_START_EVENT:
+        root = nullptr;
+        anchors.clear();
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        documents.push_back(root ? root : std::make_shared<Node>());
+        break;
+      case YAML_SCALAR_EVENT: {
+        auto n = node_at(Kind::scalar, e);
+        n->scalar.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        n->plain = e.data.scalar.plain_implicit && e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (n->plain && is_null_text(n->scalar)) n->kind = Kind::null;
+        remember(e.data.scalar.anchor, n);
+        attach(std::move(n));
+        break;
+      }
+      case YAML_ALIAS_EVENT: {
+        auto it = anchors.find(text_of(e.data.alias.anchor));
+        if (it == anchors.end()) {
+          return std::unexpected(ParseError{static_cast<int>(e.start_mark.line) + 1,
+                                            static_cast<int>(e.start_mark.column) + 1,
+                                            "alias *" + text_of(e.data.alias.anchor) + " names no anchor"});
+        }
+        attach(it->second);
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (static_cast<int>(open.size()) >= max_depth) {
+          return std::unexpected(ParseError{static_cast<int>(e.start_mark.line) + 1,
+                                            static_cast<int>(e.start_mark.column) + 1,
+                                            "nested more than " + std::to_string(max_depth) +
+                                                " levels deep: a desired-state file never needs this"});
+        }
+        bool map = e.type == YAML_MAPPING_START_EVENT;
+        auto n = node_at(map ? Kind::map : Kind::sequence, e);
+        // The anchor is registered when the collection ends, so an alias
+        // inside it to itself fails instead of making a cycle.
+        open_anchor.push_back(text_of(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor));
+        open.push_back(std::move(n));
+        pending_key.push_back(nullptr);
+        break;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        NodePtr done = std::move(open.back());
+        open.pop_back();
+        pending_key.pop_back();
+        if (!open_anchor.back().empty()) anchors[open_anchor.back()] = done;
+        open_anchor.pop_back();
+        attach(std::move(done));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace swarmform::config::yaml

@@ -1,6 +1,6 @@
 #pragma once
 // Errors are values: every fallible function returns Result<T>.  Exceptions
-// from yaml-cpp and nlohmann-json are caught at the boundary where they are
+// from nlohmann-json (and libraries like it) are caught at the boundary where they are
 // thrown and turned into an Error that says where.
 
 #include <expected>

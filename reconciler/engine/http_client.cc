@@ -27,14 +27,13 @@ std::string format_request(std::string_view method, std::string_view target,
 HttpClient::HttpClient(transport::Dialer dialer, HttpLimits limits)
     : dialer_(std::move(dialer)), limits_(limits) {}
 
-std::string HttpClient::describe() const {
-  return stream_ ? stream_->describe() : std::string("(not connected)");
-}
+std::string HttpClient::describe() const { return stream_ ? stream_->describe() : last_peer_; }
 
 Result<void> HttpClient::dial() {
   SF_TRY_ASSIGN(stream_, dialer_());
   if (!stream_) return fail("dialer returned no stream");
   stream_used_ = false;
+  last_peer_ = stream_->describe();
   return {};
 }
 

@@ -32,7 +32,7 @@ class HttpClient {
   Result<Response> request(std::string_view method, std::string_view target,
                            std::optional<std::string_view> json_body = std::nullopt);
 
-  /// The peer of the open connection, or "(not connected)".
+  /// The peer of the open connection, else of the last one, else "(not connected)".
   [[nodiscard]] std::string describe() const;
 
  private:
@@ -45,6 +45,7 @@ class HttpClient {
   HttpLimits limits_;
   std::unique_ptr<transport::Stream> stream_;
   bool stream_used_ = false;  ///< the open stream has carried a full response
+  std::string last_peer_ = "(not connected)";
 };
 
 /// The request bytes `request` sends (exposed for tests).

@@ -38,8 +38,10 @@ struct LiveService {
   std::string id;
   std::string name;
   uint64_t version_index = 0;  ///< opaque token for ?version=
-  bool global = false;
-  std::optional<uint64_t> replicas;  ///< absent for global services
+  /// "replicated" | "global" | "replicated-job" | "global-job"
+  std::string mode = "replicated";
+  bool global = false;               ///< mode "global" or "global-job"
+  std::optional<uint64_t> replicas;  ///< absent for global services and jobs
   Resources limits;
   Resources reservations;
   std::vector<std::string> constraints;
@@ -56,11 +58,11 @@ struct LiveTask {
   std::string service_id;
   std::string node_id;
   uint64_t slot = 0;
-  std::string desired_state;  ///< "running" | "shutdown" | ...
-  std::string state;          ///< Status.State
-  std::string message;        ///< Status.Message
-  std::string error;          ///< Status.Err
-  uint64_t version_index = 0; ///< Version.Index of the task
+  std::string desired_state;   ///< "running" | "shutdown" | ...
+  std::string state;           ///< Status.State
+  std::string message;         ///< Status.Message
+  std::string error;           ///< Status.Err
+  uint64_t version_index = 0;  ///< Version.Index of the task
 };
 
 struct LiveState {

@@ -58,11 +58,11 @@ struct LiveTask {
   std::string service_id;
   std::string node_id;
   uint64_t slot = 0;
-  std::string desired_state;   ///< "running" | "shutdown" | ...
-  std::string state;           ///< Status.State
-  std::string message;         ///< Status.Message
-  std::string error;           ///< Status.Err
-  uint64_t version_index = 0;  ///< Version.Index of the task
+  std::string desired_state;  ///< "running" | "shutdown" | ...
+  std::string state;          ///< Status.State
+  std::string message;        ///< Status.Message
+  std::string error;          ///< Status.Err
+  uint64_t version_index = 0; ///< Version.Index of the task
 };
 
 struct LiveState {

@@ -38,8 +38,10 @@ struct LiveService {
   std::string id;
   std::string name;
   uint64_t version_index = 0;  ///< opaque token for ?version=
-  bool global = false;
-  std::optional<uint64_t> replicas;  ///< absent for global services
+  /// "replicated" | "global" | "replicated-job" | "global-job"
+  std::string mode = "replicated";
+  bool global = false;               ///< mode "global" or "global-job"
+  std::optional<uint64_t> replicas;  ///< absent for global services and jobs
   Resources limits;
   Resources reservations;
   std::vector<std::string> constraints;

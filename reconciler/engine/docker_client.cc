@@ -1,0 +1,96 @@
+#include "reconciler/engine/docker_client.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "reconciler/engine/engine_error.h"
+
+namespace swarmform::engine {
+namespace {
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
+Result<nlohmann::json> call_json(HttpClient& http, std::string_view method,
+                                 const std::string& target, const nlohmann::json* body) {
+  std::string what = fmt::format("{} {}", method, target);
+  std::optional<std::string> payload;
+  if (body != nullptr) payload = dump(*body);
+  auto response = http.request(method, target,
+                               payload ? std::optional<std::string_view>(*payload) : std::nullopt);
+  if (!response) return fail(response.error().wrap(what));
+  if (response->status < 200 || response->status > 299) return fail(engine_error(what, *response));
+  if (response->body.empty()) return nlohmann::json();
+  auto parsed = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return fail(fmt::format("{}: invalid JSON from engine ({} bytes, starting \"{}\")", what,
+                            response->body.size(), response->body.substr(0, 40)));
+  }
+  return parsed;
+}
+
+DockerClient::DockerClient(HttpClient http, ApiVersion version, nlohmann::json server_version)
+    : http_(std::move(http)), api_version_(version), server_version_(std::move(server_version)) {}
+
+Result<DockerClient> DockerClient::connect(transport::Dialer dialer, HttpLimits limits) {
+  HttpClient http(std::move(dialer), limits);
+  SF_TRY_ASSIGN(nlohmann::json v, call_json(http, "GET", "/version", nullptr));
+  auto text = [&v](const char* key) -> Result<std::string> {
+    auto it = v.is_object() ? v.find(key) : v.end();
+    if (!v.is_object() || it == v.end() || it->is_null()) return std::string();
+    if (!it->is_string()) return fail(fmt::format("GET /version: {}: expected a string", key));
+    return it->get<std::string>();
+  };
+  SF_TRY_ASSIGN(std::string server_max, text("ApiVersion"));
+  SF_TRY_ASSIGN(std::string server_min, text("MinAPIVersion"));
+  if (server_max.empty()) return fail("GET /version: the engine reported no ApiVersion");
+  auto chosen = negotiate_api_version(server_max, server_min);
+  if (!chosen) return fail(chosen.error().wrap(http.describe()));
+  return DockerClient(std::move(http), *chosen, std::move(v));
+}
+
+Result<nlohmann::json> DockerClient::call(std::string_view method, const std::string& target,
+                                          const nlohmann::json* body) {
+  return call_json(http_, method, fmt::format("/v{}{}", api_version_.str(), target), body);
+}
+
+Result<nlohmann::json> DockerClient::get_json(std::string_view path_and_query) {
+  return call("GET", std::string(path_and_query), nullptr);
+}
+
+Result<nlohmann::json> DockerClient::post_json(std::string_view path_and_query,
+                                               const nlohmann::json& body) {
+  return call("POST", std::string(path_and_query), &body);
+}
+
+Result<nlohmann::json> DockerClient::version() { return get_json("/version"); }
+Result<nlohmann::json> DockerClient::info() { return get_json("/info"); }
+Result<nlohmann::json> DockerClient::nodes() { return get_json("/nodes"); }
+Result<nlohmann::json> DockerClient::services() { return get_json("/services?status=true"); }
+
+Result<nlohmann::json> DockerClient::tasks(const Filters& filters) {
+  std::string query = filters_query(filters);
+  return get_json(query.empty() ? "/tasks" : "/tasks?" + query);
+}
+
+Result<nlohmann::json> DockerClient::inspect_service(std::string_view id_or_name) {
+  return get_json("/services/" + url_encode(id_or_name));
+}
+
+Result<nlohmann::json> DockerClient::update_service(std::string_view id, uint64_t version_index,
+                                                    const nlohmann::json& spec) {
+  return post_json(fmt::format("/services/{}/update?version={}", url_encode(id), version_index),
+                   spec);
+}
+
+Result<std::string> DockerClient::create_service(const nlohmann::json& spec) {
+  SF_TRY_ASSIGN(nlohmann::json created, post_json("/services/create", spec));
+  if (!created.is_object() || !created.contains("ID") || !created["ID"].is_string()) {
+    return fail("POST /services/create: the engine's answer has no ID: " + dump(created));
+  }
+  return created["ID"].get<std::string>();
+}
+
+}  // namespace swarmform::engine

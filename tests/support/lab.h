@@ -25,11 +25,11 @@ std::optional<Lab> load_lab(std::string* why_not);
 /// Runs a shell command, returns its stdout; exit status in *status.
 std::string run_command(const std::string& command, int* status = nullptr);
 
-}  // namespace swarmform::testing
-
 /// True when SWARMFORM_REQUIRE_LAB=1 (the test command sets it once the lab
 /// is up): then a missing lab fails the test instead of skipping it.
 bool lab_required();
+
+}  // namespace swarmform::testing
 
 #define SF_REQUIRE_LAB(var)                                                       \
   std::string sf_lab_why_;                                                        \

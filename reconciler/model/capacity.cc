@@ -1,6 +1,7 @@
 #include "reconciler/model/capacity.h"
 
 #include <algorithm>
+#include <map>
 
 #include "reconciler/model/quantity.h"
 
@@ -55,6 +56,29 @@ std::vector<HostLoad> desired_host_loads(const DesiredState& state) {
       load.add(service_name, s.replicas.value_or(1),
                {s.limits.nano_cpus.value_or(0), s.limits.memory_bytes.value_or(0)},
                {s.reservations.nano_cpus.value_or(0), s.reservations.memory_bytes.value_or(0)});
+    }
+    loads.push_back(std::move(load));
+  }
+  return loads;
+}
+
+std::vector<HostLoad> live_node_loads(const LiveState& live) {
+  std::vector<const LiveNode*> nodes;
+  for (const auto& n : live.nodes) nodes.push_back(&n);
+  std::sort(nodes.begin(), nodes.end(), [](auto* a, auto* b) { return a->hostname < b->hostname; });
+  // tasks per (node id, service id)
+  std::map<std::pair<std::string, std::string>, uint64_t> running;
+  for (const auto& t : live.tasks) {
+    if (t.desired_state == "running") ++running[{t.node_id, t.service_id}];
+  }
+  std::vector<HostLoad> loads;
+  for (const LiveNode* n : nodes) {
+    HostLoad load;
+    load.host = n->hostname;
+    load.capacity = {n->nano_cpus, n->memory_bytes};
+    for (const auto& s : live.services) {
+      auto it = running.find({n->id, s.id});
+      if (it != running.end()) load.add(s.name, it->second, s.limits, s.reservations);
     }
     loads.push_back(std::move(load));
   }

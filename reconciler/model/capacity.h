@@ -54,4 +54,11 @@ struct HostLoad {
 /// services.  A service without `replicas` counts as one task.
 std::vector<HostLoad> desired_host_loads(const DesiredState& state);
 
+/// One HostLoad per live node (sorted by hostname; `host` is the hostname),
+/// with the node's real CPUs and memory as capacity, counting per service the
+/// tasks that run there (`live.tasks` whose desired state is running) at the
+/// service's per-task limits and reservations.  Budgets stay at 1.0: the
+/// caller sets them from the desired state.
+std::vector<HostLoad> live_node_loads(const LiveState& live);
+
 }  // namespace swarmform::model

@@ -1,0 +1,35 @@
+#pragma once
+// Reaching the swarm manager's engine for a command: over SSH to the host
+// the desired state names as `cluster.manager`, or, with --local, straight to
+// its docker socket on this machine.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "reconciler/engine/docker_client.h"
+#include "reconciler/model/desired.h"
+#include "reconciler/util/result.h"
+
+namespace swarmform::cli {
+
+/// Flags shared by every command that talks to the swarm.
+struct ConnectionOptions {
+  std::optional<std::string> identity;  ///< --identity: overrides every host's key
+  bool accept_new_host_keys = false;    ///< --accept-new-host-keys
+  bool local = false;                   ///< --local: the manager's socket on this machine
+  int connect_timeout_s = 10;           ///< --connect-timeout
+};
+
+/// Registers --identity, --accept-new-host-keys, --local, --connect-timeout on `cmd`.
+void add_connection_flags(CLI::App& cmd, ConnectionOptions& options);
+
+/// An engine client connected to the manager of `state`, its API version
+/// negotiated.  known_hosts is the state's `known_hosts`, else
+/// ~/.ssh/known_hosts.  Errors say the host, the stage and what to do.
+Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state,
+                                                const ConnectionOptions& options);
+
+}  // namespace swarmform::cli

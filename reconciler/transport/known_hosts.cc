@@ -158,8 +158,11 @@ Result<void> append_known_host(const std::string& path, std::string_view host, u
   namespace fs = std::filesystem;
   std::error_code ec;
   // Follow a symlink so the link stays and its target is updated.
-  fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : fs::path(path);
-  if (ec) return fail("cannot resolve known_hosts symlink " + path + ": " + ec.message());
+  fs::path target = path;
+  if (fs::is_symlink(fs::symlink_status(path, ec))) {
+    target = fs::canonical(path, ec);
+    if (ec) return fail("cannot resolve known_hosts symlink " + path + ": " + ec.message());
+  }
 
   bool exists = false;
   SF_TRY_ASSIGN(std::string content, read_file(target.string(), &exists));

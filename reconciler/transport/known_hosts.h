@@ -2,7 +2,9 @@
 // A known_hosts file (OpenSSH format) checked through libssh2_knownhost_*:
 // plain entries, comma-separated names, hashed `|1|salt|hash` entries and
 // `[host]:port` entries.  Lookups follow OpenSSH: port 22 is looked up as
-// "host", any other port only as "[host]:port".
+// "host", any other port only as "[host]:port".  Host patterns (`*`, `?`,
+// `!negation`) are not supported by libssh2: such a name matches only itself
+// literally, so the host then counts as unknown, never as matched.
 
 #include <cstdint>
 #include <string>

@@ -28,4 +28,19 @@ std::string last_error(LIBSSH2_SESSION* session) {
 
 int last_errno(LIBSSH2_SESSION* session) { return libssh2_session_last_errno(session); }
 
+std::string last_error_message(LIBSSH2_SESSION* session) {
+  char* msg = nullptr;
+  int len = 0;
+  if (libssh2_session_last_error(session, &msg, &len, 0) == 0 || msg == nullptr) return "";
+  return std::string(msg, static_cast<std::size_t>(len));
+}
+
+bool is_timeout(int libssh2_code) {
+  return libssh2_code == LIBSSH2_ERROR_TIMEOUT || libssh2_code == LIBSSH2_ERROR_SOCKET_TIMEOUT;
+}
+
+ErrorKind kind_of(int libssh2_code, ErrorKind otherwise) {
+  return is_timeout(libssh2_code) ? ErrorKind::timeout : otherwise;
+}
+
 }  // namespace swarmform::transport

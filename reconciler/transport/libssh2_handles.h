@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "reconciler/util/result.h"
+
 namespace swarmform::transport {
 
 /// Calls libssh2_init once per process (thread-safe); later calls are no-ops.
@@ -42,5 +44,11 @@ SessionPtr new_session();
 std::string last_error(LIBSSH2_SESSION* session);
 /// The session's last error code (LIBSSH2_ERROR_*), 0 when none.
 int last_errno(LIBSSH2_SESSION* session);
+/// The session's last error message alone, "" when none.
+std::string last_error_message(LIBSSH2_SESSION* session);
+/// True for the codes libssh2 uses when its session timeout ran out.
+bool is_timeout(int libssh2_code);
+/// ErrorKind::timeout for a timeout code, else `otherwise`.
+ErrorKind kind_of(int libssh2_code, ErrorKind otherwise = ErrorKind::failed);
 
 }  // namespace swarmform::transport

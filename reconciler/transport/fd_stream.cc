@@ -39,8 +39,8 @@ Result<void> FdStream::write_all(std::string_view data) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       SF_TRY_ASSIGN(bool ready, wait_fd(fd_.get(), POLLOUT, timeout_));
       if (!ready) {
-        return fail("timed out after " + std::to_string(timeout_.count()) +
-                        " ms writing to " + description_ + " (the peer stopped reading)",
+        return fail("timed out after " + std::to_string(timeout_.count()) + " ms writing to " +
+                        description_ + " (the peer stopped reading)",
                     ErrorKind::timeout);
       }
       continue;

@@ -8,7 +8,8 @@
 namespace swarmform::transport {
 
 Result<HostKey> HostKey::from_blob(std::string blob) {
-  if (blob.size() < 4) return fail("host key blob is too short (" + std::to_string(blob.size()) + " bytes)");
+  if (blob.size() < 4)
+    return fail("host key blob is too short (" + std::to_string(blob.size()) + " bytes)");
   uint32_t len = 0;
   for (int i = 0; i < 4; ++i) len = (len << 8) | static_cast<unsigned char>(blob[i]);
   if (len == 0 || len > blob.size() - 4) return fail("host key blob has no valid key type");

@@ -8,18 +8,19 @@
 namespace swarmform::transport {
 namespace {
 
-std::string describe_key(const HostKey& key) { return key.display_type() + " key " + key.fingerprint(); }
+std::string describe_key(const HostKey& key) {
+  return key.display_type() + " key " + key.fingerprint();
+}
 
 Error unknown_host(const KnownHosts& known, std::string_view host, uint16_t port,
                    const HostKey& presented) {
   const std::string& file = known.path();
   return Error{ErrorKind::refused,
-               "the authenticity of " + known_hosts_name(host, port) +
-                   " can't be established: " + file +
-                   " has no entry for it; the server presented " + describe_key(presented) +
+               "the authenticity of " + known_hosts_name(host, port) + " can't be established: " +
+                   file + " has no entry for it; the server presented " + describe_key(presented) +
                    "; run with --accept-new-host-keys to trust it, or add it to " + file +
-                   " (ssh-keyscan -p " + std::to_string(port) + " " + std::string(host) +
-                   " >> " + file + ")",
+                   " (ssh-keyscan -p " + std::to_string(port) + " " + std::string(host) + " >> " +
+                   file + ")",
                0};
 }
 

@@ -102,10 +102,9 @@ std::vector<HostKey> KnownHosts::entries_named(const Line& line, const std::stri
   std::vector<HostKey> found;
   const std::string_view probe = "swarmform: matches no key";
   struct libssh2_knownhost* entry = nullptr;
-  int rc = libssh2_knownhost_checkp(line.entries.get(), name.c_str(), -1, probe.data(),
-                                    probe.size(),
-                                    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW,
-                                    &entry);
+  int rc =
+      libssh2_knownhost_checkp(line.entries.get(), name.c_str(), -1, probe.data(), probe.size(),
+                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &entry);
   if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) found.push_back(key_of(entry));
   return found;
 }

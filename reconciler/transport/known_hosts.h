@@ -57,8 +57,7 @@ class KnownHosts {
 
   /// The key types (e.g. "ssh-ed25519") the file holds for `host`:`port`, in
   /// file order, without duplicates.
-  [[nodiscard]] std::vector<std::string> key_types_for(std::string_view host,
-                                                       uint16_t port) const;
+  [[nodiscard]] std::vector<std::string> key_types_for(std::string_view host, uint16_t port) const;
 
  private:
   struct Line {

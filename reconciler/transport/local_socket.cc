@@ -39,8 +39,7 @@ Error connect_error(const std::string& path, int err, std::chrono::milliseconds 
                        path + ": the listener is not accepting connections",
                    0};
     default:
-      return Error{ErrorKind::failed,
-                   "cannot connect to " + path + ": " + std::strerror(err), 0};
+      return Error{ErrorKind::failed, "cannot connect to " + path + ": " + std::strerror(err), 0};
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reconciler/transport/key_file.h"
 #include "reconciler/transport/libssh2_handles.h"
 
 namespace swarmform::transport {
@@ -34,22 +35,28 @@ Result<void> with_identity(LIBSSH2_SESSION* session, const AuthRequest& req) {
   }
   // A null public key path makes libssh2 derive the public key from the
   // private one, so a missing or stale KEY.pub does not matter.
-  int rc = libssh2_userauth_publickey_fromfile_ex(
-      session, req.user.data(), static_cast<unsigned>(req.user.size()), nullptr, key.c_str(),
-      req.passphrase.c_str());
+  int rc = libssh2_userauth_publickey_fromfile_ex(session, req.user.data(),
+                                                  static_cast<unsigned>(req.user.size()), nullptr,
+                                                  key.c_str(), req.passphrase.c_str());
   if (rc == 0) return {};
   if (refused_by_server(rc)) {
-    return fail("the server refused key " + key + " for user " + req.user +
-                    " (is its public key in that user's authorized_keys?)",
+    std::string hint = "is its public key in that user's authorized_keys?";
+    if (private_key_type(key) == "ssh-rsa") {
+      hint +=
+          " Note that libssh2 1.10 signs with RSA keys only as ssh-rsa (SHA-1), which "
+          "OpenSSH 8.8 and later refuse by default: use an ed25519 or ecdsa key";
+    }
+    return fail("the server refused key " + key + " for user " + req.user + " (" + hint + ")",
                 ErrorKind::refused);
   }
   if (rc == LIBSSH2_ERROR_FILE) {
-    std::string hint = req.passphrase.empty()
-                           ? "if the key is encrypted, put its passphrase in SWARMFORM_SSH_PASSPHRASE"
-                           : "is the passphrase in SWARMFORM_SSH_PASSPHRASE right?";
-    return fail("cannot load private key " + key + " (" + last_error_message(session) + "); " +
-                    hint,
-                ErrorKind::refused);
+    std::string hint =
+        req.passphrase.empty()
+            ? "if the key is encrypted, put its passphrase in SWARMFORM_SSH_PASSPHRASE"
+            : "is the passphrase in SWARMFORM_SSH_PASSPHRASE right?";
+    return fail(
+        "cannot load private key " + key + " (" + last_error_message(session) + "); " + hint,
+        ErrorKind::refused);
   }
   return fail("authenticating user " + req.user + " with key " + key + ": " + last_error(session),
               kind_of(rc));
@@ -57,17 +64,18 @@ Result<void> with_identity(LIBSSH2_SESSION* session, const AuthRequest& req) {
 
 Result<void> with_agent(LIBSSH2_SESSION* session, const AuthRequest& req) {
   if (req.agent_socket.empty()) {
-    return fail("no identity file is configured and SSH_AUTH_SOCK is not set, so there is no "
-                "ssh-agent to ask for a key for user " + req.user,
-                ErrorKind::refused);
+    return fail(
+        "no identity file is configured and SSH_AUTH_SOCK is not set, so there is no "
+        "ssh-agent to ask for a key for user " +
+            req.user,
+        ErrorKind::refused);
   }
   const std::string agent_name = "ssh-agent at " + req.agent_socket;
   AgentPtr agent(libssh2_agent_init(session));
   if (!agent) return fail("cannot set up an ssh-agent client: " + last_error(session));
   libssh2_agent_set_identity_path(agent.get(), req.agent_socket.c_str());
   if (libssh2_agent_connect(agent.get()) != 0) {
-    return fail("cannot connect to " + agent_name + ": " + last_error(session),
-                ErrorKind::refused);
+    return fail("cannot connect to " + agent_name + ": " + last_error(session), ErrorKind::refused);
   }
   if (libssh2_agent_list_identities(agent.get()) != 0) {
     return fail("cannot list the keys of " + agent_name + ": " + last_error(session));
@@ -92,8 +100,8 @@ Result<void> with_agent(LIBSSH2_SESSION* session, const AuthRequest& req) {
   }
   std::string names;
   for (const std::string& t : tried) names += (names.empty() ? "" : ", ") + t;
-  return fail("the server refused all " + std::to_string(tried.size()) + " keys of " +
-                  agent_name + " (" + names + ") for user " + req.user,
+  return fail("the server refused all " + std::to_string(tried.size()) + " keys of " + agent_name +
+                  " (" + names + ") for user " + req.user,
               ErrorKind::refused);
 }
 
@@ -102,8 +110,8 @@ Result<void> with_agent(LIBSSH2_SESSION* session, const AuthRequest& req) {
 Result<void> authenticate(LIBSSH2_SESSION* session, const AuthRequest& req) {
   // Asking for the methods is itself the "none" method: a server may let the
   // user in right here.
-  const char* methods = libssh2_userauth_list(session, req.user.data(),
-                                              static_cast<unsigned>(req.user.size()));
+  const char* methods =
+      libssh2_userauth_list(session, req.user.data(), static_cast<unsigned>(req.user.size()));
   if (methods == nullptr) {
     if (libssh2_userauth_authenticated(session) != 0) return {};
     int rc = last_errno(session);

@@ -19,9 +19,8 @@ Error SshChannelStream::channel_error(const std::string& what, int rc) const {
                      std::to_string(conn_->options.timeout.count()) + " ms " + what,
                  0};
   }
-  return Error{ErrorKind::failed, description_ + ": " + what + ": " +
-                                      last_error(conn_->session.get()),
-               0};
+  return Error{ErrorKind::failed,
+               description_ + ": " + what + ": " + last_error(conn_->session.get()), 0};
 }
 
 Result<void> SshChannelStream::write_all(std::string_view data) {
@@ -58,8 +57,8 @@ Result<std::size_t> SshChannelStream::read_some(std::span<char> buf) {
 Result<void> SshChannelStream::check_dial_stdio_exit() {
   std::string err;
   std::array<char, 1024> chunk{};
-  for (ssize_t n = 0; (n = libssh2_channel_read_stderr(channel_.get(), chunk.data(),
-                                                       chunk.size())) > 0;) {
+  for (ssize_t n = 0;
+       (n = libssh2_channel_read_stderr(channel_.get(), chunk.data(), chunk.size())) > 0;) {
     if (err.size() < 4096) err.append(chunk.data(), static_cast<std::size_t>(n));
   }
   // The exit status may arrive after the EOF; it is certainly there once the

@@ -16,18 +16,21 @@ namespace swarmform::transport {
 /// them is gone.  Not thread-safe.
 struct SshConnection {
   SshOptions options;
-  UniqueFd socket;     // declared before `session`: closed after it is freed
+  UniqueFd socket;  // declared before `session`: closed after it is freed
   SessionPtr session;
   /// In automatic mode, the way that worked first (then used for every later
   /// stream of this session).
   std::optional<model::TransportMode> resolved_mode;
+  /// Set once the SSH handshake completed: only then is there a session to
+  /// say goodbye to.
+  bool handshaken = false;
 
   SshConnection() = default;
   SshConnection(const SshConnection&) = delete;
   SshConnection& operator=(const SshConnection&) = delete;
   /// Says goodbye to the server (bounded by the session timeout).
   ~SshConnection() {
-    if (session) libssh2_session_disconnect(session.get(), "swarmform done");
+    if (session && handshaken) libssh2_session_disconnect(session.get(), "swarmform done");
   }
 };
 

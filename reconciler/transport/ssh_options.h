@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reconciler/model/desired.h"
+#include "reconciler/transport/host_key_verification.h"
 
 namespace swarmform::transport {
 
@@ -39,7 +40,7 @@ struct SshOptions {
 
 /// The options for a declared host, with the given known_hosts file.
 inline SshOptions ssh_options_for(const model::Host& host, std::string known_hosts,
-                                  bool accept_new_host_keys) {
+                                  NewHostKeys new_host_keys) {
   SshOptions o;
   o.host_label = host.name;
   o.user = host.ssh.user;
@@ -47,7 +48,7 @@ inline SshOptions ssh_options_for(const model::Host& host, std::string known_hos
   o.port = host.ssh.port;
   o.identity = host.identity;
   o.known_hosts = std::move(known_hosts);
-  o.accept_new_host_keys = accept_new_host_keys;
+  o.accept_new_host_keys = new_host_keys == NewHostKeys::accept;
   o.docker_socket = host.docker_socket;
   o.mode = host.transport;
   return o;

@@ -25,8 +25,8 @@ Error stage_error(const SshOptions& o, const std::string& stage, const Error& ca
 }
 
 /// Fails with "STAGE failed: WHAT: LIBSSH2-ERROR", kind from the libssh2 code.
-Error libssh2_stage_error(const SshConnection& c, const std::string& stage,
-                          const std::string& what, int rc) {
+Error libssh2_stage_error(const SshConnection& c, const std::string& stage, const std::string& what,
+                          int rc) {
   std::string cause = what;
   if (is_timeout(rc)) {
     cause += ": timed out after " + std::to_string(c.options.timeout.count()) + " ms";
@@ -49,16 +49,28 @@ void append_ssh_string(std::string& out, std::string_view s) {
 Result<void> handshake(SshConnection& c, const KnownHosts& known) {
   const SshOptions& o = c.options;
   c.session = new_session();
-  if (!c.session) return fail(stage_error(o, "handshake", Error{ErrorKind::failed, "libssh2 failed to initialise", 0}));
+  if (!c.session) {
+    return fail(
+        stage_error(o, "handshake", Error{ErrorKind::failed, "libssh2 failed to initialise", 0}));
+  }
   libssh2_session_set_blocking(c.session.get(), 1);
   libssh2_session_set_timeout(c.session.get(), static_cast<long>(o.timeout.count()));
   const std::string algorithms = host_key_algorithms(known.key_types_for(o.address, o.port));
-  if (libssh2_session_method_pref(c.session.get(), LIBSSH2_METHOD_HOSTKEY, algorithms.c_str()) != 0) {
+  if (libssh2_session_method_pref(c.session.get(), LIBSSH2_METHOD_HOSTKEY, algorithms.c_str()) !=
+      0) {
     return fail(libssh2_stage_error(c, "handshake", "setting host key algorithms " + algorithms,
                                     last_errno(c.session.get())));
   }
   int rc = libssh2_session_handshake(c.session.get(), c.socket.get());
+  if (rc == LIBSSH2_ERROR_BANNER_RECV) {
+    return fail(libssh2_stage_error(
+        c, "handshake",
+        "SSH handshake: the server sent no SSH banner (it closed the connection, or is not an "
+        "SSH server)",
+        rc));
+  }
   if (rc != 0) return fail(libssh2_stage_error(c, "handshake", "SSH handshake", rc));
+  c.handshaken = true;
   return {};
 }
 
@@ -73,8 +85,9 @@ Result<void> check_host_key(SshConnection& c, const KnownHosts& known) {
   }
   auto key = HostKey::from_blob(std::string(blob, len));
   if (!key) return fail(stage_error(o, "host key verification", key.error()));
-  auto verified = verify_host_key(known, o.address, o.port, *key,
-                                  o.accept_new_host_keys ? NewHostKeys::accept : NewHostKeys::refuse);
+  auto verified =
+      verify_host_key(known, o.address, o.port, *key,
+                      o.accept_new_host_keys ? NewHostKeys::accept : NewHostKeys::refuse);
   if (!verified) return fail(stage_error(o, "host key verification", verified.error()));
   return {};
 }
@@ -90,15 +103,16 @@ Result<ChannelPtr> open_streamlocal(SshConnection& c) {
       static_cast<unsigned>(message.size())));
   if (!channel) {
     int rc = last_errno(c.session.get());
-    std::string cause = "opening a " + std::string(kStreamLocal) + " channel to " +
-                        c.options.docker_socket;
+    std::string cause =
+        "opening a " + std::string(kStreamLocal) + " channel to " + c.options.docker_socket;
     if (rc == LIBSSH2_ERROR_CHANNEL_FAILURE) {
       // OpenSSH answers "connect failed" both when its config forbids the
       // channel and when nothing listens at the path: say both.
-      cause += " (sshd refused it: either forwarding is disabled there (AllowTcpForwarding "
-               "or AllowStreamLocalForwarding no; transport auto then uses `docker system "
-               "dial-stdio`) or nothing listens at that path (is dockerd running, is "
-               "docker_socket right?))";
+      cause +=
+          " (sshd refused it: either forwarding is disabled there (AllowTcpForwarding "
+          "or AllowStreamLocalForwarding no; transport auto then uses `docker system "
+          "dial-stdio`) or nothing listens at that path (is dockerd running, is "
+          "docker_socket right?))";
     }
     return fail(libssh2_stage_error(c, "channel", cause, rc));
   }
@@ -128,8 +142,8 @@ Result<ChannelPtr> open_dial_stdio(SshConnection& c) {
 }
 
 std::string stream_description(const SshOptions& o, TransportMode mode) {
-  std::string how = mode == TransportMode::dial_stdio ? "dial-stdio"
-                                                      : "streamlocal " + o.docker_socket;
+  std::string how =
+      mode == TransportMode::dial_stdio ? "dial-stdio" : "streamlocal " + o.docker_socket;
   return o.host_label + " (" + o.user + "@" + o.address + ":" + std::to_string(o.port) + ", " +
          how + ")";
 }
@@ -189,8 +203,8 @@ Result<std::unique_ptr<Stream>> SshSession::open_engine_stream() {
   }
   if (!channel) return fail(channel.error());
   if (c.options.mode == TransportMode::automatic) c.resolved_mode = mode;
-  ChannelKind kind = mode == TransportMode::dial_stdio ? ChannelKind::dial_stdio
-                                                       : ChannelKind::streamlocal;
+  ChannelKind kind =
+      mode == TransportMode::dial_stdio ? ChannelKind::dial_stdio : ChannelKind::streamlocal;
   return std::make_unique<SshChannelStream>(conn_, std::move(*channel), kind,
                                             stream_description(c.options, mode));
 }

@@ -23,8 +23,8 @@ std::string ms(std::chrono::milliseconds t) { return std::to_string(t.count()) +
 /// One attempt: connected socket, or the errno that stopped it (ETIMEDOUT
 /// when `left` ran out).
 Result<UniqueFd> try_connect(const addrinfo& ai, std::chrono::milliseconds left, int* err) {
-  UniqueFd fd(::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                       ai.ai_protocol));
+  UniqueFd fd(
+      ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai.ai_protocol));
   if (!fd.valid()) {
     *err = errno;
     return fail(std::strerror(errno));
@@ -60,7 +60,6 @@ Result<UniqueFd> tcp_connect(const std::string& address, uint16_t port,
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG;
   addrinfo* raw = nullptr;
   int gai = ::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &raw);
   if (gai != 0) {
@@ -81,8 +80,7 @@ Result<UniqueFd> tcp_connect(const std::string& address, uint16_t port,
     if (fd) return std::move(*fd);
   }
   if (last_err == ETIMEDOUT) {
-    return fail("TCP connect to " + where + " timed out after " + ms(timeout),
-                ErrorKind::timeout);
+    return fail("TCP connect to " + where + " timed out after " + ms(timeout), ErrorKind::timeout);
   }
   if (last_err == ECONNREFUSED) {
     return fail("connection to " + where + " refused: is sshd listening there?",

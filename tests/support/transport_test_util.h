@@ -63,7 +63,8 @@ class ScopedEnv {
 /// A TCP socket bound to 127.0.0.1 on a kernel-chosen port; listening or not.
 class LoopbackSocket {
  public:
-  explicit LoopbackSocket(bool listening) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  /// backlog < 0: bound but not listening.
+  explicit LoopbackSocket(int backlog) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -71,12 +72,13 @@ class LoopbackSocket {
     ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len);
     ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
-    if (listening) ::listen(fd_, 16);
+    if (backlog >= 0) ::listen(fd_, backlog);
   }
   ~LoopbackSocket() { ::close(fd_); }
   LoopbackSocket(const LoopbackSocket&) = delete;
   LoopbackSocket& operator=(const LoopbackSocket&) = delete;
   [[nodiscard]] uint16_t port() const { return port_; }
+  [[nodiscard]] int fd() const { return fd_; }
 
  private:
   int fd_;
@@ -87,10 +89,32 @@ class LoopbackSocket {
 /// backlog, so a client connects and then hears nothing.
 class SilentListener : public LoopbackSocket {
  public:
-  SilentListener() : LoopbackSocket(true) {}
+  SilentListener() : LoopbackSocket(16) {}
+};
+
+/// Listens with a backlog of one and fills it itself: the kernel drops
+/// further SYNs, so a client's TCP connect hangs until its deadline.
+class FullListener {
+ public:
+  FullListener() : listener_(0) {
+    filler_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(listener_.port());
+    ::connect(filler_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  }
+  ~FullListener() { ::close(filler_); }
+  FullListener(const FullListener&) = delete;
+  FullListener& operator=(const FullListener&) = delete;
+  [[nodiscard]] uint16_t port() const { return listener_.port(); }
+
+ private:
+  LoopbackSocket listener_;
+  int filler_ = -1;
 };
 
 /// A loopback port nothing listens on (bound, then released).
-inline uint16_t closed_loopback_port() { return LoopbackSocket(false).port(); }
+inline uint16_t closed_loopback_port() { return LoopbackSocket(-1).port(); }
 
 }  // namespace swarmform::transport

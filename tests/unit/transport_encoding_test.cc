@@ -61,7 +61,8 @@ HostKey key_from_base64(const std::string& text) {
 
 // Fingerprints as `ssh-keygen -lf` printed them for these public keys.
 TEST(TransportFingerprint, MatchesOpenSsh) {
-  HostKey ed = key_from_base64("AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n");
+  HostKey ed =
+      key_from_base64("AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n");
   EXPECT_EQ(ed.type, "ssh-ed25519");
   EXPECT_EQ(ed.display_type(), "ED25519");
   EXPECT_EQ(ed.fingerprint(), "SHA256:gGlvaDFXqxrnR/zZR6i4PNfsJ1gP1LqFjv7yyTEKIlc");
@@ -76,8 +77,10 @@ TEST(TransportFingerprint, MatchesOpenSsh) {
   HostKey rsa = key_from_base64(
       "AAAAB3NzaC1yc2EAAAADAQABAAABAQDJ0Z9Hl3appd8LT0noaxjj5i8ohl+mK90F0xOqTNFGUp/gMYN2XBEPIzB9HMfN"
       "5PEiD7xzSbjjIlLK6Zii6OwRdKSW2jxfnDQOhYvI546cYtn8sWFx4vEnlhDNWVzjwjF0g//QhQPnbYmiEFj+jiNW3Rcw"
-      "iNKXWhLQld3WmUdNHDhEurYzVZU/prySFwv36l8jilAX3aAyYw4oYCaZgV0aPUsHCmsRlGNCvXyKD4lUITbmYImmpI9qd"
-      "henyaaXf0exw5R8xygHImWQcqSWM91gGoV7lXcTBfqawxAWdUfF7z2iqTiQT5en89u+70DJgoegWck0oRk9IMhcMg09V5YN");
+      "iNKXWhLQld3WmUdNHDhEurYzVZU/"
+      "prySFwv36l8jilAX3aAyYw4oYCaZgV0aPUsHCmsRlGNCvXyKD4lUITbmYImmpI9qd"
+      "henyaaXf0exw5R8xygHImWQcqSWM91gGoV7lXcTBfqawxAWdUfF7z2iqTiQT5en89u+"
+      "70DJgoegWck0oRk9IMhcMg09V5YN");
   EXPECT_EQ(rsa.display_type(), "RSA");
   EXPECT_EQ(rsa.fingerprint(), "SHA256:rq/GF/+/7YmCp7qyoXCtNtUCeCdHvk6N8R9sFbSK+UY");
 }

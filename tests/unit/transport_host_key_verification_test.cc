@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "reconciler/transport/base64.h"
 #include "reconciler/transport/host_key_verification.h"
@@ -11,12 +11,15 @@
 namespace swarmform::transport {
 namespace {
 
-constexpr const char* kServer = "AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n";
+constexpr const char* kServer =
+    "AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n";
 constexpr const char* kServerFp = "SHA256:gGlvaDFXqxrnR/zZR6i4PNfsJ1gP1LqFjv7yyTEKIlc";
 constexpr const char* kOld = "AAAAC3NzaC1lZDI1NTE5AAAAIO9BTFDE0bjjUVec/uXjwR6Vi6hWo0EiRV3oMHFhsEk7";
 constexpr const char* kOldFp = "SHA256:v2B9goRtHpcpyF1MeAu/wC1EFN4lIpIcJSeK+ddRiu4";
 
-HostKey key(const char* base64) { return HostKey::from_blob(base64_decode(base64).value()).value(); }
+HostKey key(const char* base64) {
+  return HostKey::from_blob(base64_decode(base64).value()).value();
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

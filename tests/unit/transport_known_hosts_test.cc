@@ -1,11 +1,10 @@
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "reconciler/transport/base64.h"
 #include "reconciler/transport/known_hosts.h"
@@ -16,8 +15,10 @@ namespace {
 
 // Public keys of throwaway test keys, and the same files hashed by
 // `ssh-keygen -H` (for [127.0.0.1]:22404 and kvm2.example.org).
-constexpr const char* kKvm4 = "AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n";
-constexpr const char* kOther = "AAAAC3NzaC1lZDI1NTE5AAAAIO9BTFDE0bjjUVec/uXjwR6Vi6hWo0EiRV3oMHFhsEk7";
+constexpr const char* kKvm4 =
+    "AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n";
+constexpr const char* kOther =
+    "AAAAC3NzaC1lZDI1NTE5AAAAIO9BTFDE0bjjUVec/uXjwR6Vi6hWo0EiRV3oMHFhsEk7";
 constexpr const char* kEcdsa =
     "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBD/5QIrsfu1NqQYBU5Hh1ZPPXWc8UeVdgY8wug5Piu"
     "u9CqZ0CVQCQZ8yhjLA2RsHmiWMFTH7qOUNMkyviMJSYlc=";
@@ -27,7 +28,9 @@ constexpr const char* kHashed =
     "|1|kX9jsI+2NUl0IQWcC43M6PbY9bg=|2ZrTGgAO4VzHuZ4Vvd7QIETDANQ= ssh-ed25519 "
     "AAAAC3NzaC1lZDI1NTE5AAAAIO9BTFDE0bjjUVec/uXjwR6Vi6hWo0EiRV3oMHFhsEk7\n";
 
-HostKey key(const char* base64) { return HostKey::from_blob(base64_decode(base64).value()).value(); }
+HostKey key(const char* base64) {
+  return HostKey::from_blob(base64_decode(base64).value()).value();
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -126,7 +129,8 @@ TEST_F(TransportKnownHostsFile, MissingFileKnowsNothing) {
 }
 
 TEST_F(TransportKnownHostsFile, UnreadableLinesAreErrorsWithFileAndLine) {
-  auto marker = KnownHosts::load(write(std::string("# pinned\n@revoked * ssh-ed25519 ") + kKvm4 + "\n"));
+  auto marker =
+      KnownHosts::load(write(std::string("# pinned\n@revoked * ssh-ed25519 ") + kKvm4 + "\n"));
   ASSERT_FALSE(marker);
   EXPECT_EQ(marker.error().message,
             path_ + ":2: marker lines (@cert-authority, @revoked) are not supported");

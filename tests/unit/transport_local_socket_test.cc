@@ -1,3 +1,4 @@
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <fstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "reconciler/transport/local_socket.h"
 #include "support/transport_test_util.h"
@@ -83,8 +82,7 @@ TEST(TransportLocalSocket, ReadTimesOutWhenThePeerIsSilent) {
   auto n = (*stream)->read_some(buf);
   ASSERT_FALSE(n);
   EXPECT_EQ(n.error().kind, ErrorKind::timeout);
-  EXPECT_EQ(n.error().message,
-            "timed out after 200 ms waiting for data from local socket " + path);
+  EXPECT_EQ(n.error().message, "timed out after 200 ms waiting for data from local socket " + path);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);
   ::close(listener);
 }
@@ -114,8 +112,8 @@ TEST(TransportLocalSocket, OverlongPathIsRejected) {
   const std::string path = "/tmp/" + std::string(200, 'x') + "/docker.sock";
   auto stream = connect_unix_socket(path, 1s);
   ASSERT_FALSE(stream);
-  EXPECT_EQ(stream.error().message,
-            "socket path is too long (" + std::to_string(path.size()) + " bytes, at most 107): " + path);
+  EXPECT_EQ(stream.error().message, "socket path is too long (" + std::to_string(path.size()) +
+                                        " bytes, at most 107): " + path);
 }
 
 }  // namespace

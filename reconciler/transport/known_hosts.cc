@@ -1,0 +1,200 @@
+#include "reconciler/transport/known_hosts.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+#include "reconciler/transport/base64.h"
+#include "reconciler/transport/unique_fd.h"
+
+namespace swarmform::transport {
+namespace {
+
+int key_type_bits(std::string_view type) {
+  if (type == "ssh-ed25519") return LIBSSH2_KNOWNHOST_KEY_ED25519;
+  if (type == "ecdsa-sha2-nistp256") return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+  if (type == "ecdsa-sha2-nistp384") return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+  if (type == "ecdsa-sha2-nistp521") return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+  if (type == "ssh-rsa") return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+  if (type == "ssh-dss") return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+  return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+}
+
+HostKey key_of(const libssh2_knownhost* entry) {
+  if (entry != nullptr && entry->key != nullptr) {
+    if (auto blob = base64_decode(entry->key)) {
+      if (auto key = HostKey::from_blob(std::move(*blob))) return *key;
+    }
+  }
+  return HostKey{"(unreadable)", ""};
+}
+
+Result<std::string> read_file(const std::string& path, bool* exists) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) {
+      *exists = false;
+      return std::string();
+    }
+    return fail("cannot read known_hosts file " + path + ": " + std::strerror(errno));
+  }
+  *exists = true;
+  std::string text;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot read known_hosts file " + path + ": " + std::strerror(errno));
+    if (n == 0) return text;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::string known_hosts_name(std::string_view host, uint16_t port) {
+  if (port == 22) return std::string(host);
+  return "[" + std::string(host) + "]:" + std::to_string(port);
+}
+
+Result<KnownHosts> KnownHosts::load(const std::string& path) {
+  KnownHosts known;
+  known.path_ = path;
+  known.session_ = new_session();
+  if (!known.session_) return fail("libssh2 failed to initialise");
+  bool exists = false;
+  SF_TRY_ASSIGN(std::string text, read_file(path, &exists));
+
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const std::string where = path + ":" + std::to_string(number);
+    if (line[first] == '@') {
+      return fail(where + ": marker lines (@cert-authority, @revoked) are not supported");
+    }
+    KnownHostsPtr entries(libssh2_knownhost_init(known.session_.get()));
+    if (!entries) return fail("libssh2 could not allocate a known-hosts collection");
+    if (libssh2_knownhost_readline(entries.get(), line.data() + first, line.size() - first,
+                                   LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
+      return fail(where + ": not a known_hosts entry libssh2 can read: " +
+                  last_error(known.session_.get()));
+    }
+    known.lines_.push_back(Line{number, std::move(entries)});
+  }
+  return known;
+}
+
+std::vector<HostKey> KnownHosts::entries_named(const Line& line, const std::string& name) const {
+  // libssh2 has no "list entries for a name" call, and hashed names cannot be
+  // listed at all.  Checking a key that matches nothing, with key type 0
+  // ("any type"), reports the first entry for the name as a mismatch.
+  std::vector<HostKey> found;
+  const std::string_view probe = "swarmform: matches no key";
+  struct libssh2_knownhost* entry = nullptr;
+  int rc =
+      libssh2_knownhost_checkp(line.entries.get(), name.c_str(), -1, probe.data(), probe.size(),
+                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &entry);
+  if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) found.push_back(key_of(entry));
+  return found;
+}
+
+Result<HostKeyVerdict> KnownHosts::check(std::string_view host, uint16_t port,
+                                         const HostKey& key) const {
+  const std::string name = known_hosts_name(host, port);
+  HostKeyVerdict verdict;
+  for (const Line& line : lines_) {
+    struct libssh2_knownhost* entry = nullptr;
+    int rc = libssh2_knownhost_checkp(
+        line.entries.get(), name.c_str(), -1, key.blob.data(), key.blob.size(),
+        LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | key_type_bits(key.type),
+        &entry);
+    switch (rc) {
+      case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+        return HostKeyVerdict{HostKeyStatus::match, {}};
+      case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+        verdict.conflicting.push_back(KnownEntry{line.number, key_of(entry)});
+        break;
+      case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+        for (HostKey& other : entries_named(line, name)) {
+          verdict.conflicting.push_back(KnownEntry{line.number, std::move(other)});
+        }
+        break;
+      default:
+        return fail(path_ + ":" + std::to_string(line.number) +
+                    ": libssh2 could not check the entry: " + last_error(session_.get()));
+    }
+  }
+  verdict.status = verdict.conflicting.empty() ? HostKeyStatus::unknown : HostKeyStatus::changed;
+  return verdict;
+}
+
+std::vector<std::string> KnownHosts::key_types_for(std::string_view host, uint16_t port) const {
+  const std::string name = known_hosts_name(host, port);
+  std::vector<std::string> types;
+  for (const Line& line : lines_) {
+    for (const HostKey& key : entries_named(line, name)) {
+      if (std::find(types.begin(), types.end(), key.type) == types.end()) {
+        types.push_back(key.type);
+      }
+    }
+  }
+  return types;
+}
+
+Result<void> append_known_host(const std::string& path, std::string_view host, uint16_t port,
+                               const HostKey& key) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Follow a symlink so the link stays and its target is updated.
+  fs::path target = path;
+  if (fs::is_symlink(fs::symlink_status(path, ec))) {
+    target = fs::canonical(path, ec);
+    if (ec) return fail("cannot resolve known_hosts symlink " + path + ": " + ec.message());
+  }
+
+  bool exists = false;
+  SF_TRY_ASSIGN(std::string content, read_file(target.string(), &exists));
+  mode_t mode = 0644;
+  struct stat st {};
+  if (exists && ::stat(target.c_str(), &st) == 0) mode = st.st_mode & 07777;
+  if (!content.empty() && content.back() != '\n') content += '\n';
+  content += known_hosts_name(host, port) + " " + key.type + " " + base64_encode(key.blob) + "\n";
+
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  UniqueFd fd(::mkstemp(tmp.data()));
+  if (!fd.valid()) {
+    return fail("cannot write known_hosts file " + path + ": cannot create a file in " +
+                dir.string() + ": " + std::strerror(errno));
+  }
+  auto cleanup_fail = [&](const std::string& what) {
+    std::string err = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return fail("cannot write known_hosts file " + path + ": " + what + ": " + err);
+  };
+  std::string_view rest = content;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return cleanup_fail("write failed");
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  if (::fchmod(fd.get(), mode) != 0) return cleanup_fail("chmod failed");
+  if (::fsync(fd.get()) != 0) return cleanup_fail("fsync failed");
+  fd.reset();
+  if (::rename(tmp.c_str(), target.c_str()) != 0) return cleanup_fail("rename failed");
+  return {};
+}
+
+}  // namespace swarmform::transport

@@ -1,0 +1,16 @@
+#pragma once
+// SHA-256 (FIPS 180-4), for host key fingerprints only.  libssh2 can hash the
+// key the server presents, but a "host key changed" message must also show
+// the fingerprint of the key known_hosts expected, which libssh2 cannot hash.
+
+#include <array>
+#include <string_view>
+
+namespace swarmform::transport {
+
+using Sha256Digest = std::array<unsigned char, 32>;
+
+/// The SHA-256 digest of `bytes`.
+Sha256Digest sha256(std::string_view bytes);
+
+}  // namespace swarmform::transport

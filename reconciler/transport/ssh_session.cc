@@ -1,0 +1,218 @@
+#include "reconciler/transport/ssh_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+#include "reconciler/transport/host_key_verification.h"
+#include "reconciler/transport/known_hosts.h"
+#include "reconciler/transport/libssh2_handles.h"
+#include "reconciler/transport/ssh_auth.h"
+#include "reconciler/transport/ssh_channel_stream.h"
+#include "reconciler/transport/ssh_connection.h"
+#include "reconciler/transport/tcp_connect.h"
+
+namespace swarmform::transport {
+namespace {
+
+using model::TransportMode;
+
+constexpr std::string_view kDialStdio = "docker system dial-stdio";
+constexpr std::string_view kStreamLocal = "direct-streamlocal@openssh.com";
+
+Error stage_error(const SshOptions& o, const std::string& stage, const Error& cause) {
+  return Error{cause.kind, o.label() + ": " + stage + " failed: " + cause.message, 0};
+}
+
+/// Fails with "STAGE failed: WHAT: LIBSSH2-ERROR", kind from the libssh2 code.
+Error libssh2_stage_error(const SshConnection& c, const std::string& stage, const std::string& what,
+                          int rc) {
+  std::string cause = what;
+  if (is_timeout(rc)) {
+    cause += ": timed out after " + std::to_string(c.options.timeout.count()) + " ms";
+  }
+  cause += " (" + last_error(c.session.get()) + ")";
+  return stage_error(c.options, stage, Error{kind_of(rc), cause, 0});
+}
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+void append_ssh_string(std::string& out, std::string_view s) {
+  const auto n = static_cast<uint32_t>(s.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xff);
+  out.append(s);
+}
+
+Result<void> handshake(SshConnection& c, const KnownHosts& known) {
+  const SshOptions& o = c.options;
+  c.session = new_session();
+  if (!c.session) {
+    return fail(
+        stage_error(o, "handshake", Error{ErrorKind::failed, "libssh2 failed to initialise", 0}));
+  }
+  libssh2_session_set_blocking(c.session.get(), 1);
+  libssh2_session_set_timeout(c.session.get(), static_cast<long>(o.timeout.count()));
+  const std::string algorithms = host_key_algorithms(known.key_types_for(o.address, o.port));
+  if (libssh2_session_method_pref(c.session.get(), LIBSSH2_METHOD_HOSTKEY, algorithms.c_str()) !=
+      0) {
+    return fail(libssh2_stage_error(c, "handshake", "setting host key algorithms " + algorithms,
+                                    last_errno(c.session.get())));
+  }
+  int rc = libssh2_session_handshake(c.session.get(), c.socket.get());
+  if (rc == LIBSSH2_ERROR_BANNER_RECV) {
+    return fail(libssh2_stage_error(
+        c, "handshake",
+        "SSH handshake: the server sent no SSH banner (it closed the connection, or is not an "
+        "SSH server)",
+        rc));
+  }
+  if (rc != 0) return fail(libssh2_stage_error(c, "handshake", "SSH handshake", rc));
+  c.handshaken = true;
+  return {};
+}
+
+Result<void> check_host_key(SshConnection& c, const KnownHosts& known) {
+  const SshOptions& o = c.options;
+  std::size_t len = 0;
+  int type = 0;
+  const char* blob = libssh2_session_hostkey(c.session.get(), &len, &type);
+  if (blob == nullptr) {
+    return fail(libssh2_stage_error(c, "host key verification", "reading the server's host key",
+                                    last_errno(c.session.get())));
+  }
+  auto key = HostKey::from_blob(std::string(blob, len));
+  if (!key) return fail(stage_error(o, "host key verification", key.error()));
+  auto verified =
+      verify_host_key(known, o.address, o.port, *key,
+                      o.accept_new_host_keys ? NewHostKeys::accept : NewHostKeys::refuse);
+  if (!verified) return fail(stage_error(o, "host key verification", verified.error()));
+  return {};
+}
+
+Result<ChannelPtr> open_streamlocal(SshConnection& c) {
+  std::string message;
+  append_ssh_string(message, c.options.docker_socket);
+  append_ssh_string(message, "");  // reserved: originator address
+  message.append(4, '\0');         // reserved: originator port
+  ChannelPtr channel(libssh2_channel_open_ex(
+      c.session.get(), kStreamLocal.data(), static_cast<unsigned>(kStreamLocal.size()),
+      LIBSSH2_CHANNEL_WINDOW_DEFAULT, LIBSSH2_CHANNEL_PACKET_DEFAULT, message.data(),
+      static_cast<unsigned>(message.size())));
+  if (!channel) {
+    int rc = last_errno(c.session.get());
+    std::string cause =
+        "opening a " + std::string(kStreamLocal) + " channel to " + c.options.docker_socket;
+    if (rc == LIBSSH2_ERROR_CHANNEL_FAILURE) {
+      // OpenSSH answers "connect failed" both when its config forbids the
+      // channel and when nothing listens at the path: say both.
+      cause +=
+          " (sshd refused it: either forwarding is disabled there (AllowTcpForwarding "
+          "or AllowStreamLocalForwarding no; transport auto then uses `docker system "
+          "dial-stdio`) or nothing listens at that path (is dockerd running, is "
+          "docker_socket right?))";
+    }
+    return fail(libssh2_stage_error(c, "channel", cause, rc));
+  }
+  return channel;
+}
+
+/// True when sshd turned the streamlocal channel down (as opposed to the
+/// session failing).  OpenSSH 9.2 gives the same reason, "connect failed",
+/// whether its configuration forbids the channel or the socket is missing,
+/// so both count.
+bool streamlocal_refused(SshConnection& c) {
+  return last_errno(c.session.get()) == LIBSSH2_ERROR_CHANNEL_FAILURE;
+}
+
+Result<ChannelPtr> open_dial_stdio(SshConnection& c) {
+  ChannelPtr channel(libssh2_channel_open_session(c.session.get()));
+  if (!channel) {
+    return fail(libssh2_stage_error(c, "channel", "opening a session channel",
+                                    last_errno(c.session.get())));
+  }
+  // The command is fixed: nothing from the desired state reaches a shell.
+  int rc = libssh2_channel_exec(channel.get(), std::string(kDialStdio).c_str());
+  if (rc != 0) {
+    return fail(libssh2_stage_error(c, "channel", "running `" + std::string(kDialStdio) + "`", rc));
+  }
+  return channel;
+}
+
+std::string stream_description(const SshOptions& o, TransportMode mode) {
+  std::string how =
+      mode == TransportMode::dial_stdio ? "dial-stdio" : "streamlocal " + o.docker_socket;
+  return o.host_label + " (" + o.user + "@" + o.address + ":" + std::to_string(o.port) + ", " +
+         how + ")";
+}
+
+}  // namespace
+
+Result<SshSession> SshSession::connect(SshOptions options) {
+  auto c = std::make_shared<SshConnection>();
+  c->options = std::move(options);
+  const SshOptions& o = c->options;
+  if (o.known_hosts.empty()) {
+    return fail(stage_error(o, "host key verification",
+                            Error{ErrorKind::failed, "no known_hosts file is configured", 0}));
+  }
+  auto known = KnownHosts::load(o.known_hosts);
+  if (!known) return fail(stage_error(o, "host key verification", known.error()));
+
+  auto socket = tcp_connect(o.address, o.port, o.timeout);
+  if (!socket) return fail(stage_error(o, "connect", socket.error()));
+  c->socket = std::move(*socket);
+
+  SF_TRY(handshake(*c, *known));
+  SF_TRY(check_host_key(*c, *known));
+
+  AuthRequest auth{o.user, o.identity, env_or_empty("SWARMFORM_SSH_PASSPHRASE"),
+                   env_or_empty("SSH_AUTH_SOCK")};
+  auto authed = authenticate(c->session.get(), auth);
+  if (!authed) return fail(stage_error(o, "auth", authed.error()));
+  return SshSession(std::move(c));
+}
+
+Result<std::unique_ptr<Stream>> SshSession::open_engine_stream() {
+  SshConnection& c = *conn_;
+  TransportMode mode = c.resolved_mode.value_or(c.options.mode);
+  Result<ChannelPtr> channel = fail("no channel");
+  if (mode == TransportMode::dial_stdio) {
+    channel = open_dial_stdio(c);
+  } else {
+    channel = open_streamlocal(c);
+    if (!channel && mode == TransportMode::automatic && streamlocal_refused(c)) {
+      spdlog::warn(
+          "{}: sshd did not open a {} channel to {} ({}); falling back to `{}`, which reaches "
+          "the engine the remote docker CLI is configured for",
+          c.options.label(), kStreamLocal, c.options.docker_socket,
+          last_error_message(c.session.get()), kDialStdio);
+      Error streamlocal_error = channel.error();
+      mode = TransportMode::dial_stdio;
+      channel = open_dial_stdio(c);
+      if (!channel) {
+        return fail(Error{channel.error().kind,
+                          channel.error().message + "; before that, " + streamlocal_error.message,
+                          0});
+      }
+    } else if (channel) {
+      mode = TransportMode::streamlocal;
+    }
+  }
+  if (!channel) return fail(channel.error());
+  if (c.options.mode == TransportMode::automatic) c.resolved_mode = mode;
+  ChannelKind kind =
+      mode == TransportMode::dial_stdio ? ChannelKind::dial_stdio : ChannelKind::streamlocal;
+  return std::make_unique<SshChannelStream>(conn_, std::move(*channel), kind,
+                                            stream_description(c.options, mode));
+}
+
+Dialer SshSession::dialer() const {
+  return [session = *this]() mutable { return session.open_engine_stream(); };
+}
+
+std::string SshSession::describe() const { return conn_->options.label(); }
+
+}  // namespace swarmform::transport

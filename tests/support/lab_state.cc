@@ -1,0 +1,51 @@
+#include "support/lab_state.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "support/process.h"
+
+namespace swarmform::testing {
+
+std::string write_lab_state(const Lab& lab, const std::string& services_yaml, const std::string& extra_policy) {
+  std::string dir = make_temp_dir("sf-labstate");
+  auto host = [&](const std::string& name, const std::string& port_key, const std::string& socket_key) {
+    return "  " + name + ":\n    ssh: " + lab.get("SSH_USER") + "@" + lab.get("SSH_HOST") + ":" + lab.get(port_key) +
+           "\n    identity: " + lab.get("SSH_IDENTITY") + "\n    docker_socket: " + lab.get(socket_key) +
+           "\n    capacity: {cpus: 2, memory: 4GiB}\n";
+  };
+  write_file(dir + "/cluster.yaml", "version: 1\ncluster:\n  manager: kvm4\nhosts:\n" +
+                                        host("kvm4", "KVM4_SSH_PORT", "KVM4_SOCKET") +
+                                        host("kvm2", "KVM2_SSH_PORT", "KVM2_SOCKET") +
+                                        "known_hosts: " + lab.get("SSH_KNOWN_HOSTS") + "\npolicy:\n  unmanaged: ignore\n" +
+                                        extra_policy);
+  if (!services_yaml.empty()) write_file(dir + "/services.yaml", services_yaml);
+  return dir;
+}
+
+std::string docker(const Lab& lab, const std::string& args, int* status) {
+  return run_command("docker -H unix://" + lab.get("KVM4_SOCKET") + " " + args + " 2>&1", status);
+}
+
+std::string unique_name(const std::string& tag) { return "sf-" + tag + "-" + std::to_string(getpid()); }
+
+bool wait_running(const Lab& lab, const std::string& service, int replicas, int seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string out = docker(lab, "service ps " + service +
+                                      " --filter desired-state=running --format '{{.CurrentState}}'");
+    int running = 0;
+    for (size_t at = out.find("Running"); at != std::string::npos; at = out.find("Running", at + 1)) ++running;
+    if (running == replicas) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+ServiceCleanup::~ServiceCleanup() {
+  for (const auto& n : names_) docker(lab_, "service rm " + n);
+}
+
+}  // namespace swarmform::testing

@@ -40,7 +40,7 @@ using AgentPtr = std::unique_ptr<LIBSSH2_AGENT, AgentFree>;
 /// failed to initialise.
 SessionPtr new_session();
 
-/// The session's last error as "message (code N)"; "no error" when none.
+/// The session's last error as "MESSAGE (libssh2 error N)"; "no error" when none.
 std::string last_error(LIBSSH2_SESSION* session);
 /// The session's last error code (LIBSSH2_ERROR_*), 0 when none.
 int last_errno(LIBSSH2_SESSION* session);

@@ -209,6 +209,11 @@ Result<std::unique_ptr<Stream>> SshSession::open_engine_stream() {
                                             stream_description(c.options, mode));
 }
 
+void SshSession::set_timeout(std::chrono::milliseconds timeout) {
+  conn_->options.timeout = timeout;
+  libssh2_session_set_timeout(conn_->session.get(), static_cast<long>(timeout.count()));
+}
+
 Dialer SshSession::dialer() const {
   return [session = *this]() mutable { return session.open_engine_stream(); };
 }

@@ -5,6 +5,7 @@
 // it, every stream it opened and every Dialer it made share one libssh2
 // session: use them from one thread at a time.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,11 @@ class SshSession {
   /// rest of the session).  The stream keeps the session alive.  Failures
   /// read "LABEL (USER@ADDRESS:PORT): channel failed: CAUSE".
   Result<std::unique_ptr<Stream>> open_engine_stream();
+
+  /// Changes the time limit of every later blocking step of this session
+  /// (channel opens, and each read or write of its streams, open ones
+  /// included), e.g. for an engine call known to take long.
+  void set_timeout(std::chrono::milliseconds timeout);
 
   /// A Dialer calling open_engine_stream() on this session (sharing it).
   [[nodiscard]] Dialer dialer() const;

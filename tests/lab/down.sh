@@ -33,6 +33,10 @@ done
 [[ $LAB_DIR == /* && $LAB_DIR != / && ${#LAB_DIR} -gt 4 ]] || die "refusing LAB_DIR=$LAB_DIR"
 
 T0=$LAB_T0
+if [ -d "$LAB_DIR" ]; then
+  exec 9>"$LAB_DIR/.lock" # the lock up.sh takes
+  flock -w 300 9 || die "another up.sh/down.sh holds $LAB_DIR/.lock"
+fi
 rm -f "$LAB_ENV" # the lab is no longer usable from here on
 
 # --- 1. sshd ------------------------------------------------------------------------
@@ -75,32 +79,8 @@ wait
 [ ${#UP[@]} = 0 ] || log "removed containers on: ${!UP[*]}"
 
 # --- 3. dockerd, containerd, shims, tasks -------------------------------------------
-# Every process in the node's network namespace (dockerd, containerd, shims, tasks
-# using the host network) and every process in the node's cgroups (tasks).
-node_pids() {
-  local node=$1 p f
-  if [ -e "/run/netns/sf-$node" ]; then
-    for p in /proc/[0-9]*; do
-      [ "$p/ns/net" -ef "/run/netns/sf-$node" ] 2>/dev/null && echo "${p#/proc/}"
-    done
-  fi
-  for f in /sys/fs/cgroup/*/"lab-$node"; do
-    [ -d "$f" ] || continue
-    find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null
-  done
-  # containerd and shims whose namespace is already gone still name the node's
-  # exec root on their command line.
-  local comm args
-  for p in /proc/[0-9]*; do
-    read -r comm 2>/dev/null <"$p/comm" || continue
-    case $comm in containerd | containerd-shim*) ;; *) continue ;; esac
-    mapfile -d '' args 2>/dev/null <"$p/cmdline" || continue
-    [[ " ${args[*]} " == *" $LAB_DIR/$node/exec/"* ]] && echo "${p#/proc/}"
-  done
-}
-
 stop_node() {
-  local node=$1 dpid='' cpid='' pids n
+  local node=$1 dpid='' cpid=''
   pid_alive "$LAB_DIR/$node/dockerd.pid" dockerd && dpid=$PID
   pid_alive "$LAB_DIR/$node/exec/containerd/containerd.pid" containerd && cpid=$PID
   if [ -n "$dpid" ]; then
@@ -113,14 +93,8 @@ stop_node() {
     wait_gone "$cpid" 50 || kill -KILL "$cpid" 2>/dev/null
   fi
   # What is left (shims and tasks of a dockerd that was killed hard): SIGKILL.
-  for _ in 1 2 3 4 5; do
-    pids=$(node_pids "$node" | sort -un | grep -vx "$$")
-    [ -z "$pids" ] && break
-    # shellcheck disable=SC2086
-    kill -KILL $pids 2>/dev/null
-    sleep 0.2
-  done
-  [ -n "$dpid$cpid$pids" ] && log "stopped dockerd $node${dpid:+ (pid $dpid)}"
+  kill_leftovers "$node"
+  [ -n "$dpid$cpid" ] && log "stopped dockerd $node${dpid:+ (pid $dpid)}"
   rm -f "$LAB_DIR/$node/dockerd.pid" "$LAB_DIR/$node/docker.sock"
 }
 stop_node kvm2 &

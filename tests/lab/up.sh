@@ -94,6 +94,46 @@ wait_gone() {
   done
 }
 
+# Every process in the node's network namespace (dockerd, containerd, shims, tasks
+# using the host network) and every process in the node's cgroups (tasks).
+node_pids() {
+  local node=$1 p f
+  if [ -e "/run/netns/sf-$node" ]; then
+    for p in /proc/[0-9]*; do
+      [ "$p/ns/net" -ef "/run/netns/sf-$node" ] 2>/dev/null && echo "${p#/proc/}"
+    done
+  fi
+  for f in /sys/fs/cgroup/*/"lab-$node"; do
+    [ -d "$f" ] || continue
+    find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null
+  done
+  # containerd and shims whose namespace is already gone still name the node's
+  # exec root on their command line.
+  local comm args
+  for p in /proc/[0-9]*; do
+    read -r comm 2>/dev/null <"$p/comm" || continue
+    case $comm in containerd | containerd-shim*) ;; *) continue ;; esac
+    mapfile -d '' args 2>/dev/null <"$p/cmdline" || continue
+    [[ " ${args[*]} " == *" $LAB_DIR/$node/exec/"* ]] && echo "${p#/proc/}"
+  done
+  return 0
+}
+
+# SIGKILLs what node_pids finds (leftovers of a dockerd that died or was killed
+# hard: containerd, shims, tasks), until nothing is left.
+kill_leftovers() {
+  local node=$1 pids n=0
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    pids=$(node_pids "$node" | sort -un) || true
+    [ -z "$pids" ] && break
+    n=$((n + $(wc -w <<<"$pids")))
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null
+    sleep 0.1
+  done
+  [ $n = 0 ] || log "killed $n leftover processes of $node"
+}
+
 # Sourced by down.sh / seed.sh for the definitions above: stop here.
 [ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 
@@ -244,6 +284,9 @@ declare -A LAUNCHED=()
 start_dockerd() {
   local node=$1 dir=$LAB_DIR/$1
   dockerd_running "$node" && return 0 # already running: reuse
+  # Shims and tasks of an earlier dockerd that died: a new one could not reach
+  # them (they live in its old mount namespace) and would leave them behind.
+  kill_leftovers "$node"
   mkdir -p /run/containerd
   rm -f "$dir/docker.sock"
   # - nsenter --net, not `ip netns exec`: that one remounts /sys, and dockerd then
@@ -269,7 +312,7 @@ start_dockerd() {
     --cgroup-parent "/lab-$node" \
     --log-opt max-size=1m --log-opt max-file=2 \
     --log-level warn \
-    </dev/null >>"$dir/dockerd.log" 2>&1 &
+    </dev/null >>"$dir/dockerd.log" 2>&1 9>&- &
   LAUNCHED[$node]=$!
   log "started dockerd $node (pid ${LAUNCHED[$node]})"
 }
@@ -483,7 +526,7 @@ start_sshd() {
   rm -f "$pidfile"
   [ -d /run/sshd ] || mkdir -m 755 /run/sshd # privilege separation directory
   # sshd binds before it daemonizes: a port already taken fails here.
-  /usr/sbin/sshd -f "$conf" -E "$LAB_SSH_DIR/sshd-$name.log" ||
+  /usr/sbin/sshd -f "$conf" -E "$LAB_SSH_DIR/sshd-$name.log" 9>&- ||
     die "sshd $name failed on $LAB_SSH_HOST:$port (log: $LAB_SSH_DIR/sshd-$name.log)"
   log "started sshd $name on $LAB_SSH_HOST:$port"
 }
@@ -508,6 +551,10 @@ write_env() {
 # --- main ---------------------------------------------------------------------------
 ensure_packages
 [ -d "$LAB_DIR/ssh" ] || mkdir -p "$LAB_DIR/ssh"
+# One up.sh / down.sh at a time (tests may call up.sh in parallel).  The lock is
+# fd 9: what stays running (dockerd, sshd) is started with 9>&-.
+exec 9>"$LAB_DIR/.lock"
+flock -w 300 9 || die "another up.sh/down.sh holds $LAB_DIR/.lock"
 Q=$LAB_DIR/.up.$$
 mkdir "$Q"
 trap 'rm -rf "$Q"' EXIT

@@ -257,6 +257,28 @@ wait_dockers() {
   [ $ok = 0 ] || die "dockerd not ready"
 }
 
+# True once kvm4's dockerd listens on 10.77.0.4:2377 (the swarm port), read from
+# /proc/PID/net/tcp of its own namespace (no fork).  False after 30 s.
+wait_manager_port() {
+  local pid local_addr state n=300 ip want
+  # 10.77.0.4:2377 as /proc/net/tcp shows it: little-endian hex address, hex port.
+  IFS=. read -r -a ip <<<"${NODE_ADDR[kvm4]}"
+  printf -v want '%02X%02X%02X%02X:%04X' "${ip[3]}" "${ip[2]}" "${ip[1]}" "${ip[0]}" 2377
+  while [ $n -gt 0 ]; do
+    pid=${LAUNCHED[kvm4]:-}
+    { [ -n "$pid" ] && ! wait_gone "$pid" 0; } || return 1 # died: let wait_dockers tell
+    if [ -r "/proc/$pid/net/tcp" ]; then
+      # sl local_address rem_address st (0A = LISTEN) ...
+      while read -r _ local_addr _ state _; do
+        [ "$local_addr" = "$want" ] && [ "$state" = 0A ] && return 0
+      done <"/proc/$pid/net/tcp"
+    fi
+    sleep 0.1
+    n=$((n - 1))
+  done
+  return 1
+}
+
 stop_dockerd() {
   pid_alive "$LAB_DIR/$1/dockerd.pid" dockerd || return 0
   log "stopping dockerd $1 (pid $PID): $2"
@@ -288,7 +310,10 @@ start_dockerd() {
   # them (they live in its old mount namespace) and would leave them behind.
   kill_leftovers "$node"
   mkdir -p /run/containerd
-  rm -f "$dir/docker.sock"
+  # Stale pid files while their old pids still exist, e.g. as zombies that init
+  # has not reaped yet: dockerd refuses to start ("pid file found"), or waits in
+  # vain for the containerd it thinks still runs.
+  rm -f "$dir/docker.sock" "$dir/dockerd.pid" "$dir/exec/containerd/containerd.pid"
   # - nsenter --net, not `ip netns exec`: that one remounts /sys, and dockerd then
   #   finds no cgroups.
   # - unshare --uts + hostname: the swarm node is named kvm4/kvm2, so
@@ -563,8 +588,9 @@ ensure_network
 prepare_dockerd kvm4
 prepare_dockerd kvm2
 
-# The manager starts first.  A worker that still holds swarm state would block
-# ~20 s waiting for its manager, so only a swarm-less kvm2 starts alongside kvm4.
+# The manager starts first.  A worker that still holds swarm state blocks (up to
+# ~20 s) until its manager answers, so such a kvm2 starts only once kvm4 listens
+# on the swarm port; a swarm-less kvm2 starts right away.
 start_dockerd kvm4
 kvm2_deferred=no
 if ! dockerd_running kvm2 && [ -s "$LAB_DIR/kvm2/data/swarm/docker-state.json" ]; then
@@ -583,35 +609,33 @@ start_sshd kvm4-nofwd kvm4 "$LAB_KVM4_NOFWD_PORT" no &
 s3=$!
 for s in $s1 $s2 $s3; do wait "$s" || die "sshd did not start"; done
 
-if [ ${#LAUNCHED[@]} = 0 ]; then
-  # Both were running already: ask everything in one parallel round.
+if [ $kvm2_deferred = yes ]; then
+  # A restarting kvm4 restores its swarm and listens on 2377 seconds before its
+  # API answers: kvm2 can start then.
+  if [ -n "${LAUNCHED[kvm4]:-}" ]; then wait_manager_port || wait_dockers kvm4; fi
+  start_dockerd kvm2
+fi
+
+# (never a bare `wait` below: the dockerds just started are children of this shell)
+query_nodes_and_images() {
   query_nodes &
   q1=$!
   query_image kvm4 &
   q2=$!
   query_image kvm2 &
   q3=$!
+}
+if [ ${#LAUNCHED[@]} = 0 ]; then
+  # Both were running already: ask everything in one parallel round.
+  query_nodes_and_images
   wait_dockers kvm4 kvm2
   wait $q1 $q2 $q3
   ensure_manager
-elif [ $kvm2_deferred = yes ]; then
-  wait_dockers kvm4
-  ensure_manager
-  start_dockerd kvm2
-  wait_dockers kvm2
 else
   wait_dockers kvm4 kvm2
+  log "dockerd answers on kvm4 and kvm2"
   ensure_manager
-fi
-[ ${#LAUNCHED[@]} = 0 ] || log "dockerd answers on kvm4 and kvm2"
-if [ ${#LAUNCHED[@]} != 0 ]; then
-  # (never a bare `wait`: the dockerds just started are children of this shell)
-  query_nodes &
-  q1=$!
-  query_image kvm4 &
-  q2=$!
-  query_image kvm2 &
-  q3=$!
+  query_nodes_and_images
   wait $q1 $q2 $q3
 fi
 # The image while kvm2 joins.

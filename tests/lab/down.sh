@@ -54,7 +54,7 @@ for name in "${!SSHD[@]}"; do
 done
 
 # --- 2. swarm and containers, while the engines answer ------------------------------
-answers() { [ -S "$LAB_DIR/$1/docker.sock" ] && timeout 5 docker -H "unix://$LAB_DIR/$1/docker.sock" version >/dev/null 2>&1; }
+answers() { [ -S "$LAB_DIR/$1/docker.sock" ] && timeout 5 env DOCKER_CONTEXT= docker -H "unix://$LAB_DIR/$1/docker.sock" version >/dev/null 2>&1; }
 declare -A UP=()
 for node in $LAB_NODES; do
   pid_alive "$LAB_DIR/$node/dockerd.pid" dockerd && answers "$node" && UP[$node]=1

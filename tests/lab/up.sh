@@ -42,8 +42,7 @@ ldocker() {
   DOCKER_CONTEXT='' DOCKER_HOST='' docker -H "unix://$LAB_DIR/$node/docker.sock" "$@"
 }
 
-# Microseconds since the epoch, without forking.
-now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
+# Start time in microseconds (EPOCHREALTIME: no fork).
 LAB_T0=${EPOCHREALTIME/[.,]/}
 # Seconds since $1 (microseconds), two decimals, in $REPLY.
 since() {
@@ -218,7 +217,7 @@ dockerd_running() {
 }
 
 # One query answers "is it up?" and "what is its swarm state?":
-# "<LocalNodeState> <ControlAvailable> <NodeID>", kept in INFO_<node> via $Q/info-<node>.
+# "<LocalNodeState> <ControlAvailable> <NodeID>", kept in $Q/info-<node>.
 INFO_FMT='{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeID}}'
 query_info() { ldocker "$1" info --format "$INFO_FMT" 2>/dev/null >"$Q/info-$1.tmp" && mv "$Q/info-$1.tmp" "$Q/info-$1"; }
 # info_fields NODE -> STATE CONTROL NODEID
@@ -426,6 +425,7 @@ ensure_manager() {
 }
 
 ensure_worker() {
+  [ -s "$Q/nodes" ] || query_nodes # never rejoin on a failed query alone
   info_fields kvm2
   if [ "$STATE" = active ] && [ -n "$NODEID" ] && [[ $'\n'$(<"$Q/nodes") == *$'\n'"$NODEID "* ]]; then
     return 0
@@ -574,12 +574,12 @@ write_env() {
 }
 
 # --- main ---------------------------------------------------------------------------
-ensure_packages
 [ -d "$LAB_DIR/ssh" ] || mkdir -p "$LAB_DIR/ssh"
 # One up.sh / down.sh at a time (tests may call up.sh in parallel).  The lock is
 # fd 9: what stays running (dockerd, sshd) is started with 9>&-.
 exec 9>"$LAB_DIR/.lock"
 flock -w 300 9 || die "another up.sh/down.sh holds $LAB_DIR/.lock"
+ensure_packages
 Q=$LAB_DIR/.up.$$
 mkdir "$Q"
 trap 'rm -rf "$Q"' EXIT

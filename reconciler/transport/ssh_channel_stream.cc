@@ -1,5 +1,8 @@
 #include "reconciler/transport/ssh_channel_stream.h"
 
+#include <poll.h>
+
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -47,10 +50,17 @@ Result<std::size_t> SshChannelStream::read_some(std::span<char> buf) {
       return 0;
     }
     // libssh2 1.10 can return 0 without EOF after draining packets that held
-    // nothing for this channel; read again until the deadline.
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(channel_error("waiting for data", LIBSSH2_ERROR_TIMEOUT));
+    // nothing for this channel's stdout (window adjustments, stderr data).
+    // Drain stderr so its window never stalls the peer, then sleep until the
+    // socket has more to read instead of spinning.
+    std::array<char, 1024> discard{};
+    while (libssh2_channel_read_stderr(channel_.get(), discard.data(), discard.size()) > 0) {
     }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return fail(channel_error("waiting for data", LIBSSH2_ERROR_TIMEOUT));
+    pollfd pfd{conn_->socket.get(), POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 100)));
   }
 }
 

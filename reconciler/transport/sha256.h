@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 (FIPS 180-4), for host key fingerprints only.  libssh2 can hash the
+// SHA-256 (libcrypto), for host key fingerprints only.  libssh2 can hash the
 // key the server presents, but a "host key changed" message must also show
 // the fingerprint of the key known_hosts expected, which libssh2 cannot hash.
 

@@ -21,7 +21,7 @@ std::string where(const Location& l) {
 
 /// One key of a map, with the node it names and the file it is in.
 struct Entry {
-  std::string file;
+  std::string_view file;  ///< the SourceFile's name, which outlives the load
   yaml::NodePtr key;
   yaml::NodePtr value;
   [[nodiscard]] Location key_location() const { return location_of(file, key); }
@@ -43,20 +43,25 @@ class Reader {
       error(map, what + " must be a map of keys (" + join(allowed) + "), not " + kind(map.value));
       return;
     }
-    std::map<std::string, Location> seen;
-    for (const auto& [k, v] : map.value->entries) {
-      Entry e{map.file, k, v};
-      if (!k->is_scalar()) {
+    // Maps here hold a handful of keys: a linear scan beats a tree.
+    std::vector<const Entry*> seen;
+    std::vector<Entry> entries;
+    entries.reserve(map.value->entries.size());
+    for (const auto& [k, v] : map.value->entries) entries.push_back({map.file, k, v});
+    seen.reserve(entries.size());
+    for (const Entry& e : entries) {
+      if (!e.key->is_scalar()) {
         diags_.error(e.key_location(), "keys in " + what + " must be plain names");
         continue;
       }
-      const std::string key = k->scalar;
-      auto [prev, fresh] = seen.emplace(key, e.key_location());
-      if (!fresh) {
-        diags_.error(e.key_location(),
-                     "key '" + key + "' in " + what + " is defined twice (first at " + where(prev->second) + ")");
+      const std::string& key = e.key->scalar;
+      auto prev = std::find_if(seen.begin(), seen.end(), [&key](const Entry* s) { return s->key->scalar == key; });
+      if (prev != seen.end()) {
+        diags_.error(e.key_location(), "key '" + key + "' in " + what + " is defined twice (first at " +
+                                           where((*prev)->key_location()) + ")");
         continue;
       }
+      seen.push_back(&e);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         diags_.error(e.key_location(), "unknown key '" + key + "' in " + what + did_you_mean(key, allowed));
         continue;

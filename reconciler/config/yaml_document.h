@@ -4,6 +4,7 @@
 // error before or while it is parsed.
 
 #include <optional>
+#include <string_view>
 
 #include "reconciler/config/yaml_tree.h"
 #include "reconciler/model/diagnostic.h"
@@ -17,8 +18,8 @@ inline constexpr int kMaxNesting = 64;
 std::optional<yaml::NodePtr> parse_document(const model::SourceFile& file, model::Diagnostics& diags);
 
 /// The 1-based location of a node in `file`.
-inline model::Location location_of(const std::string& file, const yaml::NodePtr& node) {
-  return {file, node->line, node->column};
+inline model::Location location_of(std::string_view file, const yaml::NodePtr& node) {
+  return {std::string(file), node->line, node->column};
 }
 
 }  // namespace swarmform::config

@@ -8,26 +8,27 @@ namespace swarmform::plan {
 namespace {
 
 using nlohmann::json;
+using ojson = nlohmann::ordered_json;
 
 // ---- encoding ---------------------------------------------------------------
 
-json amounts(int64_t nano_cpus, int64_t memory_bytes) {
+ojson amounts(int64_t nano_cpus, int64_t memory_bytes) {
   return {{"nano_cpus", nano_cpus},
           {"cpus", model::format_cpus(nano_cpus)},
           {"memory_bytes", memory_bytes},
           {"memory", model::format_memory(memory_bytes)}};
 }
 
-json service_json(const model::Service& s) {
-  json ports = json::array();
+ojson service_json(const model::Service& s) {
+  ojson ports = ojson::array();
   for (const auto& p : s.ports) {
     ports.push_back({{"published", p.published}, {"target", p.target}, {"protocol", p.protocol}});
   }
-  json out{{"name", s.name},
+  ojson out{{"name", s.name},
            {"match", s.match},
            {"host", s.host},
-           {"limits", resource_spec_to_json(s.limits, HumanValues::yes)},
-           {"reservations", resource_spec_to_json(s.reservations, HumanValues::yes)},
+           {"limits", ojson(resource_spec_to_json(s.limits, HumanValues::yes))},
+           {"reservations", ojson(resource_spec_to_json(s.reservations, HumanValues::yes))},
            {"allow_data_move", s.allow_data_move},
            {"command", s.command},
            {"env", s.env},
@@ -38,12 +39,12 @@ json service_json(const model::Service& s) {
   return out;
 }
 
-json change_json(const ServiceChange& c) {
-  json fields = json::array();
+ojson change_json(const ServiceChange& c) {
+  ojson fields = ojson::array();
   for (const auto& f : c.changes) {
     fields.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}, {"restarts", f.restarts}});
   }
-  json out{{"name", c.name},
+  ojson out{{"name", c.name},
            {"action", action_name(c.action)},
            {"live_name", c.live_name},
            {"live_id", c.live_id},
@@ -57,13 +58,13 @@ json change_json(const ServiceChange& c) {
            {"tasks_after", c.tasks_after},
            {"tasks_restarted", c.tasks_restarted()},
            {"changes", fields},
-           {"desired", owned_to_json(c.desired, HumanValues::yes)}};
+           {"desired", ojson(owned_to_json(c.desired, HumanValues::yes))}};
   if (c.create) out["create"] = service_json(*c.create);
   return out;
 }
 
-json load_json(const model::HostLoad& l) {
-  json services = json::array();
+ojson load_json(const model::HostLoad& l) {
+  ojson services = ojson::array();
   for (const auto& s : l.services) {
     services.push_back({{"service", s.service},
                         {"tasks", s.tasks},
@@ -80,9 +81,9 @@ json load_json(const model::HostLoad& l) {
           {"services", services}};
 }
 
-json host_json(const HostProjection& h) {
+ojson host_json(const HostProjection& h) {
   const model::HostLoad& l = h.after;
-  json out{{"host", h.host},
+  ojson out{{"host", h.host},
            {"node", h.node},
            {"capacity", amounts(l.capacity.nano_cpus, l.capacity.memory_bytes)},
            {"budget",
@@ -97,7 +98,7 @@ json host_json(const HostProjection& h) {
   return out;
 }
 
-json summary_json(const Plan& p) {
+ojson summary_json(const Plan& p) {
   return {{"create", p.count(Action::create)},
           {"update", p.count(Action::update)},
           {"delete", p.count(Action::remove)},
@@ -318,26 +319,27 @@ Result<void> check_version(const JsonReader& root, std::string* version) {
 
 }  // namespace
 
-json encode_plan(const Plan& p) {
-  json services = json::array();
+nlohmann::ordered_json encode_plan(const Plan& p) {
+  ojson services = ojson::array();
   for (const auto& c : p.services) services.push_back(change_json(c));
-  json hosts = json::array();
+  ojson hosts = ojson::array();
   for (const auto& h : p.hosts) hosts.push_back(host_json(h));
-  json findings = json::array();
+  ojson findings = ojson::array();
   for (const auto& f : p.findings) {
     findings.push_back({{"severity", f.severity == model::Severity::error ? "error" : "warning"},
                         {"subject", f.subject},
                         {"message", f.message}});
   }
-  json out{{"format_version", p.format_version},
-           {"desired_hash", p.desired_hash},
-           {"commit", p.commit},
-           {"targets", p.targets},
-           {"summary", summary_json(p)},
-           {"services", services},
-           {"hosts", hosts},
-           {"findings", findings}};
+  ojson out;
+  out["format_version"] = p.format_version;
   if (!p.created_at.empty()) out["created_at"] = p.created_at;
+  out["desired_hash"] = p.desired_hash;
+  out["commit"] = p.commit;
+  out["targets"] = p.targets;
+  out["summary"] = summary_json(p);
+  out["services"] = services;
+  out["hosts"] = hosts;
+  out["findings"] = findings;
   return out;
 }
 
@@ -360,7 +362,7 @@ Result<Plan> decode_plan(const json& document) {
   return p;
 }
 
-std::string plan_json_text(const Plan& plan) { return encode_plan(plan).dump(2, ' ', false, json::error_handler_t::replace) + "\n"; }
+std::string plan_json_text(const Plan& plan) { return encode_plan(plan).dump(2, ' ', false, ojson::error_handler_t::replace) + "\n"; }
 
 Result<Plan> parse_plan_json_text(std::string_view text) {
   json document = json::parse(text, nullptr, /*allow_exceptions=*/false);

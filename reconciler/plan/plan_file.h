@@ -17,7 +17,8 @@
 namespace swarmform::plan {
 
 /// The JSON document of `plan` (format_version kPlanFormatVersion).
-nlohmann::json encode_plan(const Plan& plan);
+/// Keys keep the documented order (format_version first).
+nlohmann::ordered_json encode_plan(const Plan& plan);
 
 /// Reads a document encode_plan wrote, of any 1.x format version.  On
 /// failure the error names the field ("services[1].action: unknown action

@@ -79,9 +79,15 @@ ServiceChange diff_service(const model::Service& service, const model::Host& hos
   return c;
 }
 
+std::string name_to_create(const model::Service& service) {
+  const std::string& match = service.match;
+  if (match.empty() || match.find_first_of("*?[\\") != std::string::npos) return service.name;
+  return match;
+}
+
 model::LiveService created_service(const model::Service& service, const OwnedFields& owned) {
   model::LiveService live;
-  live.name = service.match.empty() ? service.name : service.match;
+  live.name = name_to_create(service);
   live.replicas = 1;  // the engine's default when none is given
   live.image = service.image.value_or("");
   return with_owned(live, owned);
@@ -90,6 +96,7 @@ model::LiveService created_service(const model::Service& service, const OwnedFie
 ServiceChange plan_create(const model::Service& service, const model::Host& host) {
   ServiceChange c;
   c.name = service.name;
+  c.live_name = name_to_create(service);
   c.action = Action::create;
   c.desired = desired_owned(service, host, false);
   c.to_host = host.name;

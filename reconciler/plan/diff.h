@@ -25,6 +25,10 @@ ServiceChange plan_create(const model::Service& service, const model::Host& host
 /// The delete of a live service that swarmform manages and no longer declares.
 ServiceChange plan_remove(const model::LiveService& live, const Topology& topology);
 
+/// The swarm name a create gives `service`: its `match` when that is a plain
+/// name, else (a glob) the desired-state key.
+std::string name_to_create(const model::Service& service);
+
 /// The live service `service` becomes once created (for capacity arithmetic).
 model::LiveService created_service(const model::Service& service, const OwnedFields& owned);
 

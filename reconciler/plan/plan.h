@@ -56,7 +56,7 @@ struct FieldChange {
 
 struct ServiceChange {
   std::string name;       ///< the desired-state key; for a delete, the live name
-  std::string live_name;  ///< the swarm's name; empty for a create
+  std::string live_name;  ///< the swarm's name (for a create, the name it gets: name_to_create())
   std::string live_id;    ///< empty for a create
   Action action = Action::noop;
   std::vector<FieldChange> changes;  ///< for a create, every declared field from "none"

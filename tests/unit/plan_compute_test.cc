@@ -271,11 +271,24 @@ const Case kCases[] = {
      {},
      [](const Plan& p) {
        const ServiceChange& c = p.services[2];
+       EXPECT_EQ(c.live_name, "echo");
        ASSERT_TRUE(c.create.has_value());
        EXPECT_EQ(c.create->image, "local/busybox:1");
        EXPECT_FALSE(c.restarts_tasks);
        EXPECT_EQ(p.hosts[0].after.limits.nano_cpus, cpus(1.5));
        EXPECT_EQ(p.hosts[0].before.limits.nano_cpus, cpus(1));
+     }},
+    {"missing_glob_with_image_creates_under_its_key",
+     [](DesiredState& d, LiveState&, PlanOptions&) {
+       model::Service s = make_service("echo", "kvm4");
+       s.match = "lab-echo-*";
+       s.image = "local/busybox:1";
+       d.services["echo"] = s;
+     },
+     {"+ echo", "  host: none -> kvm4"}, {},
+     [](const Plan& p) {
+       EXPECT_EQ(p.services[2].live_name, "echo");
+       EXPECT_EQ(p.services[2].tasks_after, 1u);
      }},
     {"prune_on_deletes_managed_undeclared",
      [](DesiredState& d, LiveState& l, PlanOptions&) {

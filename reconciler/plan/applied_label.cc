@@ -34,7 +34,8 @@ nlohmann::json owned_to_json(const OwnedFields& owned, HumanValues human) {
   if (!owned.host.empty()) out["host"] = owned.host;
   if (!owned.node.empty()) out["node"] = owned.node;
   if (owned.replicas) out["replicas"] = *owned.replicas;
-  if (owned.limits.nano_cpus || owned.limits.memory_bytes) out["limits"] = resource_spec_to_json(owned.limits, human);
+  if (owned.limits.nano_cpus || owned.limits.memory_bytes)
+    out["limits"] = resource_spec_to_json(owned.limits, human);
   if (owned.reservations.nano_cpus || owned.reservations.memory_bytes) {
     out["reservations"] = resource_spec_to_json(owned.reservations, human);
   }
@@ -66,7 +67,9 @@ Result<OwnedFields> owned_from_json(const JsonReader& r) {
   return owned;
 }
 
-std::string encode_applied(const OwnedFields& owned) { return owned_to_json(owned, HumanValues::no).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string encode_applied(const OwnedFields& owned) {
+  return owned_to_json(owned, HumanValues::no)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<OwnedFields> decode_applied(std::string_view label) {

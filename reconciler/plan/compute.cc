@@ -37,8 +37,12 @@ std::vector<std::string> unique_targets(const std::vector<std::string>& targets)
 /// The plan under construction, with what the host projection needs.
 class Planner {
  public:
-  Planner(const model::DesiredState& desired, const model::LiveState& live, const PlanOptions& options)
-      : desired_(desired), live_(live), topology_(desired, live), matching_(match_services(desired, live)) {
+  Planner(const model::DesiredState& desired, const model::LiveState& live,
+          const PlanOptions& options)
+      : desired_(desired),
+        live_(live),
+        topology_(desired, live),
+        matching_(match_services(desired, live)) {
     plan_.created_at = options.created_at;
     plan_.desired_hash = options.desired_hash;
     plan_.commit = options.commit;
@@ -68,11 +72,13 @@ class Planner {
   void check_targets() {
     for (const auto& t : plan_.targets) {
       if (desired_.services.contains(t)) continue;
-      bool live_managed = std::any_of(live_.services.begin(), live_.services.end(),
-                                      [&t](const model::LiveService& s) { return s.name == t && managed(s); });
+      bool live_managed =
+          std::any_of(live_.services.begin(), live_.services.end(),
+                      [&t](const model::LiveService& s) { return s.name == t && managed(s); });
       if (!live_managed) {
-        findings_.push_back({Severity::error, "target " + t,
-                             "names no declared service and no live service that swarmform manages"});
+        findings_.push_back(
+            {Severity::error, "target " + t,
+             "names no declared service and no live service that swarmform manages"});
       }
     }
   }
@@ -80,7 +86,8 @@ class Planner {
   void plan_declared(const model::Service& service) {
     auto host = desired_.hosts.find(service.host);
     if (host == desired_.hosts.end()) {
-      findings_.push_back({Severity::error, service.name, "its host '" + service.host + "' is not declared"});
+      findings_.push_back(
+          {Severity::error, service.name, "its host '" + service.host + "' is not declared"});
       return;
     }
     const std::string& pattern = service.match.empty() ? service.name : service.match;
@@ -89,8 +96,9 @@ class Planner {
       std::vector<std::string> names;
       for (size_t i : hits) names.push_back(live_.services[i].name);
       findings_.push_back({Severity::error, service.name,
-                           "'" + pattern + "' matches " + std::to_string(hits.size()) + " live services (" +
-                               join(names) + "); make `match` select exactly one"});
+                           "'" + pattern + "' matches " + std::to_string(hits.size()) +
+                               " live services (" + join(names) +
+                               "); make `match` select exactly one"});
       return;
     }
     if (hits.empty()) {
@@ -117,7 +125,9 @@ class Planner {
     for (size_t i = 0; i < live_.services.size(); ++i) {
       const auto& claims = matching_.declared_of[i];
       if (claims.size() < 2) continue;
-      if (std::none_of(claims.begin(), claims.end(), [this](const std::string& c) { return in_scope(c); })) continue;
+      if (std::none_of(claims.begin(), claims.end(),
+                       [this](const std::string& c) { return in_scope(c); }))
+        continue;
       findings_.push_back({Severity::error, live_.services[i].name,
                            "is matched by several declared services (" + join(claims) +
                                "); a live service may be declared once"});
@@ -129,8 +139,9 @@ class Planner {
     std::vector<size_t> limited;
     std::vector<size_t> order(live_.services.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [this](size_t a, size_t b) { return live_.services[a].name < live_.services[b].name; });
+    std::stable_sort(order.begin(), order.end(), [this](size_t a, size_t b) {
+      return live_.services[a].name < live_.services[b].name;
+    });
     for (size_t i : order) {
       const model::LiveService& s = live_.services[i];
       if (!matching_.declared_of[i].empty()) continue;
@@ -151,9 +162,10 @@ class Planner {
       plan_.services.push_back(plan_remove(s, topology_));
       after_[i] = std::nullopt;
     } else {
-      findings_.push_back({Severity::warning, s.name,
-                           std::string("carries ") + kManagedLabel +
-                               "=true but is no longer declared: kept (set policy.prune: true to delete it)"});
+      findings_.push_back(
+          {Severity::warning, s.name,
+           std::string("carries ") + kManagedLabel +
+               "=true but is no longer declared: kept (set policy.prune: true to delete it)"});
     }
   }
 
@@ -196,13 +208,15 @@ class Planner {
   Matching matching_;
   Plan plan_;
   std::vector<Finding> findings_;
-  std::map<size_t, std::optional<model::LiveService>> after_;  ///< live index -> after the plan (nullopt: deleted)
+  std::map<size_t, std::optional<model::LiveService>>
+      after_;  ///< live index -> after the plan (nullopt: deleted)
   std::vector<Placed> created_;
 };
 
 }  // namespace
 
-Plan compute_plan(const model::DesiredState& desired, const model::LiveState& live, const PlanOptions& options) {
+Plan compute_plan(const model::DesiredState& desired, const model::LiveState& live,
+                  const PlanOptions& options) {
   return Planner(desired, live, options).run();
 }
 

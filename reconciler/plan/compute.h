@@ -49,6 +49,7 @@ struct PlanOptions {
 ///   and for local-volume data left behind by a move.
 /// Services come in declared-name order, then deletes by name; findings
 /// errors first, each group in the order found.
-Plan compute_plan(const model::DesiredState& desired, const model::LiveState& live, const PlanOptions& options);
+Plan compute_plan(const model::DesiredState& desired, const model::LiveState& live,
+                  const PlanOptions& options);
 
 }  // namespace swarmform::plan

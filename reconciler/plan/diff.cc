@@ -16,19 +16,20 @@ std::string placement_text(const model::LiveService& live, const Topology& topol
   return join(hosts, ",");
 }
 
-void resource_changes(const std::string& prefix, const model::ResourceSpec& desired, const model::Resources& live,
-                      std::vector<FieldChange>& out) {
+void resource_changes(const std::string& prefix, const model::ResourceSpec& desired,
+                      const model::Resources& live, std::vector<FieldChange>& out) {
   if (desired.nano_cpus && *desired.nano_cpus != live.nano_cpus) {
-    out.push_back({prefix + ".cpus", cpus_or_none(live.nano_cpus), cpus_or_none(*desired.nano_cpus), true});
+    out.push_back(
+        {prefix + ".cpus", cpus_or_none(live.nano_cpus), cpus_or_none(*desired.nano_cpus), true});
   }
   if (desired.memory_bytes && *desired.memory_bytes != live.memory_bytes) {
-    out.push_back(
-        {prefix + ".memory", memory_or_none(live.memory_bytes), memory_or_none(*desired.memory_bytes), true});
+    out.push_back({prefix + ".memory", memory_or_none(live.memory_bytes),
+                   memory_or_none(*desired.memory_bytes), true});
   }
 }
 
-Drift drift_of(const model::Service& service, const model::LiveService& live, const OwnedFields& desired,
-               std::vector<Finding>& findings) {
+Drift drift_of(const model::Service& service, const model::LiveService& live,
+               const OwnedFields& desired, std::vector<Finding>& findings) {
   auto label = live.labels.find(kAppliedLabel);
   if (label == live.labels.end()) return Drift::none;
   Result<OwnedFields> applied = decode_applied(label->second);
@@ -42,8 +43,9 @@ Drift drift_of(const model::Service& service, const model::LiveService& live, co
 
 }  // namespace
 
-ServiceChange diff_service(const model::Service& service, const model::Host& host, const model::LiveService& live,
-                           const Topology& topology, std::vector<Finding>& findings) {
+ServiceChange diff_service(const model::Service& service, const model::Host& host,
+                           const model::LiveService& live, const Topology& topology,
+                           std::vector<Finding>& findings) {
   ServiceChange c;
   c.name = service.name;
   c.live_name = live.name;
@@ -60,10 +62,12 @@ ServiceChange diff_service(const model::Service& service, const model::Host& hos
   }
   if (service.replicas && !live.replicas) {
     findings.push_back({model::Severity::warning, service.name,
-                        "declares replicas: " + std::to_string(*service.replicas) + ", but the swarm runs it in " +
-                            live.mode + " mode, which has no replica count: replicas are not compared"});
+                        "declares replicas: " + std::to_string(*service.replicas) +
+                            ", but the swarm runs it in " + live.mode +
+                            " mode, which has no replica count: replicas are not compared"});
   } else if (service.replicas && *service.replicas != *live.replicas) {
-    c.changes.push_back({"replicas", std::to_string(*live.replicas), std::to_string(*service.replicas), false});
+    c.changes.push_back(
+        {"replicas", std::to_string(*live.replicas), std::to_string(*service.replicas), false});
   }
   resource_changes("limits", service.limits, live.limits, c.changes);
   resource_changes("reservations", service.reservations, live.reservations, c.changes);
@@ -102,7 +106,8 @@ ServiceChange plan_create(const model::Service& service, const model::Host& host
   c.to_host = host.name;
   c.create = service;
   c.changes.push_back({"host", "none", host.name, false});
-  if (service.replicas) c.changes.push_back({"replicas", "none", std::to_string(*service.replicas), false});
+  if (service.replicas)
+    c.changes.push_back({"replicas", "none", std::to_string(*service.replicas), false});
   auto add = [&c](const std::string& field, const std::optional<int64_t>& v, bool cpu) {
     if (v) c.changes.push_back({field, "none", cpu ? cpus_or_none(*v) : memory_or_none(*v), false});
   };

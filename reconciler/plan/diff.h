@@ -15,8 +15,9 @@ namespace swarmform::plan {
 /// undeclared field is not owned and never differs) and attributes drift.
 /// Adds warnings to `findings` for replicas declared on a service with no
 /// replica count (global mode, jobs) and for an unreadable applied label.
-ServiceChange diff_service(const model::Service& service, const model::Host& host, const model::LiveService& live,
-                           const Topology& topology, std::vector<Finding>& findings);
+ServiceChange diff_service(const model::Service& service, const model::Host& host,
+                           const model::LiveService& live, const Topology& topology,
+                           std::vector<Finding>& findings);
 
 /// A create of `service` on `host`: every declared owned field from "none".
 /// REQUIRES: service.image is set.

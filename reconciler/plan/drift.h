@@ -16,6 +16,7 @@ OwnedFields live_owned(const model::LiveService& live, const OwnedFields& desire
 /// live differs from `applied` while desired equals it -> changed_outside;
 /// desired differs from `applied` (or applied did not own the field) while
 /// live equals it -> changed_in_git; both -> both; no difference -> none.
-Drift attribute_drift(const OwnedFields& desired, const OwnedFields& live, const OwnedFields& applied);
+Drift attribute_drift(const OwnedFields& desired, const OwnedFields& live,
+                      const OwnedFields& applied);
 
 }  // namespace swarmform::plan

@@ -6,8 +6,9 @@
 
 namespace swarmform::plan {
 
-void check_data_move(const model::Service& service, const model::LiveService& live, const ServiceChange& change,
-                     const Topology& topology, std::vector<Finding>& findings) {
+void check_data_move(const model::Service& service, const model::LiveService& live,
+                     const ServiceChange& change, const Topology& topology,
+                     std::vector<Finding>& findings) {
   bool placement_changes = std::any_of(change.changes.begin(), change.changes.end(),
                                        [](const FieldChange& f) { return f.field == "host"; });
   if (!placement_changes) return;
@@ -23,10 +24,12 @@ void check_data_move(const model::Service& service, const model::LiveService& li
     }
   }
   if (volumes.empty()) return;
-  std::string what = "moves from " + join(from) + " to " + change.to_host + " but mounts local volume" +
-                     (volumes.size() == 1 ? " " : "s ") + join(volumes) + ": its data stays on " + join(from);
+  std::string what = "moves from " + join(from) + " to " + change.to_host +
+                     " but mounts local volume" + (volumes.size() == 1 ? " " : "s ") +
+                     join(volumes) + ": its data stays on " + join(from);
   if (service.allow_data_move) {
-    findings.push_back({model::Severity::warning, service.name, what + " (allowed by allow_data_move: true)"});
+    findings.push_back(
+        {model::Severity::warning, service.name, what + " (allowed by allow_data_move: true)"});
   } else {
     findings.push_back({model::Severity::error, service.name,
                         what + "; move the data first, then set allow_data_move: true to confirm"});
@@ -49,8 +52,8 @@ void check_nodes(const model::DesiredState& desired, const Topology& topology,
       findings.push_back({model::Severity::error, "host " + name,
                           node + ": cannot place " + join(changed) + " (planned changes)"});
     } else if (!placed.empty()) {
-      findings.push_back({model::Severity::warning, "host " + name,
-                          node + ": " + join(placed) + " cannot run"});
+      findings.push_back(
+          {model::Severity::warning, "host " + name, node + ": " + join(placed) + " cannot run"});
     } else {
       findings.push_back({model::Severity::warning, "host " + name, node});
     }

@@ -15,8 +15,9 @@ namespace swarmform::plan {
 /// local driver (type "volume", driver "" or "local"): an error, since the
 /// data stays behind — a warning instead when the service says
 /// `allow_data_move: true`.
-void check_data_move(const model::Service& service, const model::LiveService& live, const ServiceChange& change,
-                     const Topology& topology, std::vector<Finding>& findings);
+void check_data_move(const model::Service& service, const model::LiveService& live,
+                     const ServiceChange& change, const Topology& topology,
+                     std::vector<Finding>& findings);
 
 /// Per declared host whose node is missing, down, drained or paused: an
 /// error naming the services `services` creates or updates on it; a warning

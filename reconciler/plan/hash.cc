@@ -26,8 +26,9 @@ std::string fnv1a64_text(std::string_view bytes) {
 std::string desired_content_hash(const std::vector<model::SourceFile>& files) {
   std::vector<const model::SourceFile*> sorted;
   for (const auto& f : files) sorted.push_back(&f);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const model::SourceFile* a, const model::SourceFile* b) { return a->name < b->name; });
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const model::SourceFile* a, const model::SourceFile* b) { return a->name < b->name; });
   std::string canonical;
   for (const model::SourceFile* f : sorted) {
     canonical += f->name;

@@ -5,7 +5,8 @@
 namespace swarmform::plan {
 
 Error JsonReader::error(const std::string& message) const {
-  return Error{ErrorKind::failed, (path_.empty() ? std::string("plan") : path_) + ": " + message, 0};
+  return Error{ErrorKind::failed, (path_.empty() ? std::string("plan") : path_) + ": " + message,
+               0};
 }
 
 Result<std::optional<JsonReader>> JsonReader::optional_field(const std::string& key) const {
@@ -17,7 +18,9 @@ Result<std::optional<JsonReader>> JsonReader::optional_field(const std::string& 
 
 Result<JsonReader> JsonReader::field(const std::string& key) const {
   SF_TRY_ASSIGN(std::optional<JsonReader> f, optional_field(key));
-  if (!f) return fail(Error{ErrorKind::failed, (path_.empty() ? key : path_ + "." + key) + ": missing", 0});
+  if (!f)
+    return fail(
+        Error{ErrorKind::failed, (path_.empty() ? key : path_ + "." + key) + ": missing", 0});
   return *f;
 }
 
@@ -38,7 +41,8 @@ Result<uint64_t> JsonReader::uint64() const {
 
 Result<int64_t> JsonReader::non_negative() const {
   SF_TRY_ASSIGN(uint64_t n, uint64());
-  if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return fail(error("too large"));
+  if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    return fail(error("too large"));
   return static_cast<int64_t>(n);
 }
 
@@ -65,7 +69,8 @@ Result<std::map<std::string, std::string>> JsonReader::string_map() const {
   if (!json_->is_object()) return fail(error("expected an object"));
   std::map<std::string, std::string> out;
   for (const auto& [key, value] : json_->items()) {
-    if (!value.is_string()) return fail(JsonReader(value, path_ + "." + key).error("expected a string"));
+    if (!value.is_string())
+      return fail(JsonReader(value, path_ + "." + key).error("expected a string"));
     out[key] = value.get<std::string>();
   }
   return out;

@@ -16,7 +16,8 @@ std::string_view trim(std::string_view s) {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -32,8 +33,8 @@ void overlay(model::Resources& live, const model::ResourceSpec& owned) {
 }  // namespace
 
 bool same_owned(const OwnedFields& a, const OwnedFields& b) {
-  return a.host == b.host && a.node == b.node && a.replicas == b.replicas && same_spec(a.limits, b.limits) &&
-         same_spec(a.reservations, b.reservations);
+  return a.host == b.host && a.node == b.node && a.replicas == b.replicas &&
+         same_spec(a.limits, b.limits) && same_spec(a.reservations, b.reservations);
 }
 
 OwnedFields desired_owned(const model::Service& service, const model::Host& host, bool global) {
@@ -68,7 +69,8 @@ std::vector<std::string> pinned_nodes(const std::vector<std::string>& constraint
 
 std::string placement_constraint(const std::string& node) { return "node.hostname==" + node; }
 
-std::vector<std::string> placement_constraints(const std::vector<std::string>& live, const std::string& node) {
+std::vector<std::string> placement_constraints(const std::vector<std::string>& live,
+                                               const std::string& node) {
   std::vector<std::string> out;
   for (const auto& c : live) {
     if (!pinned_node(c)) out.push_back(c);
@@ -89,12 +91,13 @@ model::LiveService with_owned(const model::LiveService& live, const OwnedFields&
 std::string owned_hash(const model::LiveService& live) {
   std::string nodes;
   for (const auto& n : pinned_nodes(live.constraints)) nodes += (nodes.empty() ? "" : ",") + n;
-  std::string canonical = "replicas=" + (live.replicas ? std::to_string(*live.replicas) : std::string("-")) +
-                          ";limits.nano_cpus=" + std::to_string(live.limits.nano_cpus) +
-                          ";limits.memory_bytes=" + std::to_string(live.limits.memory_bytes) +
-                          ";reservations.nano_cpus=" + std::to_string(live.reservations.nano_cpus) +
-                          ";reservations.memory_bytes=" + std::to_string(live.reservations.memory_bytes) +
-                          ";node.hostname=" + nodes;
+  std::string canonical =
+      "replicas=" + (live.replicas ? std::to_string(*live.replicas) : std::string("-")) +
+      ";limits.nano_cpus=" + std::to_string(live.limits.nano_cpus) +
+      ";limits.memory_bytes=" + std::to_string(live.limits.memory_bytes) +
+      ";reservations.nano_cpus=" + std::to_string(live.reservations.nano_cpus) +
+      ";reservations.memory_bytes=" + std::to_string(live.reservations.memory_bytes) +
+      ";node.hostname=" + nodes;
   return fnv1a64_text(canonical);
 }
 

@@ -32,10 +32,14 @@ std::string_view action_name(Action a) {
 
 char action_symbol(Action a) {
   switch (a) {
-    case Action::create: return '+';
-    case Action::update: return '~';
-    case Action::remove: return '-';
-    case Action::noop: break;
+    case Action::create:
+      return '+';
+    case Action::update:
+      return '~';
+    case Action::remove:
+      return '-';
+    case Action::noop:
+      break;
   }
   return ' ';
 }
@@ -62,22 +66,23 @@ std::optional<Drift> parse_drift(std::string_view name) {
 }
 
 size_t Plan::count(Action a) const {
-  return static_cast<size_t>(
-      std::count_if(services.begin(), services.end(), [a](const ServiceChange& s) { return s.action == a; }));
+  return static_cast<size_t>(std::count_if(services.begin(), services.end(),
+                                           [a](const ServiceChange& s) { return s.action == a; }));
 }
 
 size_t Plan::restarting() const {
-  return static_cast<size_t>(
-      std::count_if(services.begin(), services.end(), [](const ServiceChange& s) { return s.restarts_tasks; }));
+  return static_cast<size_t>(std::count_if(
+      services.begin(), services.end(), [](const ServiceChange& s) { return s.restarts_tasks; }));
 }
 
 size_t Plan::count(model::Severity sev) const {
-  return static_cast<size_t>(
-      std::count_if(findings.begin(), findings.end(), [sev](const Finding& f) { return f.severity == sev; }));
+  return static_cast<size_t>(std::count_if(findings.begin(), findings.end(),
+                                           [sev](const Finding& f) { return f.severity == sev; }));
 }
 
 bool Plan::empty() const {
-  return std::none_of(services.begin(), services.end(), [](const ServiceChange& s) { return is_change(s.action); });
+  return std::none_of(services.begin(), services.end(),
+                      [](const ServiceChange& s) { return is_change(s.action); });
 }
 
 }  // namespace swarmform::plan

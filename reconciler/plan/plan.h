@@ -65,7 +65,8 @@ struct ServiceChange {
   uint64_t tasks_after = 0;          ///< tasks it runs after the plan
   uint64_t version_index = 0;        ///< the engine version the plan was made against
   std::string owned_hash;            ///< owned_hash() of the live service planned against
-  std::string from_host;  ///< where it runs now: host names (node names when undeclared), comma-separated; "" none
+  std::string from_host;  ///< where it runs now: host names (node names when undeclared),
+                          ///< comma-separated; "" none
   std::string to_host;    ///< the desired host; "" for a delete
   Drift drift = Drift::none;
   OwnedFields desired;  ///< the owned values apply writes (and records in `swarmform.applied`)
@@ -90,16 +91,17 @@ struct HostProjection {
   std::string node;
   model::HostLoad before;
   model::HostLoad after;
-  std::optional<model::Capacity> real;  ///< the node's CPUs and memory; absent when the node is missing
-  bool capacity_matches = true;         ///< declared capacity agrees with `real`
+  std::optional<model::Capacity>
+      real;                      ///< the node's CPUs and memory; absent when the node is missing
+  bool capacity_matches = true;  ///< declared capacity agrees with `real`
 };
 
 struct Plan {
   std::string format_version = kPlanFormatVersion;
-  std::string created_at;    ///< RFC 3339 UTC; empty when not recorded
-  std::string desired_hash;  ///< desired_content_hash() of the desired-state files
-  std::string commit;        ///< the git commit of the desired state; empty when unknown
-  std::vector<std::string> targets;  ///< --target names; non-empty = partial plan
+  std::string created_at;               ///< RFC 3339 UTC; empty when not recorded
+  std::string desired_hash;             ///< desired_content_hash() of the desired-state files
+  std::string commit;                   ///< the git commit of the desired state; empty when unknown
+  std::vector<std::string> targets;     ///< --target names; non-empty = partial plan
   std::vector<ServiceChange> services;  ///< every compared service, no-ops included
   std::vector<Finding> findings;        ///< errors first, then warnings
   std::vector<HostProjection> hosts;    ///< one per declared host, by name

@@ -25,15 +25,15 @@ ojson service_json(const model::Service& s) {
     ports.push_back({{"published", p.published}, {"target", p.target}, {"protocol", p.protocol}});
   }
   ojson out{{"name", s.name},
-           {"match", s.match},
-           {"host", s.host},
-           {"limits", ojson(resource_spec_to_json(s.limits, HumanValues::yes))},
-           {"reservations", ojson(resource_spec_to_json(s.reservations, HumanValues::yes))},
-           {"allow_data_move", s.allow_data_move},
-           {"command", s.command},
-           {"env", s.env},
-           {"labels", s.labels},
-           {"ports", ports}};
+            {"match", s.match},
+            {"host", s.host},
+            {"limits", ojson(resource_spec_to_json(s.limits, HumanValues::yes))},
+            {"reservations", ojson(resource_spec_to_json(s.reservations, HumanValues::yes))},
+            {"allow_data_move", s.allow_data_move},
+            {"command", s.command},
+            {"env", s.env},
+            {"labels", s.labels},
+            {"ports", ports}};
   if (s.replicas) out["replicas"] = *s.replicas;
   if (s.image) out["image"] = *s.image;
   return out;
@@ -42,23 +42,24 @@ ojson service_json(const model::Service& s) {
 ojson change_json(const ServiceChange& c) {
   ojson fields = ojson::array();
   for (const auto& f : c.changes) {
-    fields.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}, {"restarts", f.restarts}});
+    fields.push_back(
+        {{"field", f.field}, {"before", f.before}, {"after", f.after}, {"restarts", f.restarts}});
   }
   ojson out{{"name", c.name},
-           {"action", action_name(c.action)},
-           {"live_name", c.live_name},
-           {"live_id", c.live_id},
-           {"version_index", c.version_index},
-           {"owned_hash", c.owned_hash},
-           {"from_host", c.from_host},
-           {"to_host", c.to_host},
-           {"drift", drift_name(c.drift)},
-           {"restarts_tasks", c.restarts_tasks},
-           {"tasks_before", c.tasks_before},
-           {"tasks_after", c.tasks_after},
-           {"tasks_restarted", c.tasks_restarted()},
-           {"changes", fields},
-           {"desired", ojson(owned_to_json(c.desired, HumanValues::yes))}};
+            {"action", action_name(c.action)},
+            {"live_name", c.live_name},
+            {"live_id", c.live_id},
+            {"version_index", c.version_index},
+            {"owned_hash", c.owned_hash},
+            {"from_host", c.from_host},
+            {"to_host", c.to_host},
+            {"drift", drift_name(c.drift)},
+            {"restarts_tasks", c.restarts_tasks},
+            {"tasks_before", c.tasks_before},
+            {"tasks_after", c.tasks_after},
+            {"tasks_restarted", c.tasks_restarted()},
+            {"changes", fields},
+            {"desired", ojson(owned_to_json(c.desired, HumanValues::yes))}};
   if (c.create) out["create"] = service_json(*c.create);
   return out;
 }
@@ -66,34 +67,36 @@ ojson change_json(const ServiceChange& c) {
 ojson load_json(const model::HostLoad& l) {
   ojson services = ojson::array();
   for (const auto& s : l.services) {
-    services.push_back({{"service", s.service},
-                        {"tasks", s.tasks},
-                        {"limits", amounts(s.limits.nano_cpus, s.limits.memory_bytes)},
-                        {"reservations", amounts(s.reservations.nano_cpus, s.reservations.memory_bytes)},
-                        {"cpu_limit_missing", s.cpu_limit_missing},
-                        {"memory_limit_missing", s.memory_limit_missing}});
+    services.push_back(
+        {{"service", s.service},
+         {"tasks", s.tasks},
+         {"limits", amounts(s.limits.nano_cpus, s.limits.memory_bytes)},
+         {"reservations", amounts(s.reservations.nano_cpus, s.reservations.memory_bytes)},
+         {"cpu_limit_missing", s.cpu_limit_missing},
+         {"memory_limit_missing", s.memory_limit_missing}});
   }
-  return {{"limits", amounts(l.limits.nano_cpus, l.limits.memory_bytes)},
-          {"reservations", amounts(l.reservations.nano_cpus, l.reservations.memory_bytes)},
-          {"cpu_limit_ratio", model::format_ratio(l.limits.nano_cpus, l.capacity.nano_cpus)},
-          {"memory_limit_ratio", model::format_ratio(l.limits.memory_bytes, l.capacity.memory_bytes)},
-          {"within_budget", l.fits()},
-          {"services", services}};
+  return {
+      {"limits", amounts(l.limits.nano_cpus, l.limits.memory_bytes)},
+      {"reservations", amounts(l.reservations.nano_cpus, l.reservations.memory_bytes)},
+      {"cpu_limit_ratio", model::format_ratio(l.limits.nano_cpus, l.capacity.nano_cpus)},
+      {"memory_limit_ratio", model::format_ratio(l.limits.memory_bytes, l.capacity.memory_bytes)},
+      {"within_budget", l.fits()},
+      {"services", services}};
 }
 
 ojson host_json(const HostProjection& h) {
   const model::HostLoad& l = h.after;
   ojson out{{"host", h.host},
-           {"node", h.node},
-           {"capacity", amounts(l.capacity.nano_cpus, l.capacity.memory_bytes)},
-           {"budget",
-            {{"cpu_nano", l.cpu_budget},
-             {"cpu", model::format_cpus(l.cpu_budget) + "x"},
-             {"memory_nano", l.memory_budget},
-             {"memory", model::format_cpus(l.memory_budget) + "x"}}},
-           {"capacity_matches", h.capacity_matches},
-           {"before", load_json(h.before)},
-           {"after", load_json(h.after)}};
+            {"node", h.node},
+            {"capacity", amounts(l.capacity.nano_cpus, l.capacity.memory_bytes)},
+            {"budget",
+             {{"cpu_nano", l.cpu_budget},
+              {"cpu", model::format_cpus(l.cpu_budget) + "x"},
+              {"memory_nano", l.memory_budget},
+              {"memory", model::format_cpus(l.memory_budget) + "x"}}},
+            {"capacity_matches", h.capacity_matches},
+            {"before", load_json(h.before)},
+            {"after", load_json(h.after)}};
   if (h.real) out["real"] = amounts(h.real->nano_cpus, h.real->memory_bytes);
   return out;
 }
@@ -195,7 +198,9 @@ Result<ServiceChange> read_change(const JsonReader& r) {
   SF_TRY_ASSIGN(JsonReader action, r.field("action"));
   SF_TRY_ASSIGN(std::string action_text, action.string());
   std::optional<Action> a = parse_action(action_text);
-  if (!a) return fail(action.error("unknown action '" + action_text + "' (no-op, create, update or delete)"));
+  if (!a)
+    return fail(
+        action.error("unknown action '" + action_text + "' (no-op, create, update or delete)"));
   c.action = *a;
   SF_TRY_ASSIGN(c.live_name, read_string(r, "live_name"));
   SF_TRY_ASSIGN(c.live_id, read_string(r, "live_id"));
@@ -223,7 +228,8 @@ Result<ServiceChange> read_change(const JsonReader& r) {
   if (create) {
     SF_TRY_ASSIGN(c.create, read_service(*create));
   }
-  if (c.action == Action::create && !c.create) return fail(r.error("a create needs \"create\": the service"));
+  if (c.action == Action::create && !c.create)
+    return fail(r.error("a create needs \"create\": the service"));
   return c;
 }
 
@@ -362,7 +368,9 @@ Result<Plan> decode_plan(const json& document) {
   return p;
 }
 
-std::string plan_json_text(const Plan& plan) { return encode_plan(plan).dump(2, ' ', false, ojson::error_handler_t::replace) + "\n"; }
+std::string plan_json_text(const Plan& plan) {
+  return encode_plan(plan).dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+}
 
 Result<Plan> parse_plan_json_text(std::string_view text) {
   json document = json::parse(text, nullptr, /*allow_exceptions=*/false);

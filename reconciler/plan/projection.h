@@ -23,8 +23,9 @@ struct Placed {
 /// `then`, each service's tasks placed by Topology::tasks_by_host with its
 /// per-task limits and reservations.  Services on undeclared nodes count
 /// nowhere.
-std::vector<HostProjection> project_hosts(const model::DesiredState& desired, const Topology& topology,
-                                          const std::vector<Placed>& now, const std::vector<Placed>& then);
+std::vector<HostProjection> project_hosts(const model::DesiredState& desired,
+                                          const Topology& topology, const std::vector<Placed>& now,
+                                          const std::vector<Placed>& then);
 
 /// Declared memory may differ from the node's by this share (in percent)
 /// without a warning: a machine's MemTotal is always below its RAM.

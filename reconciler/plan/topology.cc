@@ -45,7 +45,8 @@ std::map<std::string, uint64_t> Topology::tasks_by_host(const model::LiveService
   }
   if (pinned.empty() && service.global) {
     for (const auto& n : live_->nodes) {
-      if (unschedulable(n.hostname).empty() && node(n.hostname) == &n) ++out[host_of_node(n.hostname)];
+      if (unschedulable(n.hostname).empty() && node(n.hostname) == &n)
+        ++out[host_of_node(n.hostname)];
     }
     return out;
   }

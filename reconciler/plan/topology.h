@@ -32,7 +32,8 @@ class Topology {
   /// replicas (1 for a global service) there.  Not pinned: a global service
   /// counts 1 on every node that takes tasks; a replicated one counts its
   /// running tasks where they run.  Hosts with 0 tasks are left out.
-  [[nodiscard]] std::map<std::string, uint64_t> tasks_by_host(const model::LiveService& service) const;
+  [[nodiscard]] std::map<std::string, uint64_t> tasks_by_host(
+      const model::LiveService& service) const;
 
   /// Where `service` is placed: the hosts of its pinned nodes, else the
   /// hosts its tasks run on; sorted.

@@ -4,9 +4,13 @@
 
 namespace swarmform::plan {
 
-std::string cpus_or_none(int64_t nano_cpus) { return nano_cpus == 0 ? "none" : model::format_cpus(nano_cpus); }
+std::string cpus_or_none(int64_t nano_cpus) {
+  return nano_cpus == 0 ? "none" : model::format_cpus(nano_cpus);
+}
 
-std::string memory_or_none(int64_t bytes) { return bytes == 0 ? "none" : model::format_memory(bytes); }
+std::string memory_or_none(int64_t bytes) {
+  return bytes == 0 ? "none" : model::format_memory(bytes);
+}
 
 std::string approx_memory(int64_t bytes) {
   std::string exact = model::format_memory(bytes);
@@ -16,7 +20,8 @@ std::string approx_memory(int64_t bytes) {
   const struct {
     int64_t unit;
     const char* name;
-  } units[] = {{kKi * kKi * kKi * kKi, "TiB"}, {kKi * kKi * kKi, "GiB"}, {kKi * kKi, "MiB"}, {kKi, "KiB"}};
+  } units[] = {
+      {kKi * kKi * kKi * kKi, "TiB"}, {kKi * kKi * kKi, "GiB"}, {kKi * kKi, "MiB"}, {kKi, "KiB"}};
   for (const auto& u : units) {
     if (bytes < u.unit) continue;
     int64_t tenths = (bytes * 10 + u.unit / 2) / u.unit;

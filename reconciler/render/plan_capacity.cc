@@ -14,8 +14,8 @@ using model::format_cpus;
 using model::format_memory;
 using model::format_ratio;
 
-const std::vector<std::string> kHeader{"HOST",          "CAPACITY",        "CPU LIMITS", "CPU RESERVED",
-                                       "MEMORY LIMITS", "MEMORY RESERVED", "BUDGET"};
+const std::vector<std::string> kHeader{
+    "HOST", "CAPACITY", "CPU LIMITS", "CPU RESERVED", "MEMORY LIMITS", "MEMORY RESERVED", "BUDGET"};
 
 /// "after (ratio)", or "before → after (ratio)" when the plan changes it.
 std::string figure(const std::function<std::string(int64_t)>& format, int64_t before, int64_t after,
@@ -29,7 +29,8 @@ std::string capacity_cell(const plan::HostProjection& h) {
   std::string out = format_cpus(c.nano_cpus) + " CPUs, " + format_memory(c.memory_bytes);
   if (!h.real) return out + " (node missing)";
   if (!h.capacity_matches) {
-    out += " (node: " + format_cpus(h.real->nano_cpus) + " CPUs, " + plan::approx_memory(h.real->memory_bytes) + ")";
+    out += " (node: " + format_cpus(h.real->nano_cpus) + " CPUs, " +
+           plan::approx_memory(h.real->memory_bytes) + ")";
   }
   return out;
 }
@@ -51,7 +52,8 @@ Row row(const plan::HostProjection& h) {
            figure(cpus, b.limits.nano_cpus, a.limits.nano_cpus, a.capacity.nano_cpus),
            figure(cpus, b.reservations.nano_cpus, a.reservations.nano_cpus, a.capacity.nano_cpus),
            figure(memory, b.limits.memory_bytes, a.limits.memory_bytes, a.capacity.memory_bytes),
-           figure(memory, b.reservations.memory_bytes, a.reservations.memory_bytes, a.capacity.memory_bytes),
+           figure(memory, b.reservations.memory_bytes, a.reservations.memory_bytes,
+                  a.capacity.memory_bytes),
            verdict},
           a.fits()};
 }
@@ -64,7 +66,8 @@ std::string markdown_cell(const std::string& s) {
 
 }  // namespace
 
-std::string plan_capacity_table(const std::vector<plan::HostProjection>& hosts, const Style& style) {
+std::string plan_capacity_table(const std::vector<plan::HostProjection>& hosts,
+                                const Style& style) {
   Table t(kHeader);
   for (const auto& h : hosts) {
     Row r = row(h);
@@ -75,8 +78,9 @@ std::string plan_capacity_table(const std::vector<plan::HostProjection>& hosts, 
 }
 
 std::string plan_capacity_markdown(const std::vector<plan::HostProjection>& hosts) {
-  std::string out = "| Host | Capacity | CPU limits | CPU reserved | Memory limits | Memory reserved | Budget |\n"
-                    "| --- | --- | --- | --- | --- | --- | --- |\n";
+  std::string out =
+      "| Host | Capacity | CPU limits | CPU reserved | Memory limits | Memory reserved | Budget |\n"
+      "| --- | --- | --- | --- | --- | --- | --- |\n";
   for (const auto& h : hosts) {
     Row r = row(h);
     if (!r.fits) r.cells.back() = "**" + r.cells.back() + "**";

@@ -10,9 +10,15 @@ std::string header(const plan::ServiceChange& c, const Style& style) {
   std::string symbol(1, plan::action_symbol(c.action));
   std::string line;
   switch (c.action) {
-    case plan::Action::create: line = style.green(symbol + " " + c.name); break;
-    case plan::Action::remove: line = style.red(symbol + " " + c.name); break;
-    default: line = style.yellow(symbol + " " + c.name); break;
+    case plan::Action::create:
+      line = style.green(symbol + " " + c.name);
+      break;
+    case plan::Action::remove:
+      line = style.red(symbol + " " + c.name);
+      break;
+    default:
+      line = style.yellow(symbol + " " + c.name);
+      break;
   }
   line = style.bold(line);
   if (!c.live_name.empty() && c.live_name != c.name) line += "  [" + c.live_name + "]";
@@ -22,7 +28,8 @@ std::string header(const plan::ServiceChange& c, const Style& style) {
 
 std::string body(const plan::ServiceChange& c) {
   std::string out;
-  if (c.action == plan::Action::create && c.create && c.create->image) out += "    image: " + *c.create->image + "\n";
+  if (c.action == plan::Action::create && c.create && c.create->image)
+    out += "    image: " + *c.create->image + "\n";
   for (const auto& f : c.changes) {
     out += "    " + f.field + ": ";
     out += c.action == plan::Action::create ? f.after : f.before + " → " + f.after;
@@ -61,16 +68,19 @@ std::string plan_text(const plan::Plan& p, const Style& style) {
     size_t unchanged = p.count(plan::Action::noop);
     out += changes + "\n";
     if (unchanged > 0) {
-      out += style.dim(std::to_string(unchanged) + (unchanged == 1 ? " service unchanged." : " services unchanged.")) +
+      out += style.dim(std::to_string(unchanged) +
+                       (unchanged == 1 ? " service unchanged." : " services unchanged.")) +
              "\n\n";
     }
   }
-  if (!p.hosts.empty()) out += "Hosts after this plan:\n" + plan_capacity_table(p.hosts, style) + "\n";
+  if (!p.hosts.empty())
+    out += "Hosts after this plan:\n" + plan_capacity_table(p.hosts, style) + "\n";
   if (!p.findings.empty()) {
     out += "Findings:\n";
     for (const auto& f : p.findings) {
       std::string line = finding_line(f);
-      out += "  " + (f.severity == model::Severity::error ? style.red(line) : style.yellow(line)) + "\n";
+      out += "  " + (f.severity == model::Severity::error ? style.red(line) : style.yellow(line)) +
+             "\n";
     }
     out += "\n";
   }

@@ -18,8 +18,7 @@ std::string plan_summary(const plan::Plan& p) {
 std::string blocked_line(const plan::Plan& p) {
   if (!p.blocked()) return "";
   size_t errors = p.count(model::Severity::error);
-  return "Apply is blocked: " + plural(errors, "error", "errors") + " must" +
-         " be fixed first.";
+  return "Apply is blocked: " + plural(errors, "error", "errors") + " must" + " be fixed first.";
 }
 
 std::string partial_line(const plan::Plan& p) {
@@ -30,27 +29,36 @@ std::string partial_line(const plan::Plan& p) {
 
 std::string drift_words(plan::Drift drift) {
   switch (drift) {
-    case plan::Drift::changed_outside: return "changed outside swarmform (this update reverts it)";
-    case plan::Drift::changed_in_git: return "changed in git";
-    case plan::Drift::both: return "changed in git and outside swarmform";
-    case plan::Drift::none: break;
+    case plan::Drift::changed_outside:
+      return "changed outside swarmform (this update reverts it)";
+    case plan::Drift::changed_in_git:
+      return "changed in git";
+    case plan::Drift::both:
+      return "changed in git and outside swarmform";
+    case plan::Drift::none:
+      break;
   }
   return "";
 }
 
 std::string restart_words(const plan::ServiceChange& c) {
   switch (c.action) {
-    case plan::Action::create: return "starts " + plural(c.tasks_after, "task", "tasks");
-    case plan::Action::remove: return "stops " + plural(c.tasks_before, "task", "tasks");
+    case plan::Action::create:
+      return "starts " + plural(c.tasks_after, "task", "tasks");
+    case plan::Action::remove:
+      return "stops " + plural(c.tasks_before, "task", "tasks");
     case plan::Action::update:
-      return c.restarts_tasks ? "restarts " + plural(c.tasks_restarted(), "task", "tasks") : "no restart";
-    case plan::Action::noop: break;
+      return c.restarts_tasks ? "restarts " + plural(c.tasks_restarted(), "task", "tasks")
+                              : "no restart";
+    case plan::Action::noop:
+      break;
   }
   return "";
 }
 
 std::string finding_line(const plan::Finding& f) {
-  return std::string(f.severity == model::Severity::error ? "error: " : "warning: ") + f.subject + ": " + f.message;
+  return std::string(f.severity == model::Severity::error ? "error: " : "warning: ") + f.subject +
+         ": " + f.message;
 }
 
 }  // namespace swarmform::render

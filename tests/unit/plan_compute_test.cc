@@ -54,8 +54,8 @@ model::LiveNode& node_of(LiveState& live, const std::string& hostname) {
   throw std::runtime_error("no node " + hostname);
 }
 
-model::LiveService extra_service(const std::string& name, const std::string& node, int64_t nano_cpus,
-                                 int64_t memory) {
+model::LiveService extra_service(const std::string& name, const std::string& node,
+                                 int64_t nano_cpus, int64_t memory) {
   model::LiveService s;
   s.id = "id-extra-" + name;
   s.name = name;
@@ -72,13 +72,15 @@ std::vector<std::string> describe(const Plan& p) {
   for (const auto& s : p.services) {
     if (!is_change(s.action)) continue;
     out.push_back(std::string(1, action_symbol(s.action)) + " " + s.name);
-    for (const auto& f : s.changes) out.push_back("  " + f.field + ": " + f.before + " -> " + f.after);
+    for (const auto& f : s.changes)
+      out.push_back("  " + f.field + ": " + f.before + " -> " + f.after);
   }
   return out;
 }
 
 std::string describe(const Finding& f) {
-  return std::string(f.severity == model::Severity::error ? "error " : "warning ") + f.subject + ": " + f.message;
+  return std::string(f.severity == model::Severity::error ? "error " : "warning ") + f.subject +
+         ": " + f.message;
 }
 
 using Setup = std::function<void(DesiredState&, LiveState&, PlanOptions&)>;
@@ -86,15 +88,19 @@ using Setup = std::function<void(DesiredState&, LiveState&, PlanOptions&)>;
 struct Case {
   const char* name;
   Setup setup;
-  std::vector<std::string> changes;   ///< describe(plan), exactly
-  std::vector<std::string> findings;  ///< each a prefix-free substring of describe(finding), in order, all of them
+  std::vector<std::string> changes;  ///< describe(plan), exactly
+  std::vector<std::string>
+      findings;  ///< each a prefix-free substring of describe(finding), in order, all of them
   std::function<void(const Plan&)> check = nullptr;
 };
 
 std::ostream& operator<<(std::ostream& os, const Case& c) { return os << c.name; }
 
 const Case kCases[] = {
-    {"equal_state_gives_empty_plan", [](DesiredState&, LiveState&, PlanOptions&) {}, {}, {},
+    {"equal_state_gives_empty_plan",
+     [](DesiredState&, LiveState&, PlanOptions&) {},
+     {},
+     {},
      [](const Plan& p) {
        EXPECT_TRUE(p.empty());
        EXPECT_FALSE(p.blocked());
@@ -103,15 +109,19 @@ const Case kCases[] = {
      }},
     {"replicas_differ_without_restart",
      [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "web").replicas = 3; },
-     {"~ web", "  replicas: 3 -> 2"}, {},
+     {"~ web", "  replicas: 3 -> 2"},
+     {},
      [](const Plan& p) {
        EXPECT_FALSE(p.services[2].restarts_tasks);
        EXPECT_EQ(p.services[2].tasks_restarted(), 0u);
        EXPECT_EQ(p.restarting(), 0u);
      }},
     {"limits_cpus_differ_and_restart",
-     [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "web").limits.nano_cpus = cpus(1); },
-     {"~ web", "  limits.cpus: 1 -> 0.5"}, {},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       live_of(l, "web").limits.nano_cpus = cpus(1);
+     },
+     {"~ web", "  limits.cpus: 1 -> 0.5"},
+     {},
      [](const Plan& p) {
        EXPECT_TRUE(p.services[2].restarts_tasks);
        EXPECT_EQ(p.services[2].tasks_restarted(), 2u);
@@ -119,16 +129,26 @@ const Case kCases[] = {
      }},
     {"limits_memory_differ",
      [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "web").limits.memory_bytes = kGi; },
-     {"~ web", "  limits.memory: 1GiB -> 256MiB"}, {}},
+     {"~ web", "  limits.memory: 1GiB -> 256MiB"},
+     {}},
     {"reservations_cpus_differ",
-     [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "web").reservations.nano_cpus = cpus(0.1); },
-     {"~ web", "  reservations.cpus: 0.1 -> 0.25"}, {}},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       live_of(l, "web").reservations.nano_cpus = cpus(0.1);
+     },
+     {"~ web", "  reservations.cpus: 0.1 -> 0.25"},
+     {}},
     {"reservations_memory_differ",
-     [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "web").reservations.memory_bytes = 0; },
-     {"~ web", "  reservations.memory: none -> 128MiB"}, {}},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       live_of(l, "web").reservations.memory_bytes = 0;
+     },
+     {"~ web", "  reservations.memory: none -> 128MiB"},
+     {}},
     {"unlimited_live_reads_none",
-     [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "api").limits = {0, 0}; },
-     {"~ api", "  limits.cpus: none -> 1", "  limits.memory: none -> 512MiB"}, {},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       live_of(l, "api").limits = {0, 0};
+     },
+     {"~ api", "  limits.cpus: none -> 1", "  limits.memory: none -> 512MiB"},
+     {},
      [](const Plan& p) {
        EXPECT_EQ(p.services[0].live_name, "stack-api-x7k2p9");
        EXPECT_EQ(p.services[0].live_id, "id-api");
@@ -141,8 +161,9 @@ const Case kCases[] = {
        w.reservations = {cpus(1), 512 * kMi};
        w.constraints = {"node.hostname==kvm2"};
      },
-     {"~ web", "  host: kvm2 -> kvm4", "  replicas: 1 -> 2", "  limits.cpus: 2 -> 0.5", "  limits.memory: 1GiB -> 256MiB",
-      "  reservations.cpus: 1 -> 0.25", "  reservations.memory: 512MiB -> 128MiB"},
+     {"~ web", "  host: kvm2 -> kvm4", "  replicas: 1 -> 2", "  limits.cpus: 2 -> 0.5",
+      "  limits.memory: 1GiB -> 256MiB", "  reservations.cpus: 1 -> 0.25",
+      "  reservations.memory: 512MiB -> 128MiB"},
      {},
      [](const Plan& p) {
        const ServiceChange& w = p.services[2];
@@ -157,7 +178,8 @@ const Case kCases[] = {
      }},
     {"host_move_replaces_constraint",
      [](DesiredState& d, LiveState&, PlanOptions&) { d.services["db"].host = "kvm2"; },
-     {"~ db", "  host: kvm4 -> kvm2"}, {},
+     {"~ db", "  host: kvm4 -> kvm2"},
+     {},
      [](const Plan& p) {
        EXPECT_TRUE(p.services[1].restarts_tasks);
        EXPECT_EQ(p.hosts[1].host, "kvm4");
@@ -171,57 +193,72 @@ const Case kCases[] = {
        d.services["web"].limits.memory_bytes = *model::parse_memory_bytes("0.25GB");
        live_of(l, "web").limits = {500'000'000, 268'435'456};
      },
-     {}, {}},
+     {},
+     {}},
     {"absent_limits_are_not_owned",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        live_of(l, "db").limits = {cpus(0.5), kGi};
        live_of(l, "db").reservations = {cpus(0.1), 64 * kMi};
      },
-     {}, {}},
+     {},
+     {}},
     {"absent_replicas_are_not_owned",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.services["db"].replicas.reset();
        live_of(l, "db").replicas = 5;
      },
-     {}, {},
+     {},
+     {},
      [](const Plan& p) { EXPECT_FALSE(p.services[1].desired.replicas.has_value()); }},
     {"constraint_spacing_normalises",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        live_of(l, "web").constraints = {"node.role==manager", "node.hostname == kvm4"};
        live_of(l, "api").constraints = {" node.hostname ==kvm2 "};
      },
-     {}, {}},
+     {},
+     {}},
     {"constraint_key_case_normalises",
-     [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "web").constraints = {"Node.Hostname==kvm4"}; },
-     {}, {}},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       live_of(l, "web").constraints = {"Node.Hostname==kvm4"};
+     },
+     {},
+     {}},
     {"other_constraints_labels_env_untouched",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
-       w.constraints = {"node.labels.disk==ssd", "node.hostname!=kvm2", "node.hostname==kvm4", "engine.labels.x==y"};
+       w.constraints = {"node.labels.disk==ssd", "node.hostname!=kvm2", "node.hostname==kvm4",
+                        "engine.labels.x==y"};
        w.labels["traefik.enable"] = "true";
        w.image = "registry/other:9";
        w.spec_json = R"({"TaskTemplate":{"ContainerSpec":{"Env":["SECRET=changed"]}}})";
        w.mounts = {{"bind", "/srv", "/srv", ""}};
      },
-     {}, {}},
+     {},
+     {}},
     {"unpinned_with_tasks_on_the_right_host",
      [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "db").constraints.clear(); },
-     {"~ db", "  host: kvm4 (not pinned) -> kvm4"}, {},
+     {"~ db", "  host: kvm4 (not pinned) -> kvm4"},
+     {},
      [](const Plan& p) { EXPECT_EQ(p.services[1].from_host, "kvm4"); }},
     {"unpinned_without_tasks_reads_none",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        live_of(l, "db").constraints.clear();
        std::erase_if(l.tasks, [](const model::LiveTask& t) { return t.service_id == "id-db"; });
      },
-     {"~ db", "  host: none -> kvm4"}, {}},
+     {"~ db", "  host: none -> kvm4"},
+     {}},
     {"several_hostname_constraints_are_replaced",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        live_of(l, "db").constraints = {"node.hostname==kvm4", "node.hostname==kvm2"};
      },
-     {"~ db", "  host: kvm2,kvm4 -> kvm4"}, {}},
+     {"~ db", "  host: kvm2,kvm4 -> kvm4"},
+     {}},
     {"undeclared_node_reads_its_name",
-     [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "db").constraints = {"node.hostname==old-vps"}; },
-     {"~ db", "  host: old-vps -> kvm4"}, {}},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       live_of(l, "db").constraints = {"node.hostname==old-vps"};
+     },
+     {"~ db", "  host: old-vps -> kvm4"},
+     {}},
     {"global_mode_has_no_replicas_to_diff",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.services["db"].replicas.reset();
@@ -230,7 +267,8 @@ const Case kCases[] = {
        db.global = true;
        db.replicas.reset();
      },
-     {}, {}},
+     {},
+     {}},
     {"global_mode_with_declared_replicas_warns",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        auto& db = live_of(l, "db");
@@ -238,12 +276,14 @@ const Case kCases[] = {
        db.global = true;
        db.replicas.reset();
      },
-     {}, {"warning db: declares replicas: 1, but the swarm runs it in global mode"}},
+     {},
+     {"warning db: declares replicas: 1, but the swarm runs it in global mode"}},
     {"glob_matching_several_is_an_error",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        l.services.push_back(extra_service("stack-api-aaaa", "kvm2", cpus(1), 512 * kMi));
      },
-     {}, {"error api: 'stack-api-*' matches 2 live services (stack-api-x7k2p9, stack-api-aaaa)"},
+     {},
+     {"error api: 'stack-api-*' matches 2 live services (stack-api-x7k2p9, stack-api-aaaa)"},
      [](const Plan& p) {
        EXPECT_TRUE(p.blocked());
        EXPECT_EQ(p.services.size(), 2u);
@@ -254,10 +294,14 @@ const Case kCases[] = {
        copy.match = "stack-api-x7k2p9";
        d.services["api-copy"] = copy;
      },
-     {}, {"error stack-api-x7k2p9: is matched by several declared services (api, api-copy)"}},
+     {},
+     {"error stack-api-x7k2p9: is matched by several declared services (api, api-copy)"}},
     {"missing_without_image_is_an_error",
-     [](DesiredState& d, LiveState&, PlanOptions&) { d.services["cache"] = make_service("cache", "kvm2"); },
-     {}, {"error cache: not found in the swarm: no live service matches 'cache'"}},
+     [](DesiredState& d, LiveState&, PlanOptions&) {
+       d.services["cache"] = make_service("cache", "kvm2");
+     },
+     {},
+     {"error cache: not found in the swarm: no live service matches 'cache'"}},
     {"missing_with_image_is_a_create",
      [](DesiredState& d, LiveState&, PlanOptions&) {
        model::Service s = make_service("echo", "kvm2");
@@ -285,7 +329,8 @@ const Case kCases[] = {
        s.image = "local/busybox:1";
        d.services["echo"] = s;
      },
-     {"+ echo", "  host: none -> kvm4"}, {},
+     {"+ echo", "  host: none -> kvm4"},
+     {},
      [](const Plan& p) {
        EXPECT_EQ(p.services[2].live_name, "echo");
        EXPECT_EQ(p.services[2].tasks_after, 1u);
@@ -297,7 +342,8 @@ const Case kCases[] = {
        s.labels["swarmform.managed"] = "true";
        l.services.push_back(s);
      },
-     {"- old-api"}, {},
+     {"- old-api"},
+     {},
      [](const Plan& p) {
        const ServiceChange& c = p.services.back();
        EXPECT_EQ(c.live_id, "id-extra-old-api");
@@ -312,32 +358,41 @@ const Case kCases[] = {
        s.labels["swarmform.managed"] = "true";
        l.services.push_back(s);
      },
-     {}, {"warning old-api: carries swarmform.managed=true but is no longer declared: kept"}},
+     {},
+     {"warning old-api: carries swarmform.managed=true but is no longer declared: kept"}},
     {"unmanaged_ignore",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.policy.unmanaged = model::UnmanagedPolicy::ignore;
        l.services.push_back(extra_service("traefik", "kvm4", 0, 0));
      },
-     {}, {}},
+     {},
+     {}},
     {"unmanaged_warn_lists_unlimited_first",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        l.services.push_back(extra_service("aaa-limited", "kvm4", cpus(0.1), 64 * kMi));
        l.services.push_back(extra_service("zzz-unlimited", "kvm4", 0, 64 * kMi));
      },
      {},
-     {"warning zzz-unlimited: is not declared in the desired state (runs on kvm4) and has no CPU limit",
-      "warning aaa-limited: is not declared in the desired state (runs on kvm4) [policy.unmanaged: warn]"}},
+     {"warning zzz-unlimited: is not declared in the desired state (runs on kvm4) and has no CPU "
+      "limit",
+      "warning aaa-limited: is not declared in the desired state (runs on kvm4) [policy.unmanaged: "
+      "warn]"}},
     {"unmanaged_error_blocks",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.policy.unmanaged = model::UnmanagedPolicy::error;
        l.services.push_back(extra_service("traefik", "kvm4", 0, 0));
      },
-     {}, {"error traefik: is not declared in the desired state (runs on kvm4) and has no CPU or memory limit"},
+     {},
+     {"error traefik: is not declared in the desired state (runs on kvm4) and has no CPU or memory "
+      "limit"},
      [](const Plan& p) { EXPECT_TRUE(p.blocked()); }},
     {"budget_breach_after_is_an_error",
-     [](DesiredState& d, LiveState&, PlanOptions&) { d.services["web"].limits.nano_cpus = cpus(2.25); },
+     [](DesiredState& d, LiveState&, PlanOptions&) {
+       d.services["web"].limits.nano_cpus = cpus(2.25);
+     },
      {"~ web", "  limits.cpus: 0.5 -> 2.25"},
-     {"error host kvm4: after this plan CPU limits add up to 4.5 CPUs on 4 CPUs (1.13x), over its budget of 1x "
+     {"error host kvm4: after this plan CPU limits add up to 4.5 CPUs on 4 CPUs (1.13x), over its "
+      "budget of 1x "
       "(now 0.25x, within budget); largest: web 4.5"},
      [](const Plan& p) {
        EXPECT_TRUE(p.blocked());
@@ -350,10 +405,14 @@ const Case kCases[] = {
        d.policy.memory_overcommit = 500'000'000;
        l.services.push_back(extra_service("big", "kvm2", cpus(0.5), 4 * kGi));
      },
-     {}, {"error host kvm2: after this plan memory limits add up to 4.5GiB on 8GiB (0.56x), over its budget of 0.5x "
-          "(now 0.56x, already over)"}},
+     {},
+     {"error host kvm2: after this plan memory limits add up to 4.5GiB on 8GiB (0.56x), over its "
+      "budget of 0.5x "
+      "(now 0.56x, already over)"}},
     {"reservation_breach_is_an_error",
-     [](DesiredState& d, LiveState&, PlanOptions&) { d.services["api"].reservations.nano_cpus = cpus(3); },
+     [](DesiredState& d, LiveState&, PlanOptions&) {
+       d.services["api"].reservations.nano_cpus = cpus(3);
+     },
      {"~ api", "  reservations.cpus: none -> 3"},
      {"error host kvm2: after this plan CPU reservations add up to 3 CPUs on 2 CPUs"}},
     {"node_down_blocks_changes_onto_it",
@@ -361,16 +420,19 @@ const Case kCases[] = {
        node_of(l, "kvm2").state = "down";
        live_of(l, "api").limits.nano_cpus = cpus(2);
      },
-     {"~ api", "  limits.cpus: 2 -> 1"}, {"error host kvm2: node 'kvm2' is down: cannot place api (planned changes)"}},
+     {"~ api", "  limits.cpus: 2 -> 1"},
+     {"error host kvm2: node 'kvm2' is down: cannot place api (planned changes)"}},
     {"node_down_without_changes_warns",
      [](DesiredState&, LiveState& l, PlanOptions&) { node_of(l, "kvm2").state = "down"; },
-     {}, {"warning host kvm2: node 'kvm2' is down: api cannot run"}},
+     {},
+     {"warning host kvm2: node 'kvm2' is down: api cannot run"}},
     {"node_drained_blocks_a_move_onto_it",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        node_of(l, "kvm2").availability = "drain";
        d.services["db"].host = "kvm2";
      },
-     {"~ db", "  host: kvm4 -> kvm2"}, {"error host kvm2: node 'kvm2' is drained: cannot place db (planned changes)"}},
+     {"~ db", "  host: kvm4 -> kvm2"},
+     {"error host kvm2: node 'kvm2' is drained: cannot place db (planned changes)"}},
     {"node_missing_blocks_a_create",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        std::erase_if(l.nodes, [](const model::LiveNode& n) { return n.hostname == "kvm2"; });
@@ -387,31 +449,37 @@ const Case kCases[] = {
        live_of(l, "db").mounts = {{"volume", "pgdata", "/var/lib/postgresql", ""}};
      },
      {"~ db", "  host: kvm4 -> kvm2"},
-     {"error db: moves from kvm4 to kvm2 but mounts local volume pgdata: its data stays on kvm4; move the data "
+     {"error db: moves from kvm4 to kvm2 but mounts local volume pgdata: its data stays on kvm4; "
+      "move the data "
       "first, then set allow_data_move: true"}},
     {"local_volume_move_allowed_warns",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.services["db"].host = "kvm2";
        d.services["db"].allow_data_move = true;
-       live_of(l, "db").mounts = {{"volume", "pgdata", "/data", "local"}, {"volume", "cache", "/cache", ""}};
+       live_of(l, "db").mounts = {{"volume", "pgdata", "/data", "local"},
+                                  {"volume", "cache", "/cache", ""}};
      },
      {"~ db", "  host: kvm4 -> kvm2"},
-     {"warning db: moves from kvm4 to kvm2 but mounts local volumes pgdata, cache: its data stays on kvm4 "
+     {"warning db: moves from kvm4 to kvm2 but mounts local volumes pgdata, cache: its data stays "
+      "on kvm4 "
       "(allowed by allow_data_move: true)"},
      [](const Plan& p) { EXPECT_FALSE(p.blocked()); }},
     {"shared_driver_and_bind_mounts_move_freely",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.services["db"].host = "kvm2";
-       live_of(l, "db").mounts = {{"volume", "nfsdata", "/data", "nfs-driver"}, {"bind", "/etc/x", "/x", ""},
+       live_of(l, "db").mounts = {{"volume", "nfsdata", "/data", "nfs-driver"},
+                                  {"bind", "/etc/x", "/x", ""},
                                   {"tmpfs", "", "/tmp", ""}};
      },
-     {"~ db", "  host: kvm4 -> kvm2"}, {}},
+     {"~ db", "  host: kvm4 -> kvm2"},
+     {}},
     {"local_volume_without_move_is_fine",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        live_of(l, "db").mounts = {{"volume", "pgdata", "/data", ""}};
        live_of(l, "db").constraints.clear();
      },
-     {"~ db", "  host: kvm4 (not pinned) -> kvm4"}, {}},
+     {"~ db", "  host: kvm4 (not pinned) -> kvm4"},
+     {}},
     {"capacity_mismatch_warns",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        node_of(l, "kvm4").nano_cpus = cpus(2);
@@ -422,51 +490,63 @@ const Case kCases[] = {
       "warning host kvm4: declares 4 CPUs and 16GiB, but node 'kvm4' reports 2 CPUs and 16GiB"},
      [](const Plan& p) { EXPECT_FALSE(p.hosts[0].capacity_matches); }},
     {"memory_within_tolerance_matches",
-     [](DesiredState&, LiveState& l, PlanOptions&) { node_of(l, "kvm4").memory_bytes = 16'766'332'928; },
-     {}, {},
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       node_of(l, "kvm4").memory_bytes = 16'766'332'928;
+     },
+     {},
+     {},
      [](const Plan& p) { EXPECT_TRUE(p.hosts[1].capacity_matches); }},
     {"drift_changed_outside",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
-       w.labels[kAppliedLabel] = encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
+       w.labels[kAppliedLabel] =
+           encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
        w.limits.nano_cpus = cpus(1);
      },
-     {"~ web", "  limits.cpus: 1 -> 0.5"}, {},
+     {"~ web", "  limits.cpus: 1 -> 0.5"},
+     {},
      [](const Plan& p) { EXPECT_EQ(p.services[2].drift, Drift::changed_outside); }},
     {"drift_changed_in_git",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
-       w.labels[kAppliedLabel] = encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
+       w.labels[kAppliedLabel] =
+           encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
        d.services["web"].replicas = 3;
      },
-     {"~ web", "  replicas: 2 -> 3"}, {},
+     {"~ web", "  replicas: 2 -> 3"},
+     {},
      [](const Plan& p) { EXPECT_EQ(p.services[2].drift, Drift::changed_in_git); }},
     {"drift_both",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
-       w.labels[kAppliedLabel] = encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
+       w.labels[kAppliedLabel] =
+           encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
        w.limits.memory_bytes = kGi;
        d.services["web"].host = "kvm2";
      },
-     {"~ web", "  host: kvm4 -> kvm2", "  limits.memory: 1GiB -> 256MiB"}, {},
+     {"~ web", "  host: kvm4 -> kvm2", "  limits.memory: 1GiB -> 256MiB"},
+     {},
      [](const Plan& p) { EXPECT_EQ(p.services[2].drift, Drift::both); }},
     {"drift_newly_owned_field_is_in_git",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        live_of(l, "db").labels[kAppliedLabel] = R"({"host":"kvm4","node":"kvm4","replicas":1})";
        d.services["db"].limits.nano_cpus = cpus(0.5);
      },
-     {"~ db", "  limits.cpus: none -> 0.5"}, {},
+     {"~ db", "  limits.cpus: none -> 0.5"},
+     {},
      [](const Plan& p) { EXPECT_EQ(p.services[1].drift, Drift::changed_in_git); }},
     {"drift_none_without_label",
      [](DesiredState&, LiveState& l, PlanOptions&) { live_of(l, "db").replicas = 4; },
-     {"~ db", "  replicas: 4 -> 1"}, {},
+     {"~ db", "  replicas: 4 -> 1"},
+     {},
      [](const Plan& p) { EXPECT_EQ(p.services[1].drift, Drift::none); }},
     {"unreadable_applied_label_warns",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        live_of(l, "db").replicas = 4;
        live_of(l, "db").labels[kAppliedLabel] = "{not json";
      },
-     {"~ db", "  replicas: 4 -> 1"}, {"warning db: its swarmform.applied: not valid JSON"}},
+     {"~ db", "  replicas: 4 -> 1"},
+     {"warning db: its swarmform.applied: not valid JSON"}},
     {"targets_restrict_and_mark_partial",
      [](DesiredState& d, LiveState& l, PlanOptions& o) {
        live_of(l, "web").replicas = 5;
@@ -475,7 +555,8 @@ const Case kCases[] = {
        d.services["cache"] = make_service("cache", "kvm2");
        o.targets = {"web", "web"};
      },
-     {"~ web", "  replicas: 5 -> 2"}, {},
+     {"~ web", "  replicas: 5 -> 2"},
+     {},
      [](const Plan& p) {
        EXPECT_TRUE(p.partial());
        EXPECT_EQ(p.targets, std::vector<std::string>{"web"});
@@ -483,7 +564,8 @@ const Case kCases[] = {
      }},
     {"unknown_target_is_an_error",
      [](DesiredState&, LiveState&, PlanOptions& o) { o.targets = {"nope"}; },
-     {}, {"error target nope: names no declared service and no live service that swarmform manages"}},
+     {},
+     {"error target nope: names no declared service and no live service that swarmform manages"}},
     {"target_a_managed_service_to_prune",
      [](DesiredState& d, LiveState& l, PlanOptions& o) {
        d.policy.prune = true;
@@ -495,13 +577,15 @@ const Case kCases[] = {
        l.services.push_back(b);
        o.targets = {"old-b"};
      },
-     {"- old-b"}, {}},
+     {"- old-b"},
+     {}},
     {"scale_to_zero_restarts_nothing",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.services["web"].replicas = 0;
        live_of(l, "web").limits.nano_cpus = cpus(1);
      },
-     {"~ web", "  replicas: 2 -> 0", "  limits.cpus: 1 -> 0.5"}, {},
+     {"~ web", "  replicas: 2 -> 0", "  limits.cpus: 1 -> 0.5"},
+     {},
      [](const Plan& p) {
        EXPECT_FALSE(p.services[2].restarts_tasks);
        EXPECT_EQ(p.hosts[1].after.limits.nano_cpus, 0);
@@ -513,7 +597,8 @@ const Case kCases[] = {
        o.commit = "abc123";
        o.created_at = "2026-11-27T10:00:00Z";
      },
-     {"~ api", "  replicas: 2 -> 1"}, {},
+     {"~ api", "  replicas: 2 -> 1"},
+     {},
      [](const Plan& p) {
        const ServiceChange& a = p.services[0];
        EXPECT_EQ(a.version_index, 100u);
@@ -546,7 +631,9 @@ TEST_P(ComputePlanTable, Case) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Plan, ComputePlanTable, ::testing::ValuesIn(kCases),
-                         [](const ::testing::TestParamInfo<Case>& param) { return std::string(param.param.name); });
+                         [](const ::testing::TestParamInfo<Case>& param) {
+                           return std::string(param.param.name);
+                         });
 
 TEST(ComputePlan, IsDeterministic) {
   DesiredState desired = base_desired();

@@ -1,9 +1,10 @@
 // The plan file: encode -> decode -> encode is the identity, and a file that
 // is not a plan is refused with an error naming the field.
 
+#include "reconciler/plan/plan_file.h"
+
 #include <gtest/gtest.h>
 
-#include "reconciler/plan/plan_file.h"
 #include "tests/unit/plan_rich_fixture.h"
 
 namespace swarmform::plan {
@@ -55,7 +56,8 @@ TEST(PlanFile, CreateCarriesTheWholeService) {
   ASSERT_TRUE(create->create.has_value());
   const model::Service& s = *create->create;
   EXPECT_EQ(s.image, "local/busybox:1");
-  EXPECT_EQ(s.command, (std::vector<std::string>{"sh", "-c", "trap 'exit 0' TERM; sleep 999999 & wait"}));
+  EXPECT_EQ(s.command,
+            (std::vector<std::string>{"sh", "-c", "trap 'exit 0' TERM; sleep 999999 & wait"}));
   EXPECT_EQ(s.env.at("GREETING"), "hello");
   EXPECT_EQ(s.labels.at("team"), "lab");
   ASSERT_EQ(s.ports.size(), 1u);
@@ -100,30 +102,36 @@ TEST(PlanFile, RefusesWhatIsNotAPlan) {
       {with([](auto& j) { j["format_version"] = 1; }), "format_version: expected a string"},
       {with([](auto& j) { j["format_version"] = "2.0"; }),
        "format_version: unsupported plan format '2.0' (this swarmform reads 1.x)"},
-      {with([](auto& j) { j["format_version"] = "10.0"; }), "format_version: unsupported plan format '10.0'"},
+      {with([](auto& j) { j["format_version"] = "10.0"; }),
+       "format_version: unsupported plan format '10.0'"},
       {with([](auto& j) { j.erase("desired_hash"); }), "desired_hash: missing"},
       {with([](auto& j) { j["targets"] = "web"; }), "targets: expected an array"},
       {with([](auto& j) { j["services"][1]["action"] = "mutate"; }),
        "services[1].action: unknown action 'mutate' (no-op, create, update or delete)"},
       {with([](auto& j) { j["services"][1]["version_index"] = -3; }),
        "services[1].version_index: expected an unsigned integer"},
-      {with([](auto& j) { j["services"][1]["drift"] = "sideways"; }), "services[1].drift: unknown drift 'sideways'"},
-      {with([](auto& j) { j["services"][1]["changes"][0].erase("after"); }), "services[1].changes[0].after: missing"},
+      {with([](auto& j) { j["services"][1]["drift"] = "sideways"; }),
+       "services[1].drift: unknown drift 'sideways'"},
+      {with([](auto& j) { j["services"][1]["changes"][0].erase("after"); }),
+       "services[1].changes[0].after: missing"},
       {with([](auto& j) { j["services"][1]["desired"]["limits"]["nano_cpus"] = "1"; }),
        "services[1].desired.limits.nano_cpus: expected an unsigned integer"},
-      {with([](auto& j) { j["services"][2].erase("create"); }), "services[2]: a create needs \"create\""},
+      {with([](auto& j) { j["services"][2].erase("create"); }),
+       "services[2]: a create needs \"create\""},
       {with([](auto& j) { j["services"][2]["create"]["ports"][0]["published"] = 70000; }),
        "services[2].create.ports[0].published: expected a port number"},
       {with([](auto& j) { j["hosts"][0]["after"]["services"][0]["tasks"] = 1.5; }),
        "hosts[0].after.services[0].tasks: expected an unsigned integer"},
-      {with([](auto& j) { j["hosts"][0]["budget"].erase("cpu_nano"); }), "hosts[0].budget.cpu_nano: missing"},
+      {with([](auto& j) { j["hosts"][0]["budget"].erase("cpu_nano"); }),
+       "hosts[0].budget.cpu_nano: missing"},
       {with([](auto& j) { j["findings"][0]["severity"] = "fatal"; }),
        "findings[0].severity: unknown severity 'fatal' (error or warning)"},
   };
   for (const auto& c : cases) {
     Result<Plan> got = parse_plan_json_text(c.text);
     ASSERT_FALSE(got.has_value()) << c.error;
-    EXPECT_EQ(got.error().message.rfind(c.error, 0), 0u) << "want " << c.error << "\n got " << got.error().message;
+    EXPECT_EQ(got.error().message.rfind(c.error, 0), 0u)
+        << "want " << c.error << "\n got " << got.error().message;
   }
 }
 

@@ -33,7 +33,8 @@ inline model::Service make_service(const std::string& name, const std::string& h
   return s;
 }
 
-inline model::LiveNode make_node(const std::string& hostname, int64_t nano_cpus, int64_t memory_bytes) {
+inline model::LiveNode make_node(const std::string& hostname, int64_t nano_cpus,
+                                 int64_t memory_bytes) {
   model::LiveNode n;
   n.id = "node-" + hostname;
   n.hostname = hostname;
@@ -50,9 +51,12 @@ inline model::LiveNode make_node(const std::string& hostname, int64_t nano_cpus,
 inline std::string name_for(const std::string& match) {
   std::string out;
   for (char c : match) {
-    if (c == '*') out += "x7k2p9";
-    else if (c == '?') out += 'q';
-    else out += c;
+    if (c == '*')
+      out += "x7k2p9";
+    else if (c == '?')
+      out += 'q';
+    else
+      out += c;
   }
   return out;
 }
@@ -63,10 +67,12 @@ inline std::string name_for(const std::string& match) {
 /// reservations (0 when undeclared), somebody else's constraint, label and
 /// image, and its tasks running there.  Services named in `global` run in
 /// global mode.
-inline model::LiveState live_matching(const model::DesiredState& desired, const std::set<std::string>& global = {}) {
+inline model::LiveState live_matching(const model::DesiredState& desired,
+                                      const std::set<std::string>& global = {}) {
   model::LiveState live;
   live.api_version = "1.41";
-  for (const auto& [name, h] : desired.hosts) live.nodes.push_back(make_node(h.node, h.capacity.nano_cpus, h.capacity.memory_bytes));
+  for (const auto& [name, h] : desired.hosts)
+    live.nodes.push_back(make_node(h.node, h.capacity.nano_cpus, h.capacity.memory_bytes));
   uint64_t index = 100;
   for (const auto& [name, s] : desired.services) {
     const model::Host& h = desired.hosts.at(s.host);
@@ -85,7 +91,8 @@ inline model::LiveState live_matching(const model::DesiredState& desired, const 
       l.replicas = 1;
     }
     l = with_owned(l, desired_owned(s, h, l.global));
-    l.spec_json = R"({"Name":")" + l.name + R"(","TaskTemplate":{"ContainerSpec":{"Env":["X=1"]}}})";
+    l.spec_json =
+        R"({"Name":")" + l.name + R"(","TaskTemplate":{"ContainerSpec":{"Env":["X=1"]}}})";
     uint64_t tasks = l.global ? 1 : l.replicas.value_or(0);
     for (uint64_t t = 0; t < tasks; ++t) {
       model::LiveTask task;

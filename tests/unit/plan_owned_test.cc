@@ -18,9 +18,15 @@ TEST(PinnedNode, ReadsOnlySwarmformsConstraint) {
     const char* constraint;
     const char* node;  // "" = not swarmform's
   } cases[] = {
-      {"node.hostname==kvm2", "kvm2"},   {"node.hostname == kvm2", "kvm2"}, {" node.hostname==  kvm2 ", "kvm2"},
-      {"NODE.hostname==kvm2", "kvm2"},   {"node.hostname!=kvm2", ""},        {"node.role==manager", ""},
-      {"node.labels.hostname==x", ""},   {"node.hostname==", ""},            {"node.hostname", ""},
+      {"node.hostname==kvm2", "kvm2"},
+      {"node.hostname == kvm2", "kvm2"},
+      {" node.hostname==  kvm2 ", "kvm2"},
+      {"NODE.hostname==kvm2", "kvm2"},
+      {"node.hostname!=kvm2", ""},
+      {"node.role==manager", ""},
+      {"node.labels.hostname==x", ""},
+      {"node.hostname==", ""},
+      {"node.hostname", ""},
       {"engine.labels.node.hostname==x", ""},
   };
   for (const auto& c : cases) {
@@ -35,10 +41,11 @@ TEST(PinnedNode, ReadsOnlySwarmformsConstraint) {
 }
 
 TEST(PlacementConstraints, KeepsOthersInOrderAndWritesOne) {
-  std::vector<std::string> live{"node.labels.disk==ssd", "node.hostname == kvm4", "node.role!=worker",
-                                "node.hostname==kvm2"};
+  std::vector<std::string> live{"node.labels.disk==ssd", "node.hostname == kvm4",
+                                "node.role!=worker", "node.hostname==kvm2"};
   EXPECT_EQ(placement_constraints(live, "kvm2"),
-            (std::vector<std::string>{"node.labels.disk==ssd", "node.role!=worker", "node.hostname==kvm2"}));
+            (std::vector<std::string>{"node.labels.disk==ssd", "node.role!=worker",
+                                      "node.hostname==kvm2"}));
   EXPECT_EQ(placement_constraints({}, "kvm4"), std::vector<std::string>{"node.hostname==kvm4"});
   EXPECT_EQ(pinned_nodes(live), (std::vector<std::string>{"kvm2", "kvm4"}));
 }
@@ -61,7 +68,8 @@ TEST(WithOwned, WritesOnlyDeclaredFields) {
   EXPECT_EQ(out.limits.nano_cpus, cpus(0.25));
   EXPECT_EQ(out.limits.memory_bytes, kGi);
   EXPECT_EQ(out.reservations.nano_cpus, cpus(0.5));
-  EXPECT_EQ(out.constraints, (std::vector<std::string>{"node.role==manager", "node.hostname==kvm2"}));
+  EXPECT_EQ(out.constraints,
+            (std::vector<std::string>{"node.role==manager", "node.hostname==kvm2"}));
   EXPECT_EQ(out.labels, live.labels);
   EXPECT_EQ(out.image, live.image);
   EXPECT_EQ(out.spec_json, live.spec_json);
@@ -128,9 +136,10 @@ TEST(AppliedLabel, RoundTripsAndOmitsWhatIsNotOwned) {
   owned.limits = {cpus(1.5), kGi};
   owned.reservations.nano_cpus = cpus(0.5);
   std::string label = encode_applied(owned);
-  EXPECT_EQ(label,
-            R"({"host":"kvm2","limits":{"memory_bytes":1073741824,"nano_cpus":1500000000},"node":"kvm2",)"
-            R"("replicas":2,"reservations":{"nano_cpus":500000000}})");
+  EXPECT_EQ(
+      label,
+      R"({"host":"kvm2","limits":{"memory_bytes":1073741824,"nano_cpus":1500000000},"node":"kvm2",)"
+      R"("replicas":2,"reservations":{"nano_cpus":500000000}})");
   auto back = decode_applied(label);
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_TRUE(same_owned(*back, owned));
@@ -152,9 +161,11 @@ TEST(AppliedLabel, ErrorsNameTheField) {
       {R"({"replicas":-1})", "swarmform.applied.replicas: expected an unsigned integer"},
       {R"({"replicas":"2"})", "swarmform.applied.replicas: expected an unsigned integer"},
       {R"({"host":7})", "swarmform.applied.host: expected a string"},
-      {R"({"limits":{"nano_cpus":1.5}})", "swarmform.applied.limits.nano_cpus: expected an unsigned integer"},
+      {R"({"limits":{"nano_cpus":1.5}})",
+       "swarmform.applied.limits.nano_cpus: expected an unsigned integer"},
       {R"({"reservations":[]})", "swarmform.applied.reservations: expected an object"},
-      {R"({"limits":{"memory_bytes":18446744073709551615}})", "swarmform.applied.limits.memory_bytes: too large"},
+      {R"({"limits":{"memory_bytes":18446744073709551615}})",
+       "swarmform.applied.limits.memory_bytes: too large"},
   };
   for (const auto& c : cases) {
     auto got = decode_applied(c.label);

@@ -79,7 +79,8 @@ class Generator {
 
   model::ResourceSpec spec(size_t absent_one_in) {
     model::ResourceSpec r;
-    if (!chance(absent_one_in)) r.nano_cpus = static_cast<int64_t>(pick(1, 4000)) * 1'000'000;  // 1m .. 4 CPUs
+    if (!chance(absent_one_in))
+      r.nano_cpus = static_cast<int64_t>(pick(1, 4000)) * 1'000'000;  // 1m .. 4 CPUs
     if (!chance(absent_one_in)) r.memory_bytes = static_cast<int64_t>(pick(4, 4096)) * kMi;
     return r;
   }
@@ -97,12 +98,14 @@ TEST(PlanProperty, MatchingSwarmGivesEmptyPlan) {
     model::LiveState live = live_matching(g.desired, g.global);
     gen.disturb(live);
     Plan plan = compute_plan(g.desired, live, {});
-    ASSERT_TRUE(plan.empty()) << "state " << i << " (seed " << kSeed << "): " << plan.services.size() << " services";
-    ASSERT_TRUE(plan.findings.empty()) << "state " << i << ": " << plan.findings.front().subject << ": "
-                                       << plan.findings.front().message;
+    ASSERT_TRUE(plan.empty()) << "state " << i << " (seed " << kSeed
+                              << "): " << plan.services.size() << " services";
+    ASSERT_TRUE(plan.findings.empty()) << "state " << i << ": " << plan.findings.front().subject
+                                       << ": " << plan.findings.front().message;
     ASSERT_EQ(plan.services.size(), g.desired.services.size()) << "state " << i;
     for (const auto& h : plan.hosts) {
-      ASSERT_EQ(h.before.limits.nano_cpus, h.after.limits.nano_cpus) << "state " << i << " host " << h.host;
+      ASSERT_EQ(h.before.limits.nano_cpus, h.after.limits.nano_cpus)
+          << "state " << i << " host " << h.host;
       ASSERT_EQ(h.before.reservations.memory_bytes, h.after.reservations.memory_bytes);
     }
     compared += plan.services.size();

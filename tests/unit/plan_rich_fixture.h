@@ -10,8 +10,8 @@
 
 namespace swarmform::plan::testing {
 
-inline model::Service declared(const std::string& name, const std::string& host, uint64_t replicas, double cpu,
-                               int64_t memory) {
+inline model::Service declared(const std::string& name, const std::string& host, uint64_t replicas,
+                               double cpu, int64_t memory) {
   model::Service s = make_service(name, host);
   s.replicas = replicas;
   s.limits = {cpus(cpu), memory};
@@ -56,22 +56,26 @@ inline Plan rich_plan() {
   auto& saleor = live_named(live, "saleor-api");
   saleor.constraints = {"node.role==manager", "node.hostname == kvm4"};
   saleor.limits = {cpus(1.5), kGi};
-  saleor.labels[kAppliedLabel] = R"({"host":"kvm4","limits":{"memory_bytes":1073741824,"nano_cpus":1500000000},)"
-                                 R"("node":"kvm4","replicas":1})";
+  saleor.labels[kAppliedLabel] =
+      R"({"host":"kvm4","limits":{"memory_bytes":1073741824,"nano_cpus":1500000000},)"
+      R"("node":"kvm4","replicas":1})";
   live_named(live, "django-crm").replicas = 1;
   auto& wagtail = live_named(live, "wagtail-cms");
-  wagtail.labels[kAppliedLabel] = encode_applied(desired_owned(d.services["wagtail-cms"], d.hosts["kvm4"], false));
+  wagtail.labels[kAppliedLabel] =
+      encode_applied(desired_owned(d.services["wagtail-cms"], d.hosts["kvm4"], false));
   wagtail.limits.nano_cpus = cpus(2);
   auto& temporal = live_named(live, "temporal-server");
-  temporal.labels[kAppliedLabel] = R"({"host":"kvm4","limits":{"memory_bytes":536870912,"nano_cpus":2000000000},)"
-                                   R"("node":"kvm4","replicas":1})";
+  temporal.labels[kAppliedLabel] =
+      R"({"host":"kvm4","limits":{"memory_bytes":536870912,"nano_cpus":2000000000},)"
+      R"("node":"kvm4","replicas":1})";
   temporal.limits.nano_cpus = cpus(3);
   auto& pg = live_named(live, "shared-postgres");
   pg.constraints = {"node.hostname==kvm4"};
   pg.reservations = {0, 0};
   pg.mounts = {{"volume", "pgdata", "/var/lib/postgresql/data", ""}};
   for (auto& t : live.tasks) {
-    if (t.service_id == "id-saleor-api" || t.service_id == "id-shared-postgres") t.node_id = "node-kvm4";
+    if (t.service_id == "id-saleor-api" || t.service_id == "id-shared-postgres")
+      t.node_id = "node-kvm4";
   }
   for (auto& n : live.nodes) {
     if (n.hostname == "kvm2") n.nano_cpus = cpus(4);
@@ -113,7 +117,8 @@ inline Plan rich_plan() {
   d.services["lab-echo"] = echo;
 
   PlanOptions options;
-  options.desired_hash = desired_content_hash({{"cluster.yaml", "version: 1\n"}, {"services.yaml", "services: {}\n"}});
+  options.desired_hash =
+      desired_content_hash({{"cluster.yaml", "version: 1\n"}, {"services.yaml", "services: {}\n"}});
   options.created_at = "2026-11-27T10:00:00Z";
   return compute_plan(d, live, options);
 }

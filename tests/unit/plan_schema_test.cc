@@ -49,10 +49,12 @@ std::vector<Plan> sample_plans() {
 
 TEST(PlanSchema, PlansValidate) {
   if (run_shell("/usr/bin/python3 -c 'import jsonschema'").status != 0) {
-    GTEST_SKIP() << "SKIPPED LOUDLY: /usr/bin/python3 with python3-jsonschema is needed to check the plan schema";
+    GTEST_SKIP() << "SKIPPED LOUDLY: /usr/bin/python3 with python3-jsonschema is needed to check "
+                    "the plan schema";
   }
   std::string dir = swarmform::testing::make_temp_dir("sf-plan-schema");
-  std::string command = "/usr/bin/python3 '" + std::string(SWARMFORM_SOURCE_DIR) + "/tests/schema/check_plan.py'";
+  std::string command =
+      "/usr/bin/python3 '" + std::string(SWARMFORM_SOURCE_DIR) + "/tests/schema/check_plan.py'";
   std::vector<Plan> plans = sample_plans();
   for (size_t i = 0; i < plans.size(); ++i) {
     std::string path = dir + "/plan" + std::to_string(i) + ".json";

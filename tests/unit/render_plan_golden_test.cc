@@ -15,7 +15,9 @@
 namespace swarmform::render {
 namespace {
 
-std::string golden_path(const std::string& name) { return std::string(SWARMFORM_SOURCE_DIR) + "/tests/golden/" + name; }
+std::string golden_path(const std::string& name) {
+  return std::string(SWARMFORM_SOURCE_DIR) + "/tests/golden/" + name;
+}
 
 void expect_golden(const std::string& name, const std::string& got) {
   const std::string path = golden_path(name);
@@ -28,14 +30,21 @@ void expect_golden(const std::string& name, const std::string& got) {
   ASSERT_TRUE(in.good()) << path << " is missing: run with SWARMFORM_UPDATE_GOLDEN=1";
   std::stringstream want;
   want << in.rdbuf();
-  EXPECT_EQ(got, want.str()) << "differs from " << path << " (SWARMFORM_UPDATE_GOLDEN=1 rewrites it)";
+  EXPECT_EQ(got, want.str()) << "differs from " << path
+                             << " (SWARMFORM_UPDATE_GOLDEN=1 rewrites it)";
 }
 
-TEST(PlanGolden, Text) { expect_golden("plan_rich.txt", plan_text(plan::testing::rich_plan(), Style{false})); }
+TEST(PlanGolden, Text) {
+  expect_golden("plan_rich.txt", plan_text(plan::testing::rich_plan(), Style{false}));
+}
 
-TEST(PlanGolden, Markdown) { expect_golden("plan_rich.md", plan_markdown(plan::testing::rich_plan())); }
+TEST(PlanGolden, Markdown) {
+  expect_golden("plan_rich.md", plan_markdown(plan::testing::rich_plan()));
+}
 
-TEST(PlanGolden, Json) { expect_golden("plan_rich.json", plan::plan_json_text(plan::testing::rich_plan())); }
+TEST(PlanGolden, Json) {
+  expect_golden("plan_rich.json", plan::plan_json_text(plan::testing::rich_plan()));
+}
 
 TEST(PlanGolden, NoChangesText) {
   model::DesiredState d = plan::testing::rich_desired();

@@ -43,7 +43,8 @@ TEST(PlanWords, RestartMarkersAndDrift) {
   EXPECT_EQ(restart_words(change(Action::update, true)), "restarts 2 tasks");
   EXPECT_EQ(restart_words(change(Action::update, false)), "no restart");
   EXPECT_EQ(restart_words(change(Action::remove, false)), "stops 2 tasks");
-  EXPECT_EQ(drift_words(plan::Drift::changed_outside), "changed outside swarmform (this update reverts it)");
+  EXPECT_EQ(drift_words(plan::Drift::changed_outside),
+            "changed outside swarmform (this update reverts it)");
   EXPECT_EQ(drift_words(plan::Drift::changed_in_git), "changed in git");
   EXPECT_EQ(drift_words(plan::Drift::both), "changed in git and outside swarmform");
   EXPECT_EQ(drift_words(plan::Drift::none), "");
@@ -55,10 +56,12 @@ TEST(PlanText, PartialAndBlockedNotices) {
   p.findings.push_back({model::Severity::error, "target api", "names no declared service"});
   p.findings.push_back({model::Severity::error, "host kvm2", "node 'kvm2' is down"});
   std::string text = plan_text(p, Style{false});
-  EXPECT_NE(text.find("Partial plan (--target web, api): other services were not compared"), std::string::npos);
+  EXPECT_NE(text.find("Partial plan (--target web, api): other services were not compared"),
+            std::string::npos);
   EXPECT_NE(text.find("  error: target api: names no declared service\n"), std::string::npos);
-  EXPECT_TRUE(text.ends_with("No changes. The swarm matches the desired state.\n"
-                             "Apply is blocked: 2 errors must be fixed first.\n"))
+  EXPECT_TRUE(
+      text.ends_with("No changes. The swarm matches the desired state.\n"
+                     "Apply is blocked: 2 errors must be fixed first.\n"))
       << text;
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
 }
@@ -76,7 +79,9 @@ TEST(PlanText, ColourOnlyWhenAsked) {
 
 TEST(PlanText, ChangeLinesLikeTerraform) {
   std::string text = plan_changes_text(plan::testing::rich_plan(), Style{false});
-  EXPECT_NE(text.find("~ wagtail-cms  (restarts 1 task)\n    limits.cpus: 2 → 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("~ wagtail-cms  (restarts 1 task)\n    limits.cpus: 2 → 1\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("- old-worker  (stops 1 task)\n"), std::string::npos);
   EXPECT_EQ(text.find("brain-gateway"), std::string::npos);  // no-ops are not listed
 }
@@ -109,7 +114,8 @@ TEST(PlanCapacity, UnchangedFiguresShowOnceChangedShowBeforeAndAfter) {
   EXPECT_NE(table.find("1GiB (0.06x)"), std::string::npos) << table;
   EXPECT_NE(table.find("ok (was over)"), std::string::npos) << table;
   h.real.reset();
-  EXPECT_NE(plan_capacity_markdown({h}).find("| kvm4 | 4 CPUs, 16GiB (node missing) |"), std::string::npos);
+  EXPECT_NE(plan_capacity_markdown({h}).find("| kvm4 | 4 CPUs, 16GiB (node missing) |"),
+            std::string::npos);
 }
 
 }  // namespace

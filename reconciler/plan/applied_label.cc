@@ -1,0 +1,82 @@
+#include "reconciler/plan/applied_label.h"
+
+#include "reconciler/model/quantity.h"
+
+namespace swarmform::plan {
+nlohmann::json resource_spec_to_json(const model::ResourceSpec& spec, HumanValues human) {
+  nlohmann::json out = nlohmann::json::object();
+  if (spec.nano_cpus) {
+    out["nano_cpus"] = *spec.nano_cpus;
+    if (human == HumanValues::yes) out["cpus"] = model::format_cpus(*spec.nano_cpus);
+  }
+  if (spec.memory_bytes) {
+    out["memory_bytes"] = *spec.memory_bytes;
+    if (human == HumanValues::yes) out["memory"] = model::format_memory(*spec.memory_bytes);
+  }
+  return out;
+}
+
+Result<model::ResourceSpec> resource_spec_from_json(const JsonReader& r) {
+  model::ResourceSpec spec;
+  SF_TRY_ASSIGN(auto cpus, r.optional_field("nano_cpus"));
+  if (cpus) {
+    SF_TRY_ASSIGN(spec.nano_cpus, cpus->non_negative());
+  }
+  SF_TRY_ASSIGN(auto memory, r.optional_field("memory_bytes"));
+  if (memory) {
+    SF_TRY_ASSIGN(spec.memory_bytes, memory->non_negative());
+  }
+  return spec;
+}
+
+nlohmann::json owned_to_json(const OwnedFields& owned, HumanValues human) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!owned.host.empty()) out["host"] = owned.host;
+  if (!owned.node.empty()) out["node"] = owned.node;
+  if (owned.replicas) out["replicas"] = *owned.replicas;
+  if (owned.limits.nano_cpus || owned.limits.memory_bytes)
+    out["limits"] = resource_spec_to_json(owned.limits, human);
+  if (owned.reservations.nano_cpus || owned.reservations.memory_bytes) {
+    out["reservations"] = resource_spec_to_json(owned.reservations, human);
+  }
+  return out;
+}
+
+Result<OwnedFields> owned_from_json(const JsonReader& r) {
+  OwnedFields owned;
+  SF_TRY_ASSIGN(auto host, r.optional_field("host"));
+  if (host) {
+    SF_TRY_ASSIGN(owned.host, host->string());
+  }
+  SF_TRY_ASSIGN(auto node, r.optional_field("node"));
+  if (node) {
+    SF_TRY_ASSIGN(owned.node, node->string());
+  }
+  SF_TRY_ASSIGN(auto replicas, r.optional_field("replicas"));
+  if (replicas) {
+    SF_TRY_ASSIGN(owned.replicas, replicas->uint64());
+  }
+  SF_TRY_ASSIGN(auto limits, r.optional_field("limits"));
+  if (limits) {
+    SF_TRY_ASSIGN(owned.limits, resource_spec_from_json(*limits));
+  }
+  SF_TRY_ASSIGN(auto reservations, r.optional_field("reservations"));
+  if (reservations) {
+    SF_TRY_ASSIGN(owned.reservations, resource_spec_from_json(*reservations));
+  }
+  return owned;
+}
+
+std::string encode_applied(const OwnedFields& owned) {
+  return owned_to_json(owned, HumanValues::no)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<OwnedFields> decode_applied(std::string_view label) {
+  nlohmann::json j = nlohmann::json::parse(label, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return fail(std::string(kAppliedLabel) + ": not valid JSON");
+  if (!j.is_object()) return fail(std::string(kAppliedLabel) + ": expected a JSON object");
+  return owned_from_json(JsonReader(j, kAppliedLabel));
+}
+
+}  // namespace swarmform::plan

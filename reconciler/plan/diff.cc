@@ -1,0 +1,135 @@
+#include "reconciler/plan/diff.h"
+
+#include "reconciler/plan/applied_label.h"
+#include "reconciler/plan/drift.h"
+#include "reconciler/plan/wording.h"
+
+namespace swarmform::plan {
+namespace {
+
+/// Placement as people read it: the pinned hosts, else where the tasks run
+/// "(not pinned)", else "none".
+std::string placement_text(const model::LiveService& live, const Topology& topology) {
+  std::vector<std::string> hosts = topology.placed_hosts(live);
+  if (hosts.empty()) return "none";
+  if (pinned_nodes(live.constraints).empty()) return join(hosts, ",") + " (not pinned)";
+  return join(hosts, ",");
+}
+
+void resource_changes(const std::string& prefix, const model::ResourceSpec& desired,
+                      const model::Resources& live, std::vector<FieldChange>& out) {
+  if (desired.nano_cpus && *desired.nano_cpus != live.nano_cpus) {
+    out.push_back(
+        {prefix + ".cpus", cpus_or_none(live.nano_cpus), cpus_or_none(*desired.nano_cpus), true});
+  }
+  if (desired.memory_bytes && *desired.memory_bytes != live.memory_bytes) {
+    out.push_back({prefix + ".memory", memory_or_none(live.memory_bytes),
+                   memory_or_none(*desired.memory_bytes), true});
+  }
+}
+
+Drift drift_of(const model::Service& service, const model::LiveService& live,
+               const OwnedFields& desired, std::vector<Finding>& findings) {
+  auto label = live.labels.find(kAppliedLabel);
+  if (label == live.labels.end()) return Drift::none;
+  Result<OwnedFields> applied = decode_applied(label->second);
+  if (!applied) {
+    findings.push_back({model::Severity::warning, service.name,
+                        "its " + applied.error().message + "; who changed it cannot be told"});
+    return Drift::none;
+  }
+  return attribute_drift(desired, live_owned(live, desired), *applied);
+}
+
+}  // namespace
+
+ServiceChange diff_service(const model::Service& service, const model::Host& host,
+                           const model::LiveService& live, const Topology& topology,
+                           std::vector<Finding>& findings) {
+  ServiceChange c;
+  c.name = service.name;
+  c.live_name = live.name;
+  c.live_id = live.id;
+  c.version_index = live.version_index;
+  c.owned_hash = owned_hash(live);
+  c.desired = desired_owned(service, host, live.global || !live.replicas);
+  c.from_host = join(topology.placed_hosts(live), ",");
+  c.to_host = host.name;
+
+  std::vector<std::string> pinned = pinned_nodes(live.constraints);
+  if (pinned.size() != 1 || pinned.front() != host.node) {
+    c.changes.push_back({"host", placement_text(live, topology), host.name, true});
+  }
+  if (service.replicas && !live.replicas) {
+    findings.push_back({model::Severity::warning, service.name,
+                        "declares replicas: " + std::to_string(*service.replicas) +
+                            ", but the swarm runs it in " + live.mode +
+                            " mode, which has no replica count: replicas are not compared"});
+  } else if (service.replicas && *service.replicas != *live.replicas) {
+    c.changes.push_back(
+        {"replicas", std::to_string(*live.replicas), std::to_string(*service.replicas), false});
+  }
+  resource_changes("limits", service.limits, live.limits, c.changes);
+  resource_changes("reservations", service.reservations, live.reservations, c.changes);
+
+  c.tasks_before = topology.task_count(live);
+  c.tasks_after = topology.task_count(with_owned(live, c.desired));
+  if (c.changes.empty()) return c;
+  c.action = Action::update;
+  bool new_template = false;
+  for (const auto& f : c.changes) new_template = new_template || f.restarts;
+  c.restarts_tasks = new_template && std::min(c.tasks_before, c.tasks_after) > 0;
+  c.drift = drift_of(service, live, c.desired, findings);
+  return c;
+}
+
+std::string name_to_create(const model::Service& service) {
+  const std::string& match = service.match;
+  if (match.empty() || match.find_first_of("*?[\\") != std::string::npos) return service.name;
+  return match;
+}
+
+model::LiveService created_service(const model::Service& service, const OwnedFields& owned) {
+  model::LiveService live;
+  live.name = name_to_create(service);
+  live.replicas = 1;  // the engine's default when none is given
+  live.image = service.image.value_or("");
+  return with_owned(live, owned);
+}
+
+ServiceChange plan_create(const model::Service& service, const model::Host& host) {
+  ServiceChange c;
+  c.name = service.name;
+  c.live_name = name_to_create(service);
+  c.action = Action::create;
+  c.desired = desired_owned(service, host, false);
+  c.to_host = host.name;
+  c.create = service;
+  c.changes.push_back({"host", "none", host.name, false});
+  if (service.replicas)
+    c.changes.push_back({"replicas", "none", std::to_string(*service.replicas), false});
+  auto add = [&c](const std::string& field, const std::optional<int64_t>& v, bool cpu) {
+    if (v) c.changes.push_back({field, "none", cpu ? cpus_or_none(*v) : memory_or_none(*v), false});
+  };
+  add("limits.cpus", service.limits.nano_cpus, true);
+  add("limits.memory", service.limits.memory_bytes, false);
+  add("reservations.cpus", service.reservations.nano_cpus, true);
+  add("reservations.memory", service.reservations.memory_bytes, false);
+  c.tasks_after = service.replicas.value_or(1);
+  return c;
+}
+
+ServiceChange plan_remove(const model::LiveService& live, const Topology& topology) {
+  ServiceChange c;
+  c.name = live.name;
+  c.live_name = live.name;
+  c.live_id = live.id;
+  c.action = Action::remove;
+  c.version_index = live.version_index;
+  c.owned_hash = owned_hash(live);
+  c.from_host = join(topology.placed_hosts(live), ",");
+  c.tasks_before = topology.task_count(live);
+  return c;
+}
+
+}  // namespace swarmform::plan

@@ -1,0 +1,36 @@
+#pragma once
+// One service's change: a declared service against its live match (update
+// or no-op), a declared service to create, a live service to delete.
+
+#include <vector>
+
+#include "reconciler/model/desired.h"
+#include "reconciler/model/live.h"
+#include "reconciler/plan/plan.h"
+#include "reconciler/plan/topology.h"
+
+namespace swarmform::plan {
+
+/// Compares the fields `service` declares with `live` (Terraform-like: an
+/// undeclared field is not owned and never differs) and attributes drift.
+/// Adds warnings to `findings` for replicas declared on a service with no
+/// replica count (global mode, jobs) and for an unreadable applied label.
+ServiceChange diff_service(const model::Service& service, const model::Host& host,
+                           const model::LiveService& live, const Topology& topology,
+                           std::vector<Finding>& findings);
+
+/// A create of `service` on `host`: every declared owned field from "none".
+/// REQUIRES: service.image is set.
+ServiceChange plan_create(const model::Service& service, const model::Host& host);
+
+/// The delete of a live service that swarmform manages and no longer declares.
+ServiceChange plan_remove(const model::LiveService& live, const Topology& topology);
+
+/// The swarm name a create gives `service`: its `match` when that is a plain
+/// name, else (a glob) the desired-state key.
+std::string name_to_create(const model::Service& service);
+
+/// The live service `service` becomes once created (for capacity arithmetic).
+model::LiveService created_service(const model::Service& service, const OwnedFields& owned);
+
+}  // namespace swarmform::plan

@@ -1,0 +1,119 @@
+#pragma once
+// The plan as a value: what swarmform would do to the swarm, field by field,
+// what it costs (restarts, per-host capacity) and what stands in its way
+// (findings).  Made by compute_plan (compute.h) with no I/O; printed by
+// render/, saved and loaded by plan_file.h, carried out by apply.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconciler/model/capacity.h"
+#include "reconciler/model/desired.h"
+#include "reconciler/model/diagnostic.h"
+#include "reconciler/plan/owned.h"
+
+namespace swarmform::plan {
+
+/// The version of the plan file and `--format json` output this code writes.
+inline constexpr const char* kPlanFormatVersion = "1.0";
+
+/// What happens to one service, as Terraform's actions.
+enum class Action { noop, create, update, remove };
+
+[[nodiscard]] constexpr bool is_change(Action a) { return a != Action::noop; }
+[[nodiscard]] constexpr bool creates(Action a) { return a == Action::create; }
+[[nodiscard]] constexpr bool updates(Action a) { return a == Action::update; }
+[[nodiscard]] constexpr bool removes(Action a) { return a == Action::remove; }
+
+/// "no-op", "create", "update", "delete" (the JSON spelling).
+std::string_view action_name(Action a);
+/// ' ', '+', '~', '-'.
+char action_symbol(Action a);
+std::optional<Action> parse_action(std::string_view name);
+
+/// Who changed an owned field since swarmform last applied it, judged from
+/// the `swarmform.applied` label.  `none`: no change, or no usable label.
+enum class Drift { none, changed_outside, changed_in_git, both };
+
+/// "none", "changed_outside", "changed_in_git", "both" (the JSON spelling).
+std::string_view drift_name(Drift d);
+std::optional<Drift> parse_drift(std::string_view name);
+
+/// One owned field of a service, before -> after, as people read it:
+/// field is one of "host", "replicas", "limits.cpus", "limits.memory",
+/// "reservations.cpus", "reservations.memory"; values come from
+/// format_cpus / format_memory, "none" for unset.
+struct FieldChange {
+  std::string field;
+  std::string before;
+  std::string after;
+  bool restarts = false;  ///< part of the task template: changing it restarts every task
+};
+
+struct ServiceChange {
+  std::string name;       ///< the desired-state key; for a delete, the live name
+  std::string live_name;  ///< the swarm's name (for a create, the name it gets: name_to_create())
+  std::string live_id;    ///< empty for a create
+  Action action = Action::noop;
+  std::vector<FieldChange> changes;  ///< for a create, every declared field from "none"
+  bool restarts_tasks = false;       ///< the task template changes and tasks run
+  uint64_t tasks_before = 0;         ///< tasks the service runs now
+  uint64_t tasks_after = 0;          ///< tasks it runs after the plan
+  uint64_t version_index = 0;        ///< the engine version the plan was made against
+  std::string owned_hash;            ///< owned_hash() of the live service planned against
+  std::string from_host;  ///< where it runs now: host names (node names when undeclared),
+                          ///< comma-separated; "" none
+  std::string to_host;    ///< the desired host; "" for a delete
+  Drift drift = Drift::none;
+  OwnedFields desired;  ///< the owned values apply writes (and records in `swarmform.applied`)
+  std::optional<model::Service> create;  ///< the whole declared service, for a create
+
+  /// Tasks replaced by a new task template (0 when none restart).
+  [[nodiscard]] uint64_t tasks_restarted() const {
+    return restarts_tasks ? std::min(tasks_before, tasks_after) : 0;
+  }
+};
+
+/// Something a reviewer must know.  An error blocks apply.
+struct Finding {
+  model::Severity severity = model::Severity::error;
+  std::string subject;  ///< a service, "host <name>" or "target <name>"
+  std::string message;
+};
+
+/// One declared host's load now and after the plan, counted by model::HostLoad.
+struct HostProjection {
+  std::string host;
+  std::string node;
+  model::HostLoad before;
+  model::HostLoad after;
+  std::optional<model::Capacity>
+      real;                      ///< the node's CPUs and memory; absent when the node is missing
+  bool capacity_matches = true;  ///< declared capacity agrees with `real`
+};
+
+struct Plan {
+  std::string format_version = kPlanFormatVersion;
+  std::string created_at;               ///< RFC 3339 UTC; empty when not recorded
+  std::string desired_hash;             ///< desired_content_hash() of the desired-state files
+  std::string commit;                   ///< the git commit of the desired state; empty when unknown
+  std::vector<std::string> targets;     ///< --target names; non-empty = partial plan
+  std::vector<ServiceChange> services;  ///< every compared service, no-ops included
+  std::vector<Finding> findings;        ///< errors first, then warnings
+  std::vector<HostProjection> hosts;    ///< one per declared host, by name
+
+  [[nodiscard]] size_t count(Action a) const;
+  [[nodiscard]] size_t restarting() const;  ///< services whose tasks restart
+  [[nodiscard]] size_t count(model::Severity s) const;
+  [[nodiscard]] bool partial() const { return !targets.empty(); }
+  /// An error finding stands in the way: apply must refuse this plan.
+  [[nodiscard]] bool blocked() const { return count(model::Severity::error) > 0; }
+  /// Nothing to create, update or delete (findings aside).
+  [[nodiscard]] bool empty() const;
+};
+
+}  // namespace swarmform::plan

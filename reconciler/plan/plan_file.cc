@@ -1,0 +1,381 @@
+#include "reconciler/plan/plan_file.h"
+
+#include "reconciler/model/quantity.h"
+#include "reconciler/plan/applied_label.h"
+#include "reconciler/plan/json_reader.h"
+
+namespace swarmform::plan {
+namespace {
+
+using nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+// ---- encoding ---------------------------------------------------------------
+
+ojson amounts(int64_t nano_cpus, int64_t memory_bytes) {
+  return {{"nano_cpus", nano_cpus},
+          {"cpus", model::format_cpus(nano_cpus)},
+          {"memory_bytes", memory_bytes},
+          {"memory", model::format_memory(memory_bytes)}};
+}
+
+ojson service_json(const model::Service& s) {
+  ojson ports = ojson::array();
+  for (const auto& p : s.ports) {
+    ports.push_back({{"published", p.published}, {"target", p.target}, {"protocol", p.protocol}});
+  }
+  ojson out{{"name", s.name},
+            {"match", s.match},
+            {"host", s.host},
+            {"limits", ojson(resource_spec_to_json(s.limits, HumanValues::yes))},
+            {"reservations", ojson(resource_spec_to_json(s.reservations, HumanValues::yes))},
+            {"allow_data_move", s.allow_data_move},
+            {"command", s.command},
+            {"env", s.env},
+            {"labels", s.labels},
+            {"ports", ports}};
+  if (s.replicas) out["replicas"] = *s.replicas;
+  if (s.image) out["image"] = *s.image;
+  return out;
+}
+
+ojson change_json(const ServiceChange& c) {
+  ojson fields = ojson::array();
+  for (const auto& f : c.changes) {
+    fields.push_back(
+        {{"field", f.field}, {"before", f.before}, {"after", f.after}, {"restarts", f.restarts}});
+  }
+  ojson out{{"name", c.name},
+            {"action", action_name(c.action)},
+            {"live_name", c.live_name},
+            {"live_id", c.live_id},
+            {"version_index", c.version_index},
+            {"owned_hash", c.owned_hash},
+            {"from_host", c.from_host},
+            {"to_host", c.to_host},
+            {"drift", drift_name(c.drift)},
+            {"restarts_tasks", c.restarts_tasks},
+            {"tasks_before", c.tasks_before},
+            {"tasks_after", c.tasks_after},
+            {"tasks_restarted", c.tasks_restarted()},
+            {"changes", fields},
+            {"desired", ojson(owned_to_json(c.desired, HumanValues::yes))}};
+  if (c.create) out["create"] = service_json(*c.create);
+  return out;
+}
+
+ojson load_json(const model::HostLoad& l) {
+  ojson services = ojson::array();
+  for (const auto& s : l.services) {
+    services.push_back(
+        {{"service", s.service},
+         {"tasks", s.tasks},
+         {"limits", amounts(s.limits.nano_cpus, s.limits.memory_bytes)},
+         {"reservations", amounts(s.reservations.nano_cpus, s.reservations.memory_bytes)},
+         {"cpu_limit_missing", s.cpu_limit_missing},
+         {"memory_limit_missing", s.memory_limit_missing}});
+  }
+  return {
+      {"limits", amounts(l.limits.nano_cpus, l.limits.memory_bytes)},
+      {"reservations", amounts(l.reservations.nano_cpus, l.reservations.memory_bytes)},
+      {"cpu_limit_ratio", model::format_ratio(l.limits.nano_cpus, l.capacity.nano_cpus)},
+      {"memory_limit_ratio", model::format_ratio(l.limits.memory_bytes, l.capacity.memory_bytes)},
+      {"within_budget", l.fits()},
+      {"services", services}};
+}
+
+ojson host_json(const HostProjection& h) {
+  const model::HostLoad& l = h.after;
+  ojson out{{"host", h.host},
+            {"node", h.node},
+            {"capacity", amounts(l.capacity.nano_cpus, l.capacity.memory_bytes)},
+            {"budget",
+             {{"cpu_nano", l.cpu_budget},
+              {"cpu", model::format_cpus(l.cpu_budget) + "x"},
+              {"memory_nano", l.memory_budget},
+              {"memory", model::format_cpus(l.memory_budget) + "x"}}},
+            {"capacity_matches", h.capacity_matches},
+            {"before", load_json(h.before)},
+            {"after", load_json(h.after)}};
+  if (h.real) out["real"] = amounts(h.real->nano_cpus, h.real->memory_bytes);
+  return out;
+}
+
+ojson summary_json(const Plan& p) {
+  return {{"create", p.count(Action::create)},
+          {"update", p.count(Action::update)},
+          {"delete", p.count(Action::remove)},
+          {"no_op", p.count(Action::noop)},
+          {"restart", p.restarting()},
+          {"errors", p.count(model::Severity::error)},
+          {"warnings", p.count(model::Severity::warning)},
+          {"empty", p.empty()},
+          {"blocked", p.blocked()},
+          {"partial", p.partial()}};
+}
+
+// ---- decoding ---------------------------------------------------------------
+
+Result<model::Resources> read_amounts(const JsonReader& r) {
+  model::Resources out;
+  SF_TRY_ASSIGN(JsonReader cpus, r.field("nano_cpus"));
+  SF_TRY_ASSIGN(out.nano_cpus, cpus.non_negative());
+  SF_TRY_ASSIGN(JsonReader memory, r.field("memory_bytes"));
+  SF_TRY_ASSIGN(out.memory_bytes, memory.non_negative());
+  return out;
+}
+
+Result<std::string> read_string(const JsonReader& r, const std::string& key) {
+  SF_TRY_ASSIGN(JsonReader f, r.field(key));
+  return f.string();
+}
+
+Result<bool> read_bool(const JsonReader& r, const std::string& key) {
+  SF_TRY_ASSIGN(JsonReader f, r.field(key));
+  return f.boolean();
+}
+
+Result<uint64_t> read_uint(const JsonReader& r, const std::string& key) {
+  SF_TRY_ASSIGN(JsonReader f, r.field(key));
+  return f.uint64();
+}
+
+Result<uint16_t> read_port_number(const JsonReader& r, const std::string& key) {
+  SF_TRY_ASSIGN(JsonReader f, r.field(key));
+  SF_TRY_ASSIGN(uint64_t n, f.uint64());
+  if (n > 65535) return fail(f.error("expected a port number (0-65535)"));
+  return static_cast<uint16_t>(n);
+}
+
+Result<model::Service> read_service(const JsonReader& r) {
+  model::Service s;
+  SF_TRY_ASSIGN(s.name, read_string(r, "name"));
+  SF_TRY_ASSIGN(s.match, read_string(r, "match"));
+  SF_TRY_ASSIGN(s.host, read_string(r, "host"));
+  SF_TRY_ASSIGN(auto replicas, r.optional_field("replicas"));
+  if (replicas) {
+    SF_TRY_ASSIGN(s.replicas, replicas->uint64());
+  }
+  SF_TRY_ASSIGN(JsonReader limits, r.field("limits"));
+  SF_TRY_ASSIGN(s.limits, resource_spec_from_json(limits));
+  SF_TRY_ASSIGN(JsonReader reservations, r.field("reservations"));
+  SF_TRY_ASSIGN(s.reservations, resource_spec_from_json(reservations));
+  SF_TRY_ASSIGN(s.allow_data_move, read_bool(r, "allow_data_move"));
+  SF_TRY_ASSIGN(auto image, r.optional_field("image"));
+  if (image) {
+    SF_TRY_ASSIGN(s.image, image->string());
+  }
+  SF_TRY_ASSIGN(JsonReader command, r.field("command"));
+  SF_TRY_ASSIGN(s.command, command.strings());
+  SF_TRY_ASSIGN(JsonReader env, r.field("env"));
+  SF_TRY_ASSIGN(s.env, env.string_map());
+  SF_TRY_ASSIGN(JsonReader labels, r.field("labels"));
+  SF_TRY_ASSIGN(s.labels, labels.string_map());
+  SF_TRY_ASSIGN(JsonReader ports, r.field("ports"));
+  SF_TRY_ASSIGN(std::vector<JsonReader> items, ports.elements());
+  for (const auto& item : items) {
+    model::PortSpec p;
+    SF_TRY_ASSIGN(p.published, read_port_number(item, "published"));
+    SF_TRY_ASSIGN(p.target, read_port_number(item, "target"));
+    SF_TRY_ASSIGN(p.protocol, read_string(item, "protocol"));
+    s.ports.push_back(std::move(p));
+  }
+  return s;
+}
+
+Result<FieldChange> read_field_change(const JsonReader& r) {
+  FieldChange f;
+  SF_TRY_ASSIGN(f.field, read_string(r, "field"));
+  SF_TRY_ASSIGN(f.before, read_string(r, "before"));
+  SF_TRY_ASSIGN(f.after, read_string(r, "after"));
+  SF_TRY_ASSIGN(f.restarts, read_bool(r, "restarts"));
+  return f;
+}
+
+Result<ServiceChange> read_change(const JsonReader& r) {
+  ServiceChange c;
+  SF_TRY_ASSIGN(c.name, read_string(r, "name"));
+  SF_TRY_ASSIGN(JsonReader action, r.field("action"));
+  SF_TRY_ASSIGN(std::string action_text, action.string());
+  std::optional<Action> a = parse_action(action_text);
+  if (!a)
+    return fail(
+        action.error("unknown action '" + action_text + "' (no-op, create, update or delete)"));
+  c.action = *a;
+  SF_TRY_ASSIGN(c.live_name, read_string(r, "live_name"));
+  SF_TRY_ASSIGN(c.live_id, read_string(r, "live_id"));
+  SF_TRY_ASSIGN(c.version_index, read_uint(r, "version_index"));
+  SF_TRY_ASSIGN(c.owned_hash, read_string(r, "owned_hash"));
+  SF_TRY_ASSIGN(c.from_host, read_string(r, "from_host"));
+  SF_TRY_ASSIGN(c.to_host, read_string(r, "to_host"));
+  SF_TRY_ASSIGN(JsonReader drift, r.field("drift"));
+  SF_TRY_ASSIGN(std::string drift_text, drift.string());
+  std::optional<Drift> d = parse_drift(drift_text);
+  if (!d) return fail(drift.error("unknown drift '" + drift_text + "'"));
+  c.drift = *d;
+  SF_TRY_ASSIGN(c.restarts_tasks, read_bool(r, "restarts_tasks"));
+  SF_TRY_ASSIGN(c.tasks_before, read_uint(r, "tasks_before"));
+  SF_TRY_ASSIGN(c.tasks_after, read_uint(r, "tasks_after"));
+  SF_TRY_ASSIGN(JsonReader changes, r.field("changes"));
+  SF_TRY_ASSIGN(std::vector<JsonReader> items, changes.elements());
+  for (const auto& item : items) {
+    SF_TRY_ASSIGN(FieldChange f, read_field_change(item));
+    c.changes.push_back(std::move(f));
+  }
+  SF_TRY_ASSIGN(JsonReader desired, r.field("desired"));
+  SF_TRY_ASSIGN(c.desired, owned_from_json(desired));
+  SF_TRY_ASSIGN(auto create, r.optional_field("create"));
+  if (create) {
+    SF_TRY_ASSIGN(c.create, read_service(*create));
+  }
+  if (c.action == Action::create && !c.create)
+    return fail(r.error("a create needs \"create\": the service"));
+  return c;
+}
+
+Result<model::HostLoad> read_load(const JsonReader& r, const model::HostLoad& frame) {
+  model::HostLoad l = frame;
+  SF_TRY_ASSIGN(JsonReader limits, r.field("limits"));
+  SF_TRY_ASSIGN(l.limits, read_amounts(limits));
+  SF_TRY_ASSIGN(JsonReader reservations, r.field("reservations"));
+  SF_TRY_ASSIGN(l.reservations, read_amounts(reservations));
+  SF_TRY_ASSIGN(JsonReader services, r.field("services"));
+  SF_TRY_ASSIGN(std::vector<JsonReader> items, services.elements());
+  for (const auto& item : items) {
+    model::ServiceLoad s;
+    SF_TRY_ASSIGN(s.service, read_string(item, "service"));
+    SF_TRY_ASSIGN(s.tasks, read_uint(item, "tasks"));
+    SF_TRY_ASSIGN(JsonReader sl, item.field("limits"));
+    SF_TRY_ASSIGN(s.limits, read_amounts(sl));
+    SF_TRY_ASSIGN(JsonReader sr, item.field("reservations"));
+    SF_TRY_ASSIGN(s.reservations, read_amounts(sr));
+    SF_TRY_ASSIGN(s.cpu_limit_missing, read_bool(item, "cpu_limit_missing"));
+    SF_TRY_ASSIGN(s.memory_limit_missing, read_bool(item, "memory_limit_missing"));
+    l.services.push_back(std::move(s));
+  }
+  return l;
+}
+
+Result<HostProjection> read_host(const JsonReader& r) {
+  HostProjection h;
+  SF_TRY_ASSIGN(h.host, read_string(r, "host"));
+  SF_TRY_ASSIGN(h.node, read_string(r, "node"));
+  model::HostLoad frame;
+  frame.host = h.host;
+  SF_TRY_ASSIGN(JsonReader capacity, r.field("capacity"));
+  SF_TRY_ASSIGN(model::Resources cap, read_amounts(capacity));
+  frame.capacity = {cap.nano_cpus, cap.memory_bytes};
+  SF_TRY_ASSIGN(JsonReader budget, r.field("budget"));
+  SF_TRY_ASSIGN(JsonReader cpu_budget, budget.field("cpu_nano"));
+  SF_TRY_ASSIGN(frame.cpu_budget, cpu_budget.non_negative());
+  SF_TRY_ASSIGN(JsonReader memory_budget, budget.field("memory_nano"));
+  SF_TRY_ASSIGN(frame.memory_budget, memory_budget.non_negative());
+  SF_TRY_ASSIGN(h.capacity_matches, read_bool(r, "capacity_matches"));
+  SF_TRY_ASSIGN(JsonReader before, r.field("before"));
+  SF_TRY_ASSIGN(h.before, read_load(before, frame));
+  SF_TRY_ASSIGN(JsonReader after, r.field("after"));
+  SF_TRY_ASSIGN(h.after, read_load(after, frame));
+  SF_TRY_ASSIGN(auto real, r.optional_field("real"));
+  if (real) {
+    SF_TRY_ASSIGN(model::Resources rc, read_amounts(*real));
+    h.real = model::Capacity{rc.nano_cpus, rc.memory_bytes};
+  }
+  return h;
+}
+
+Result<Finding> read_finding(const JsonReader& r) {
+  Finding f;
+  SF_TRY_ASSIGN(JsonReader severity, r.field("severity"));
+  SF_TRY_ASSIGN(std::string sev, severity.string());
+  if (sev == "error") {
+    f.severity = model::Severity::error;
+  } else if (sev == "warning") {
+    f.severity = model::Severity::warning;
+  } else {
+    return fail(severity.error("unknown severity '" + sev + "' (error or warning)"));
+  }
+  SF_TRY_ASSIGN(f.subject, read_string(r, "subject"));
+  SF_TRY_ASSIGN(f.message, read_string(r, "message"));
+  return f;
+}
+
+template <class T, class ReadOne>
+Result<std::vector<T>> read_list(const JsonReader& r, const std::string& key, ReadOne read_one) {
+  SF_TRY_ASSIGN(JsonReader list, r.field(key));
+  SF_TRY_ASSIGN(std::vector<JsonReader> items, list.elements());
+  std::vector<T> out;
+  for (const auto& item : items) {
+    SF_TRY_ASSIGN(T value, read_one(item));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+Result<void> check_version(const JsonReader& root, std::string* version) {
+  SF_TRY_ASSIGN(JsonReader v, root.field("format_version"));
+  SF_TRY_ASSIGN(*version, v.string());
+  std::string supported = kPlanFormatVersion;
+  std::string major = supported.substr(0, supported.find('.') + 1);
+  if (version->rfind(major, 0) != 0) {
+    return fail(v.error("unsupported plan format '" + *version + "' (this swarmform reads " +
+                        supported.substr(0, supported.find('.')) + ".x)"));
+  }
+  return {};
+}
+
+}  // namespace
+
+nlohmann::ordered_json encode_plan(const Plan& p) {
+  ojson services = ojson::array();
+  for (const auto& c : p.services) services.push_back(change_json(c));
+  ojson hosts = ojson::array();
+  for (const auto& h : p.hosts) hosts.push_back(host_json(h));
+  ojson findings = ojson::array();
+  for (const auto& f : p.findings) {
+    findings.push_back({{"severity", f.severity == model::Severity::error ? "error" : "warning"},
+                        {"subject", f.subject},
+                        {"message", f.message}});
+  }
+  ojson out;
+  out["format_version"] = p.format_version;
+  if (!p.created_at.empty()) out["created_at"] = p.created_at;
+  out["desired_hash"] = p.desired_hash;
+  out["commit"] = p.commit;
+  out["targets"] = p.targets;
+  out["summary"] = summary_json(p);
+  out["services"] = services;
+  out["hosts"] = hosts;
+  out["findings"] = findings;
+  return out;
+}
+
+Result<Plan> decode_plan(const json& document) {
+  JsonReader root(document, "");
+  if (!document.is_object()) return fail(root.error("expected a JSON object"));
+  Plan p;
+  SF_TRY(check_version(root, &p.format_version));
+  SF_TRY_ASSIGN(auto created_at, root.optional_field("created_at"));
+  if (created_at) {
+    SF_TRY_ASSIGN(p.created_at, created_at->string());
+  }
+  SF_TRY_ASSIGN(p.desired_hash, read_string(root, "desired_hash"));
+  SF_TRY_ASSIGN(p.commit, read_string(root, "commit"));
+  SF_TRY_ASSIGN(JsonReader targets, root.field("targets"));
+  SF_TRY_ASSIGN(p.targets, targets.strings());
+  SF_TRY_ASSIGN(p.services, read_list<ServiceChange>(root, "services", read_change));
+  SF_TRY_ASSIGN(p.hosts, read_list<HostProjection>(root, "hosts", read_host));
+  SF_TRY_ASSIGN(p.findings, read_list<Finding>(root, "findings", read_finding));
+  return p;
+}
+
+std::string plan_json_text(const Plan& plan) {
+  return encode_plan(plan).dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+}
+
+Result<Plan> parse_plan_json_text(std::string_view text) {
+  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return fail("plan: not valid JSON");
+  return decode_plan(document);
+}
+
+}  // namespace swarmform::plan

@@ -1,0 +1,56 @@
+// Golden files: the rich plan as text (no colour), Markdown and JSON, and
+// an empty plan as text.  SWARMFORM_UPDATE_GOLDEN=1 rewrites them.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "reconciler/plan/plan_file.h"
+#include "reconciler/render/plan_markdown.h"
+#include "reconciler/render/plan_text.h"
+#include "tests/unit/plan_rich_fixture.h"
+
+namespace swarmform::render {
+namespace {
+
+std::string golden_path(const std::string& name) {
+  return std::string(SWARMFORM_SOURCE_DIR) + "/tests/golden/" + name;
+}
+
+void expect_golden(const std::string& name, const std::string& got) {
+  const std::string path = golden_path(name);
+  const char* update = std::getenv("SWARMFORM_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << got;
+    GTEST_SKIP() << "rewrote " << path;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << path << " is missing: run with SWARMFORM_UPDATE_GOLDEN=1";
+  std::stringstream want;
+  want << in.rdbuf();
+  EXPECT_EQ(got, want.str()) << "differs from " << path
+                             << " (SWARMFORM_UPDATE_GOLDEN=1 rewrites it)";
+}
+
+TEST(PlanGolden, Text) {
+  expect_golden("plan_rich.txt", plan_text(plan::testing::rich_plan(), Style{false}));
+}
+
+TEST(PlanGolden, Markdown) {
+  expect_golden("plan_rich.md", plan_markdown(plan::testing::rich_plan()));
+}
+
+TEST(PlanGolden, Json) {
+  expect_golden("plan_rich.json", plan::plan_json_text(plan::testing::rich_plan()));
+}
+
+TEST(PlanGolden, NoChangesText) {
+  model::DesiredState d = plan::testing::rich_desired();
+  plan::Plan p = plan::compute_plan(d, plan::testing::live_matching(d), {});
+  expect_golden("plan_empty.txt", plan_text(p, Style{false}));
+}
+
+}  // namespace
+}  // namespace swarmform::render

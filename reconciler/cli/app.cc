@@ -25,7 +25,10 @@ int run(int argc, char** argv) {
   int exit_code = kExitOk;
   // The command table: each entry registers one subcommand and its handler.
   using Adder = void (*)(CLI::App&, const GlobalOptions&, int&);
-  for (Adder add : {Adder{add_validate_command}, Adder{add_state_command}}) add(app, global, exit_code);
+  for (Adder add : {Adder{add_validate_command}, Adder{add_state_command}, Adder{add_plan_command},
+                    Adder{add_show_command}}) {
+    add(app, global, exit_code);
+  }
 
   auto logger = spdlog::stderr_color_mt("swarmform");
   logger->set_pattern("swarmform: %l: %v");

@@ -10,5 +10,7 @@ namespace swarmform::cli {
 
 void add_validate_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_state_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_plan_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

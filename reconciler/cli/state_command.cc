@@ -179,12 +179,10 @@ nlohmann::json to_json(const StateView& v, const std::string& peer) {
 }
 
 int run_state(const GlobalOptions& global, const StateOptions& opts) {
-  DesiredInput in = read_desired(global.dir);
+  DesiredInput in = read_desired(global.dir, CheckBudgets::no);
   render::Style err_style = render::style_for(STDERR_FILENO, global.no_color);
   if (!in.loaded.state) {
-    for (const auto& d : in.loaded.diagnostics.items()) {
-      if (d.severity == model::Severity::error) std::cerr << err_style.red(model::format_diagnostic(d)) << "\n";
-    }
+    print_diagnostics(in.loaded.diagnostics, global.no_color);
     std::cerr << "swarmform: error: the desired state has errors (see `swarmform validate`); it names the hosts to "
                  "connect to\n";
     return kExitError;

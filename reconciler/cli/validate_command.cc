@@ -48,17 +48,13 @@ int run_validate(const GlobalOptions& global, const ValidateOptions& opts) {
   }
 
   render::Style out_style = render::style_for(STDOUT_FILENO, global.no_color);
-  render::Style err_style = render::style_for(STDERR_FILENO, global.no_color);
   if (in.loaded.state) {
     const auto& s = *in.loaded.state;
     std::cout << out_style.bold("Desired state " + global.dir) << ": " << s.files.size() << " files, "
               << s.hosts.size() << " hosts, " << s.services.size() << " services\n\n"
               << render::capacity_table(in.loads, out_style) << "\n";
   }
-  for (const auto& d : diags.items()) {
-    std::string line = model::format_diagnostic(d);
-    std::cerr << (d.severity == model::Severity::error ? err_style.red(line) : err_style.yellow(line)) << "\n";
-  }
+  print_diagnostics(diags, global.no_color);
   std::string counts = std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
                        std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
   if (valid) {

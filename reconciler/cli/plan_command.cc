@@ -1,0 +1,61 @@
+#include <unistd.h>
+
+#include <iostream>
+
+#include "reconciler/cli/commands.h"
+#include "reconciler/cli/desired_input.h"
+#include "reconciler/cli/engine_connection.h"
+#include "reconciler/cli/plan_output.h"
+#include "reconciler/plan/plan_file.h"
+#include "reconciler/render/style.h"
+#include "reconciler/util/file.h"
+
+namespace swarmform::cli {
+namespace {
+
+struct PlanCommandOptions {
+  std::vector<std::string> targets;
+  std::string out;
+  std::string format = "text";
+  bool detailed_exitcode = false;
+  ConnectionOptions connection;
+};
+
+int run_plan(const GlobalOptions& global, const PlanCommandOptions& opts) {
+  render::Style err = render::style_for(STDERR_FILENO, global.no_color);
+  auto made = make_plan(global, opts.connection, opts.targets);
+  if (!made) {
+    if (!made.error().message.empty()) std::cerr << err.red("swarmform: error: " + made.error().message) << "\n";
+    return kExitError;
+  }
+  const plan::Plan& plan = *made;
+  print_plan(plan, opts.format, global.no_color);
+  if (!opts.out.empty()) {
+    auto written = write_file_atomically(opts.out, plan::plan_json_text(plan));
+    if (!written) {
+      std::cerr << err.red("swarmform: error: " + written.error().message) << "\n";
+      return kExitError;
+    }
+    if (opts.format == "text") {
+      std::cout << "\nSaved the plan to " << opts.out << ". To apply exactly this plan: swarmform apply " << opts.out
+                << "\n";
+    }
+  }
+  return plan_exit_code(plan, opts.detailed_exitcode);
+}
+
+}  // namespace
+
+void add_plan_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<PlanCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "plan", "Compare the desired state with the live swarm and show what apply would change (changes nothing)");
+  cmd->add_option("--target", opts->targets, "Plan only this service (repeatable); the plan is partial");
+  cmd->add_option("--out", opts->out, "Save the plan to FILE for `swarmform apply FILE`");
+  cmd->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json", "markdown"}));
+  cmd->add_flag("--detailed-exitcode", opts->detailed_exitcode, "Exit 0 no changes, 2 changes, 1 error");
+  add_connection_flags(*cmd, opts->connection);
+  cmd->callback([&global, &exit_code, opts] { exit_code = run_plan(global, *opts); });
+}
+
+}  // namespace swarmform::cli

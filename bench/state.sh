@@ -33,7 +33,13 @@ if [ "$have" -lt "$services" ]; then
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"; pkill -f "ssh.*$work" 2>/dev/null || true' EXIT
+cleanup() {
+  rm -rf "$work"
+  # The bench services would count against every host's budget in later
+  # tests: remove them unless KEEP=1.
+  if [ "${KEEP:-0}" != 1 ]; then dk service ls --filter name=bench- -q | xargs -r docker -H "unix://$KVM4_SOCKET" service rm >/dev/null; fi
+}
+trap cleanup EXIT
 cp examples/lab/*.yaml "$work/"
 mkdir -p "$work/home/.ssh"
 cat > "$work/home/.ssh/config" <<CONF

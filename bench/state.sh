@@ -41,13 +41,18 @@ cleanup() {
 }
 trap cleanup EXIT
 cp examples/lab/*.yaml "$work/"
-mkdir -p "$work/home/.ssh"
-cat > "$work/home/.ssh/config" <<CONF
+# The docker CLI runs `ssh` from PATH, and ssh reads ~/.ssh/config of the
+# passwd entry, not of $HOME: put a wrapper first in PATH that names the lab's
+# key and known_hosts.
+mkdir -p "$work/bin"
+cat > "$work/ssh_config" <<CONF
 Host 127.0.0.1
   IdentityFile $SSH_IDENTITY
   UserKnownHostsFile $SSH_KNOWN_HOSTS
   StrictHostKeyChecking yes
 CONF
+printf '#!/bin/sh\nexec /usr/bin/ssh -F %s "$@"\n' "$work/ssh_config" > "$work/bin/ssh"
+chmod +x "$work/bin/ssh"
 ssh_opts=(-i "$SSH_IDENTITY" -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o StrictHostKeyChecking=yes -p "$KVM4_SSH_PORT")
 
 swarmform_run() { build-release/swarmform state -C "$work" --format json >/dev/null; }
@@ -63,7 +68,7 @@ floor_run() {
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
-docker_cli_run() { HOME="$work/home" docker -H "ssh://$SSH_USER@$SSH_HOST:$KVM4_SSH_PORT" service ls >/dev/null; }
+docker_cli_run() { PATH="$work/bin:$PATH" docker -H "ssh://$SSH_USER@$SSH_HOST:$KVM4_SSH_PORT" service ls >/dev/null; }
 
 median_ms() {  # runs "$@" RUNS times, prints the median wall time in ms
   local times=()

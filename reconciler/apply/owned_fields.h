@@ -20,7 +20,8 @@ using Labels = std::map<std::string, std::string>;
 /// A value for each owned field; an absent field is not owned (left as it is,
 /// not compared).  Docker's convention holds: 0 for a limit or reservation
 /// means "none".  `node` is a swarm node hostname; "" means "no hostname
-/// constraint".
+/// constraint".  (The `{}` initializers let callers name only some fields:
+/// `OwnedFields{.replicas = 2}`.)
 struct OwnedFields {
   std::optional<uint64_t> replicas{};
   std::optional<int64_t> limit_nano_cpus{};
@@ -29,7 +30,6 @@ struct OwnedFields {
   std::optional<int64_t> reservation_memory_bytes{};
   std::optional<std::string> node{};
 
-  // The {} initializers let callers use designated initializers for a subset.
   bool operator==(const OwnedFields&) const = default;
 };
 

@@ -65,6 +65,10 @@ Result<nlohmann::json> DockerClient::post_json(std::string_view path_and_query,
   return call("POST", std::string(path_and_query), &body);
 }
 
+Result<nlohmann::json> DockerClient::delete_json(std::string_view path_and_query) {
+  return call("DELETE", std::string(path_and_query), nullptr);
+}
+
 Result<nlohmann::json> DockerClient::version() { return get_json("/version"); }
 Result<nlohmann::json> DockerClient::info() { return get_json("/info"); }
 Result<nlohmann::json> DockerClient::nodes() { return get_json("/nodes"); }
@@ -85,12 +89,46 @@ Result<nlohmann::json> DockerClient::update_service(std::string_view id, uint64_
                    spec);
 }
 
+namespace {
+/// The "ID" of a create call's answer.
+Result<std::string> created_id(const nlohmann::json& created, std::string_view what) {
+  auto it = created.is_object() ? created.find("ID") : created.end();
+  if (!created.is_object() || it == created.end() || !it->is_string()) {
+    return fail(fmt::format("POST {}: the engine's answer has no ID: {}", what, dump(created)));
+  }
+  return it->get<std::string>();
+}
+}  // namespace
+
 Result<std::string> DockerClient::create_service(const nlohmann::json& spec) {
   SF_TRY_ASSIGN(nlohmann::json created, post_json("/services/create", spec));
-  if (!created.is_object() || !created.contains("ID") || !created["ID"].is_string()) {
-    return fail("POST /services/create: the engine's answer has no ID: " + dump(created));
-  }
-  return created["ID"].get<std::string>();
+  return created_id(created, "/services/create");
+}
+
+Result<nlohmann::json> DockerClient::rollback_service(std::string_view id, uint64_t version_index,
+                                                      const nlohmann::json& spec) {
+  return post_json(fmt::format("/services/{}/update?version={}&rollback=previous", url_encode(id),
+                               version_index),
+                   spec);
+}
+
+Result<void> DockerClient::delete_service(std::string_view id) {
+  SF_TRY(delete_json("/services/" + url_encode(id)));
+  return {};
+}
+
+Result<std::string> DockerClient::create_config(const nlohmann::json& config_spec) {
+  SF_TRY_ASSIGN(nlohmann::json created, post_json("/configs/create", config_spec));
+  return created_id(created, "/configs/create");
+}
+
+Result<nlohmann::json> DockerClient::inspect_config(std::string_view id_or_name) {
+  return get_json("/configs/" + url_encode(id_or_name));
+}
+
+Result<void> DockerClient::delete_config(std::string_view id) {
+  SF_TRY(delete_json("/configs/" + url_encode(id)));
+  return {};
 }
 
 }  // namespace swarmform::engine

@@ -49,11 +49,30 @@ class DockerClient {
                                         const nlohmann::json& spec);
   /// `POST /services/create`; returns the new service's ID.
   Result<std::string> create_service(const nlohmann::json& spec);
+  /// `POST /services/{id}/update?version=N&rollback=previous`: the engine
+  /// replaces the spec with the service's PreviousSpec (the body `spec` is
+  /// required but ignored).  A stale N is ErrorKind::conflict; a service
+  /// without a PreviousSpec is an engine error.
+  Result<nlohmann::json> rollback_service(std::string_view id, uint64_t version_index,
+                                          const nlohmann::json& spec);
+  /// `DELETE /services/{id}`; ErrorKind::not_found when there is none.
+  Result<void> delete_service(std::string_view id);
+
+  /// `POST /configs/create` with a ConfigSpec (Name, Labels, base64 Data);
+  /// returns the new config's ID.  A taken name is ErrorKind::conflict (HTTP
+  /// 409): creation is atomic, which is what the apply lock relies on.
+  Result<std::string> create_config(const nlohmann::json& config_spec);
+  /// `GET /configs/{id or name}`; ErrorKind::not_found when there is none.
+  Result<nlohmann::json> inspect_config(std::string_view id_or_name);
+  /// `DELETE /configs/{id}`; ErrorKind::not_found when there is none.
+  Result<void> delete_config(std::string_view id);
 
   /// GET of `path_and_query` (starting with '/') under the versioned prefix.
   Result<nlohmann::json> get_json(std::string_view path_and_query);
   /// POST of `body` to `path_and_query` under the versioned prefix.
   Result<nlohmann::json> post_json(std::string_view path_and_query, const nlohmann::json& body);
+  /// DELETE of `path_and_query` under the versioned prefix.
+  Result<nlohmann::json> delete_json(std::string_view path_and_query);
 
  private:
   DockerClient(HttpClient http, ApiVersion version, nlohmann::json server_version);

@@ -1,0 +1,81 @@
+#pragma once
+// Judging, from successive `GET /tasks?filters={"service":[id]}` answers,
+// whether a service has converged, is still on its way, or has failed.
+// Pure: no I/O, no clock of its own (the caller passes the time).
+//
+// Converged: the tasks with DesiredState running AND Status.State running
+// that run the target's TaskTemplate (runs_template) on the target's node
+// number exactly the desired count, and no other task of the service still
+// holds a node (assigned ... running) — a task on its way out still uses the
+// CPU and memory the next change on that host may need.  For a global
+// service the desired count is the number of nodes with a task the
+// orchestrator wants ready or running, and the verdict must hold on two
+// observations in a row (between one node's old task stopping and its new
+// one being created, that count is briefly one short).
+//
+// Failed, with the engine's own words:
+//  - a task of the target spec stays pending with a Status.Err (e.g. "no
+//    suitable node (insufficient resources on 2 nodes)") for longer than the
+//    grace period — the scheduler retries, but within an apply nothing else
+//    will free the capacity;
+//  - max_failed_tasks tasks of the target spec reach failed or rejected
+//    (e.g. "Minimum memory limit allowed is 6MB"); tasks already failed at
+//    the first observation are not counted.
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reconciler/apply/convergence_target.h"
+#include "reconciler/util/result.h"
+
+namespace swarmform::apply {
+
+/// Node ID -> hostname, from `GET /nodes`.
+using NodeNames = std::map<std::string, std::string>;
+
+struct JudgeLimits {
+  std::chrono::milliseconds unschedulable_grace{std::chrono::seconds(10)};
+  int max_failed_tasks = 3;
+};
+
+struct Observation {
+  enum class Verdict { waiting, converged, failed };
+  Verdict verdict = Verdict::waiting;
+  uint64_t running = 0;  ///< tasks running the target spec where they should
+  uint64_t desired = 0;
+  std::string node;      ///< target node, else the hostnames of those tasks ("kvm2,kvm4")
+  /// The engine's latest words on tasks of the target spec that are not
+  /// running: "pending: no suitable node (...)", "rejected on kvm4: ...".
+  std::vector<std::string> messages;
+  std::string failure;   ///< the reason, when verdict is failed
+};
+
+class ConvergenceJudge {
+ public:
+  ConvergenceJudge(ConvergenceTarget target, JudgeLimits limits)
+      : target_(std::move(target)), limits_(limits) {}
+
+  /// Judges one `GET /tasks` answer seen at `now` (steady clock, monotonic
+  /// across calls).  `nodes` names the task's nodes; an unknown node ID
+  /// counts as no hostname.  Fails when `tasks` is not an array of task
+  /// objects (naming the JSON path).
+  Result<Observation> observe(const nlohmann::json& tasks, const NodeNames& nodes,
+                              std::chrono::steady_clock::time_point now);
+
+  [[nodiscard]] const ConvergenceTarget& target() const { return target_; }
+
+ private:
+  ConvergenceTarget target_;
+  JudgeLimits limits_;
+  bool first_ = true;
+  int converged_streak_ = 0;
+  std::set<std::string> failed_before_;  ///< failed or rejected at the first observation
+  std::map<std::string, std::string> failed_;  ///< task ID -> "rejected on kvm4: ..."
+  std::map<std::string, std::chrono::steady_clock::time_point> pending_since_;
+};
+
+}  // namespace swarmform::apply

@@ -1,0 +1,38 @@
+#include "reconciler/apply/convergence_target.h"
+
+#include <fmt/format.h>
+
+#include "reconciler/apply/owned_fields.h"
+#include "reconciler/engine/json_field.h"
+
+namespace swarmform::apply {
+
+using engine::JsonField;
+
+Result<ConvergenceTarget> convergence_target(const nlohmann::json& service) {
+  JsonField s(&service, "service");
+  ConvergenceTarget out;
+  SF_TRY_ASSIGN(JsonField id, s.at({"ID"}));
+  SF_TRY(id.required());
+  SF_TRY_ASSIGN(out.service_id, id.string());
+  SF_TRY_ASSIGN(out.service_name, s.string_at({"Spec", "Name"}, out.service_id));
+  SF_TRY_ASSIGN(JsonField spec, s.at({"Spec"}));
+  SF_TRY(spec.required());
+  SF_TRY_ASSIGN(JsonField mode, spec.at({"Mode"}));
+  for (const char* job : {"ReplicatedJob", "GlobalJob"}) {
+    SF_TRY_ASSIGN(JsonField j, mode.at({job}));
+    if (j.present()) {
+      return fail(fmt::format("{}: a {} runs to completion; there is no convergence to wait for",
+                              out.service_name, job));
+    }
+  }
+  auto owned = read_owned_fields(spec.json());
+  if (!owned) return fail(owned.error().wrap(out.service_name));
+  out.replicas = owned->replicas;
+  out.node = owned->node.value_or("");
+  SF_TRY_ASSIGN(JsonField tt, spec.at({"TaskTemplate"}));
+  out.task_template = tt.present() ? tt.json() : nlohmann::json::object();
+  return out;
+}
+
+}  // namespace swarmform::apply

@@ -1,0 +1,30 @@
+#pragma once
+// What a service converges to: its replicas, on its node, running its
+// current TaskTemplate.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "reconciler/util/result.h"
+
+namespace swarmform::apply {
+
+struct ConvergenceTarget {
+  std::string service_id;
+  std::string service_name;
+  /// Tasks that must run; nullopt for a global service (one per eligible
+  /// node, counted from the tasks the orchestrator wants running).
+  std::optional<uint64_t> replicas;
+  /// Hostname every task must run on (its node.hostname== constraint); "" any.
+  std::string node;
+  nlohmann::json task_template;  ///< Spec.TaskTemplate the tasks must run
+};
+
+/// The target of `service` as `GET /services/{id}` returns it (ID, Spec.Name,
+/// Spec.Mode, Spec.TaskTemplate).  Fails for jobs, which do not converge to a
+/// running count, and on a missing ID or a value of the wrong type.  Pure.
+Result<ConvergenceTarget> convergence_target(const nlohmann::json& service);
+
+}  // namespace swarmform::apply

@@ -1,0 +1,26 @@
+#pragma once
+// Read-modify-write of a live service spec: only the owned fields change.
+
+#include <nlohmann/json.hpp>
+
+#include "reconciler/apply/owned_fields.h"
+#include "reconciler/util/result.h"
+
+namespace swarmform::apply {
+
+/// `live_spec` (the full `Spec` of `GET /services/{id}`) with the present
+/// fields of `desired` written and `labels_to_set` set in Spec.Labels:
+///  - replicas -> Mode.Replicated.Replicas;
+///  - limits/reservations -> TaskTemplate.Resources.{Limits,Reservations}.
+///    {NanoCPUs,MemoryBytes}; 0 removes the key (the engine stores "none" as
+///    an absent key), a value already there is left alone;
+///  - node -> TaskTemplate.Placement.Constraints as pin_to_node() gives them.
+/// Every other member, including other labels and constraints, is copied as
+/// it was; with nothing to change the result equals `live_spec`.
+/// Fails, changing nothing, when replicas are given for a service that is not
+/// replicated (global, jobs), a value is negative, or a member on the way is
+/// not an object (the message names its path).  Pure, thread-safe.
+Result<nlohmann::json> rewrite_spec(const nlohmann::json& live_spec, const OwnedFields& desired,
+                                    const Labels& labels_to_set);
+
+}  // namespace swarmform::apply

@@ -1,0 +1,280 @@
+// The convergence judge against task lists shaped like the lab's
+// `GET /v1.41/tasks?filters={"service":[id]}` answers (Docker 20.10.24).
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reconciler/apply/convergence_judge.h"
+#include "reconciler/apply/convergence_target.h"
+#include "reconciler/apply/task_match.h"
+
+namespace swarmform::apply {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+using Verdict = Observation::Verdict;
+
+const NodeNames kNodes = {{"j90d89rud1eohf70j5k5yla79", "kvm4"}, {"5ohzmbp7alqy69l24l85we02m", "kvm2"}};
+const std::string kKvm4 = "j90d89rud1eohf70j5k5yla79";
+const std::string kKvm2 = "5ohzmbp7alqy69l24l85we02m";
+
+/// Spec.TaskTemplate of a service after `--limit-cpu 0.5 --constraint node.hostname==kvm2`.
+const json kNewTemplate = json::parse(R"({
+  "ContainerSpec": {"Image": "local/busybox:1", "Env": ["A=1"], "Init": false, "DNSConfig": {},
+                    "Isolation": "default"},
+  "Resources": {"Limits": {"NanoCPUs": 500000000, "MemoryBytes": 67108864},
+                "Reservations": {}},
+  "Placement": {"Constraints": ["node.hostname==kvm2", "node.role!=foo"]},
+  "ForceUpdate": 0,
+  "Runtime": "container"
+})");
+
+/// The same service before: 0.25 CPUs on kvm4.
+json old_template() {
+  json t = kNewTemplate;
+  t["Resources"]["Limits"]["NanoCPUs"] = 250000000;
+  t["Placement"]["Constraints"][0] = "node.hostname==kvm4";
+  return t;
+}
+
+/// A task's Spec as the engine shows it: the template without "Runtime".
+json task_spec(const json& tmpl) {
+  json s = tmpl;
+  s.erase("Runtime");
+  return s;
+}
+
+json task(const std::string& id, const std::string& desired, const std::string& state,
+          const json& tmpl, const std::string& node_id, const std::string& err = "",
+          const std::string& message = "") {
+  json status = {{"Timestamp", "2026-11-26T20:18:21.057000969Z"}, {"State", state},
+                 {"Message", message.empty() ? state : message}};
+  if (!err.empty()) status["Err"] = err;
+  json t = {{"ID", id},
+            {"Version", {{"Index", 240}}},
+            {"Spec", task_spec(tmpl)},
+            {"ServiceID", "3p8t7bc55pivoqq8bzg6gxvob"},
+            {"Slot", 1},
+            {"Status", status},
+            {"DesiredState", desired}};
+  if (!node_id.empty()) t["NodeID"] = node_id;
+  return t;
+}
+
+ConvergenceTarget target(std::optional<uint64_t> replicas, std::string node = "kvm2") {
+  return ConvergenceTarget{"3p8t7bc55pivoqq8bzg6gxvob", "sf-judge", replicas, std::move(node),
+                           kNewTemplate};
+}
+
+const auto t0 = std::chrono::steady_clock::time_point{} + seconds(1000);
+
+Observation observe(ConvergenceJudge& judge, const json& tasks,
+                    std::chrono::steady_clock::time_point now = t0) {
+  auto obs = judge.observe(tasks, kNodes, now);
+  EXPECT_TRUE(obs) << obs.error().message;
+  return obs ? *obs : Observation{};
+}
+
+TEST(ApplyTaskMatch, ComparesResourcesPlacementAndForceUpdateIgnoringEmptyValues) {
+  EXPECT_TRUE(runs_template(task_spec(kNewTemplate), kNewTemplate));
+  EXPECT_FALSE(runs_template(task_spec(old_template()), kNewTemplate));
+  json no_limits = kNewTemplate;
+  no_limits["Resources"]["Limits"] = json::object();
+  json absent = no_limits;
+  absent["Resources"].erase("Limits");
+  EXPECT_TRUE(runs_template(task_spec(absent), no_limits));  // {} and absent are both "none"
+  json zero = no_limits;
+  zero["Resources"]["Limits"] = {{"NanoCPUs", 0}};
+  EXPECT_TRUE(runs_template(task_spec(zero), absent));
+  json forced = kNewTemplate;
+  forced["ForceUpdate"] = 1;
+  EXPECT_FALSE(runs_template(task_spec(kNewTemplate), forced));
+  json other_env = task_spec(kNewTemplate);
+  other_env["ContainerSpec"]["Env"] = {"A=2"};  // not compared: apply never changes it
+  EXPECT_TRUE(runs_template(other_env, kNewTemplate));
+  EXPECT_FALSE(runs_template(json::array(), kNewTemplate));
+  EXPECT_EQ(without_empty_values(json::parse(R"({"a":{},"b":[],"c":0,"d":"","e":{"f":null},
+                                                 "g":[1,{}],"h":false,"i":"x"})")),
+            json::parse(R"({"g":[1,{}],"i":"x"})"));
+}
+
+TEST(ApplyConvergenceTarget, FromAnInspectedService) {
+  json service = {{"ID", "abc"},
+                  {"Version", {{"Index", 7}}},
+                  {"Spec",
+                   {{"Name", "sf-judge"},
+                    {"TaskTemplate", kNewTemplate},
+                    {"Mode", {{"Replicated", {{"Replicas", 2}}}}}}}};
+  auto t = convergence_target(service);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->service_id, "abc");
+  EXPECT_EQ(t->service_name, "sf-judge");
+  EXPECT_EQ(t->replicas, 2U);
+  EXPECT_EQ(t->node, "kvm2");
+  EXPECT_EQ(t->task_template, kNewTemplate);
+
+  service["Spec"]["Mode"] = {{"Global", json::object()}};
+  EXPECT_EQ(convergence_target(service)->replicas, std::nullopt);
+  service["Spec"]["Mode"] = {{"ReplicatedJob", {{"MaxConcurrent", 1}}}};
+  EXPECT_EQ(convergence_target(service).error().message,
+            "sf-judge: a ReplicatedJob runs to completion; there is no convergence to wait for");
+  EXPECT_FALSE(convergence_target(json::object()));
+}
+
+TEST(ApplyConvergenceJudge, CountsOnlyRunningTasksOfTheNewSpecOnTheTargetNode) {
+  ConvergenceJudge judge(target(2), {});
+  // Mid-update (stop-first): the old task stopped, a new one starting.
+  Observation mid = observe(judge, json::array({
+      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+      task("new1", "running", "running", kNewTemplate, kKvm2),
+      task("new2", "running", "starting", kNewTemplate, kKvm2),
+  }));
+  EXPECT_EQ(mid.verdict, Verdict::waiting);
+  EXPECT_EQ(mid.running, 1U);
+  EXPECT_EQ(mid.desired, 2U);
+  EXPECT_EQ(mid.node, "kvm2");
+  // An old task still running (start-first, or stopping): not converged yet.
+  Observation lingering = observe(judge, json::array({
+      task("old1", "shutdown", "running", old_template(), kKvm4),
+      task("new1", "running", "running", kNewTemplate, kKvm2),
+      task("new2", "running", "running", kNewTemplate, kKvm2),
+  }));
+  EXPECT_EQ(lingering.running, 2U);
+  EXPECT_EQ(lingering.verdict, Verdict::waiting);
+  Observation done = observe(judge, json::array({
+      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+      task("new1", "running", "running", kNewTemplate, kKvm2),
+      task("new2", "running", "running", kNewTemplate, kKvm2),
+  }));
+  EXPECT_EQ(done.verdict, Verdict::converged);
+  EXPECT_EQ(done.running, 2U);
+}
+
+TEST(ApplyConvergenceJudge, AnOldSpecTaskRunningIsNotCounted) {
+  ConvergenceJudge judge(target(1, ""), {});
+  Observation obs = observe(judge, json::array({
+      task("old1", "running", "running", old_template(), kKvm4),
+  }));
+  EXPECT_EQ(obs.running, 0U);
+  EXPECT_EQ(obs.verdict, Verdict::waiting);
+  EXPECT_EQ(obs.node, "");
+  Observation moved = observe(judge, json::array({
+      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+      task("new1", "running", "running", kNewTemplate, kKvm2),
+  }));
+  EXPECT_EQ(moved.verdict, Verdict::converged);
+  EXPECT_EQ(moved.node, "kvm2");  // no target node: where the tasks run
+}
+
+TEST(ApplyConvergenceJudge, ScaleDownWaitsForTheExtraTasksToStop) {
+  ConvergenceJudge judge(target(1), {});
+  Observation stopping = observe(judge, json::array({
+      task("a", "running", "running", kNewTemplate, kKvm2),
+      task("b", "shutdown", "running", kNewTemplate, kKvm2),
+  }));
+  EXPECT_EQ(stopping.running, 1U);
+  EXPECT_EQ(stopping.verdict, Verdict::waiting);
+  ConvergenceJudge zero(target(0), {});
+  EXPECT_EQ(observe(zero, json::array({task("a", "shutdown", "running", kNewTemplate, kKvm2)})).verdict,
+            Verdict::waiting);
+  EXPECT_EQ(observe(zero, json::array({task("a", "shutdown", "shutdown", kNewTemplate, kKvm2)})).verdict,
+            Verdict::converged);
+}
+
+TEST(ApplyConvergenceJudge, UnschedulableAfterTheGracePeriodFailsWithTheEnginesReason) {
+  ConvergenceJudge judge(target(1), JudgeLimits{.unschedulable_grace = seconds(5)});
+  const std::string why = "no suitable node (insufficient resources on 2 nodes)";
+  json tasks = json::array({
+      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+      task("new1", "ready", "pending", kNewTemplate, "", why, "pending task scheduling"),
+  });
+  Observation first = observe(judge, tasks, t0);
+  EXPECT_EQ(first.verdict, Verdict::waiting);
+  EXPECT_EQ(first.messages, std::vector<std::string>{"pending: " + why});
+  tasks[1]["DesiredState"] = "running";
+  EXPECT_EQ(observe(judge, tasks, t0 + seconds(4)).verdict, Verdict::waiting);
+  Observation late = observe(judge, tasks, t0 + seconds(5));
+  EXPECT_EQ(late.verdict, Verdict::failed);
+  EXPECT_EQ(late.failure, "sf-judge: a task of the new spec stayed pending for 5.0s: " + why);
+}
+
+TEST(ApplyConvergenceJudge, PendingThatGetsScheduledStartsTheGraceAgain) {
+  ConvergenceJudge judge(target(1), JudgeLimits{.unschedulable_grace = seconds(5)});
+  json pending = json::array({task("n1", "running", "pending", kNewTemplate, "", "no suitable node")});
+  observe(judge, pending, t0);
+  observe(judge, json::array({task("n1", "running", "assigned", kNewTemplate, kKvm2)}), t0 + seconds(3));
+  EXPECT_EQ(observe(judge, pending, t0 + seconds(6)).verdict, Verdict::waiting);
+  EXPECT_EQ(observe(judge, pending, t0 + seconds(11)).verdict, Verdict::failed);
+}
+
+TEST(ApplyConvergenceJudge, RepeatedRejectionsFailNamingTheEngineError) {
+  ConvergenceJudge judge(target(1), JudgeLimits{.max_failed_tasks = 3});
+  const std::string why = "Minimum memory limit allowed is 6MB";
+  json tasks = json::array({task("old", "shutdown", "shutdown", old_template(), kKvm4),
+                            task("r1", "ready", "rejected", kNewTemplate, kKvm2, why, "preparing")});
+  EXPECT_EQ(observe(judge, tasks).verdict, Verdict::waiting);  // r1 was there before: not counted
+  tasks[1]["DesiredState"] = "shutdown";
+  tasks.push_back(task("r2", "shutdown", "rejected", kNewTemplate, kKvm2, why, "preparing"));
+  tasks.push_back(task("r3", "ready", "rejected", kNewTemplate, kKvm2, why, "preparing"));
+  Observation two = observe(judge, tasks);
+  EXPECT_EQ(two.verdict, Verdict::waiting);
+  EXPECT_EQ(two.messages, std::vector<std::string>{"rejected on kvm2: " + why});
+  tasks.push_back(task("r4", "ready", "failed", kNewTemplate, kKvm2, "task: non-zero exit (137)"));
+  Observation three = observe(judge, tasks);
+  EXPECT_EQ(three.verdict, Verdict::failed);
+  EXPECT_EQ(three.failure, "sf-judge: 3 tasks of the new spec failed: failed on kvm2: task: "
+                           "non-zero exit (137); rejected on kvm2: " + why);
+}
+
+TEST(ApplyConvergenceJudge, FailuresOfTheOldSpecAreNotOurs) {
+  ConvergenceJudge judge(target(1), JudgeLimits{.max_failed_tasks = 1});
+  observe(judge, json::array());
+  Observation obs = observe(judge, json::array({
+      task("x", "shutdown", "failed", old_template(), kKvm4, "task: non-zero exit (1)"),
+  }));
+  EXPECT_EQ(obs.verdict, Verdict::waiting);
+  EXPECT_TRUE(obs.messages.empty());
+}
+
+TEST(ApplyConvergenceJudge, GlobalServicesNeedEveryWantedNodeTwiceInARow) {
+  ConvergenceJudge judge(target(std::nullopt, ""), {});
+  json half = json::array({
+      task("a-old", "shutdown", "shutdown", old_template(), kKvm4),
+      task("a-new", "running", "running", kNewTemplate, kKvm4),
+      task("b-old", "running", "running", old_template(), kKvm2),
+  });
+  Observation h = observe(judge, half);
+  EXPECT_EQ(h.desired, 2U);
+  EXPECT_EQ(h.running, 1U);
+  EXPECT_EQ(h.verdict, Verdict::waiting);
+  json all = json::array({
+      task("a-new", "running", "running", kNewTemplate, kKvm4),
+      task("b-old", "shutdown", "shutdown", old_template(), kKvm2),
+      task("b-new", "running", "running", kNewTemplate, kKvm2),
+  });
+  Observation once = observe(judge, all);
+  EXPECT_EQ(once.running, 2U);
+  EXPECT_EQ(once.node, "kvm2,kvm4");
+  EXPECT_EQ(once.verdict, Verdict::waiting);
+  EXPECT_EQ(observe(judge, all).verdict, Verdict::converged);
+  ConvergenceJudge empty(target(std::nullopt, ""), {});
+  observe(empty, json::array());
+  EXPECT_EQ(observe(empty, json::array()).verdict, Verdict::waiting);  // no node wants it yet
+}
+
+TEST(ApplyConvergenceJudge, RejectsWhatIsNotATaskList) {
+  ConvergenceJudge judge(target(1), {});
+  EXPECT_EQ(judge.observe(json::object(), kNodes, t0).error().message, "tasks: expected an array");
+  EXPECT_EQ(judge.observe(json::array({1}), kNodes, t0).error().message,
+            "tasks[0]: expected an object");
+  json bad = json::array({task("a", "running", "running", kNewTemplate, kKvm2)});
+  bad[0]["Status"]["State"] = 3;
+  EXPECT_EQ(judge.observe(bad, kNodes, t0).error().message, "tasks[0].Status.State: expected a string");
+}
+
+}  // namespace
+}  // namespace swarmform::apply

@@ -12,5 +12,7 @@ void add_validate_command(CLI::App& app, const GlobalOptions& global, int& exit_
 void add_state_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_plan_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_apply_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_unlock_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

@@ -1,0 +1,200 @@
+#include "reconciler/apply/apply_run.h"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "reconciler/apply/convergence_target.h"
+#include "reconciler/apply/plan_bridge.h"
+#include "reconciler/apply/rollback.h"
+#include "reconciler/apply/service_update.h"
+#include "reconciler/apply/stale_check.h"
+
+namespace swarmform::apply {
+namespace {
+
+/// Committed totals of one service: per-task value x tasks.
+struct Totals {
+  __extension__ using i128 = __int128;
+  i128 limit_cpus = 0, limit_memory = 0, reserved_cpus = 0, reserved_memory = 0;
+};
+
+Totals totals(uint64_t tasks, int64_t lc, int64_t lm, int64_t rc, int64_t rm) {
+  auto n = static_cast<Totals::i128>(tasks);
+  return {n * lc, n * lm, n * rc, n * rm};
+}
+
+/// Serialises a Reporter across workers.
+class SafeReporter {
+ public:
+  explicit SafeReporter(const Reporter& r) : r_(r) {}
+  void line(const std::string& s) {
+    std::lock_guard lock(mu_);
+    if (r_.line) r_.line(s);
+  }
+  ProgressFn progress() {
+    return [this](const Progress& p) {
+      std::lock_guard lock(mu_);
+      if (r_.progress) r_.progress(p);
+    };
+  }
+
+ private:
+  const Reporter& r_;
+  std::mutex mu_;
+};
+
+/// One change, start to end, on `client`.
+ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, const plan::ServiceChange& c,
+                        const model::LiveState& live, const ApplyOptions& options, SafeReporter& report) {
+  ServiceResult r{c.name, c.action, Outcome::failed, ""};
+  ConvergenceOptions wait;
+  wait.timeout = options.timeout;
+  wait.stop = options.stop;
+  const Labels labels = applied_labels(plan, c);
+  const OwnedFields desired = to_apply_fields(c.desired);
+
+  nlohmann::json service;
+  if (plan::removes(c.action)) {
+    const model::LiveService* s = find_live(live, c.live_id);
+    auto before = s ? read_owned_fields(nlohmann::json::parse(s->spec_json)) : Result<OwnedFields>(OwnedFields{});
+    if (!before) before = OwnedFields{};
+    auto done = delete_service(client, c.live_id, *before);
+    if (!done) {
+      r.detail = done.error().message;
+      return r;
+    }
+    r.outcome = Outcome::applied;
+    report.line("- " + c.name + ": deleted");
+    return r;
+  }
+  if (plan::creates(c.action)) {
+    auto created = create_service(client, create_spec(c), labels);
+    if (!created) {
+      r.detail = created.error().message;
+      return r;
+    }
+    service = *created;
+    report.line("+ " + c.name + ": created");
+  } else {
+    const model::LiveService* s = find_live(live, c.live_id);
+    if (s == nullptr) {
+      r.detail = c.name + ": not in the swarm any more";
+      return r;
+    }
+    auto before = read_owned_fields(nlohmann::json::parse(s->spec_json));
+    if (!before) {
+      r.detail = before.error().message;
+      return r;
+    }
+    auto updated = update_service(client, c.live_id, *before, desired, labels);
+    if (!updated) {
+      r.detail = updated.error().message;
+      return r;
+    }
+    service = updated->service;
+    report.line("~ " + c.name + ": updated" + (updated->attempts > 1 ? " (after " + std::to_string(updated->attempts - 1) +
+                                                                           " version retries)" : ""));
+  }
+
+  auto target = convergence_target(service);
+  if (!target) {
+    r.detail = target.error().message;
+    return r;
+  }
+  auto converged = wait_for_convergence(client, *target, wait, report.progress());
+  if (converged) {
+    r.outcome = Outcome::applied;
+    report.line("  " + c.name + ": converged, " + std::to_string(converged->running) + " running (" +
+                std::to_string(converged->elapsed.count() / 1000) + "s)");
+    return r;
+  }
+  r.detail = converged.error().message;
+  if (options.stop.stop_requested()) {
+    r.outcome = Outcome::interrupted;
+    return r;
+  }
+  report.line("! " + c.name + ": " + r.detail);
+  if (!options.rollback_on_failure || !plan::updates(c.action)) return r;
+  report.line("  " + c.name + ": rolling back to its previous spec");
+  ConvergenceOptions back = wait;
+  back.stop = {};  // a rollback in progress is always waited for
+  auto rolled = rollback(client, c.live_id, desired, back, report.progress());
+  if (rolled) {
+    r.outcome = Outcome::rolled_back;
+    report.line("  " + c.name + ": rolled back");
+  } else {
+    r.detail += "; rollback failed: " + rolled.error().message;
+  }
+  return r;
+}
+
+}  // namespace
+
+bool releases_capacity(const plan::ServiceChange& c, const model::LiveService* live) {
+  if (plan::removes(c.action)) return true;
+  if (plan::creates(c.action) || live == nullptr || c.from_host != c.to_host) return false;
+  const auto& d = c.desired;
+  uint64_t tasks_before = live->replicas.value_or(1);
+  uint64_t tasks_after = d.replicas.value_or(tasks_before);
+  Totals before = totals(tasks_before, live->limits.nano_cpus, live->limits.memory_bytes,
+                         live->reservations.nano_cpus, live->reservations.memory_bytes);
+  Totals after = totals(tasks_after, d.limits.nano_cpus.value_or(live->limits.nano_cpus),
+                        d.limits.memory_bytes.value_or(live->limits.memory_bytes),
+                        d.reservations.nano_cpus.value_or(live->reservations.nano_cpus),
+                        d.reservations.memory_bytes.value_or(live->reservations.memory_bytes));
+  // A limit of 0 is "no limit": going from a limit to none releases nothing.
+  bool limit_removed = (d.limits.nano_cpus == 0 && live->limits.nano_cpus != 0) ||
+                       (d.limits.memory_bytes == 0 && live->limits.memory_bytes != 0);
+  return !limit_removed && after.limit_cpus <= before.limit_cpus && after.limit_memory <= before.limit_memory &&
+         after.reserved_cpus <= before.reserved_cpus && after.reserved_memory <= before.reserved_memory;
+}
+
+std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveState& live,
+                                     const ClientFactory& connect, const ApplyOptions& options,
+                                     const Reporter& reporter) {
+  SafeReporter report(reporter);
+  std::vector<ServiceResult> results;
+  std::vector<size_t> first_wave;
+  std::vector<size_t> second_wave;
+  for (const plan::ServiceChange& c : plan.services) {
+    if (!plan::is_change(c.action)) continue;
+    size_t index = results.size();
+    results.push_back({c.name, c.action, Outcome::not_started, ""});
+    (releases_capacity(c, find_live(live, c.live_id)) ? first_wave : second_wave).push_back(index);
+  }
+  std::vector<const plan::ServiceChange*> changes;
+  for (const plan::ServiceChange& c : plan.services) {
+    if (plan::is_change(c.action)) changes.push_back(&c);
+  }
+
+  for (const std::vector<size_t>* wave : {&first_wave, &second_wave}) {
+    if (wave->empty() || options.stop.stop_requested()) continue;
+    std::atomic<size_t> next{0};
+    int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(wave->size())));
+    std::vector<std::jthread> pool;
+    for (int w = 0; w < workers; ++w) {
+      pool.emplace_back([&] {
+        std::optional<engine::DockerClient> client;
+        for (size_t i = next++; i < wave->size(); i = next++) {
+          if (options.stop.stop_requested()) return;  // the rest stay not_started
+          size_t index = (*wave)[i];
+          if (!client) {
+            auto made = connect();
+            if (!made) {
+              results[index].outcome = Outcome::failed;
+              results[index].detail = made.error().message;
+              continue;
+            }
+            client.emplace(std::move(*made));
+          }
+          results[index] = apply_one(*client, plan, *changes[index], live, options, report);
+        }
+      });
+    }
+  }
+  return results;
+}
+
+}  // namespace swarmform::apply

@@ -1,0 +1,65 @@
+#pragma once
+// Carrying out a plan: capacity-ordered, parallel, each change waited on
+// until its tasks converge, rolled back when it fails.  The caller has
+// already taken the lock, checked the plan is not stale and not blocked.
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "reconciler/apply/convergence.h"
+#include "reconciler/engine/docker_client.h"
+#include "reconciler/model/live.h"
+#include "reconciler/plan/plan.h"
+
+namespace swarmform::apply {
+
+struct ApplyOptions {
+  int parallelism = 4;
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};  ///< per service
+  bool rollback_on_failure = true;
+  /// A stop request (SIGINT/SIGTERM): start nothing new; changes in flight
+  /// finish their request and stop waiting.
+  std::stop_token stop;
+};
+
+enum class Outcome {
+  applied,      ///< changed and converged
+  failed,       ///< the change failed; rollback not done or not possible
+  rolled_back,  ///< the change failed and the service is back on its previous spec
+  interrupted,  ///< changed, but the wait was stopped before it converged
+  not_started,  ///< stopped before its turn
+};
+
+struct ServiceResult {
+  std::string name;
+  plan::Action action = plan::Action::noop;
+  Outcome outcome = Outcome::not_started;
+  std::string detail;  ///< the engine's reason for a failure; the rollback's result
+};
+
+/// Opens a new engine client to the manager (each worker uses its own: an
+/// SSH session and a client are not thread-safe).
+using ClientFactory = std::function<Result<engine::DockerClient>()>;
+
+struct Reporter {
+  std::function<void(const std::string& line)> line;  ///< a finished step, a warning
+  ProgressFn progress;                                 ///< convergence progress
+};
+
+/// Whether a change can only lower what hosts have committed (a delete; an
+/// update in place whose limits, reservations and task count do not grow).
+/// Those run first, so no host is pushed past its budget in between.
+bool releases_capacity(const plan::ServiceChange& change, const model::LiveService* live);
+
+/// Applies every change of `plan` (no-ops get no call at all) in two waves —
+/// releasing changes, then the rest — each wave `parallelism` at a time.
+/// `live` is the fresh read the stale check used.  Reporter callbacks are
+/// serialised.  Returns one result per change, in plan order.
+std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveState& live,
+                                     const ClientFactory& connect, const ApplyOptions& options,
+                                     const Reporter& reporter);
+
+}  // namespace swarmform::apply

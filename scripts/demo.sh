@@ -3,7 +3,7 @@
 #   installs what is needed, builds, starts the two-node lab swarm, and runs
 #   swarmform on the bundled examples: `validate` on the KVM example (today's
 #   over-committed placement fails, the balanced one passes), then `state`
-#   and `plan` against the real lab over SSH.
+#   `plan`, `apply` and `plan` again against the real lab over SSH.
 # The lab keeps running afterwards so you can try commands by hand; stop it
 # with tests/lab/down.sh.
 set -euo pipefail
@@ -31,3 +31,9 @@ step swarmform state -C examples/lab
 
 step swarmform plan -C examples/lab
 "$sf" plan -C examples/lab
+
+step swarmform apply -C examples/lab --auto-approve
+"$sf" apply -C examples/lab --auto-approve
+
+step swarmform plan -C examples/lab --detailed-exitcode
+"$sf" plan -C examples/lab --detailed-exitcode

@@ -56,7 +56,8 @@ std::string seconds(milliseconds d) {
 std::string summary(const Observation& obs) {
   std::string out = fmt::format("{}/{} running", obs.running, obs.desired);
   if (!obs.node.empty()) out += " on " + obs.node;
-  if (!obs.messages.empty()) out += fmt::format("; latest task messages: {}", fmt::join(obs.messages, "; "));
+  if (!obs.messages.empty())
+    out += fmt::format("; latest task messages: {}", fmt::join(obs.messages, "; "));
   return out;
 }
 
@@ -87,7 +88,8 @@ Result<Converged> wait_for_convergence(engine::DockerClient& client,
     auto elapsed = std::chrono::duration_cast<milliseconds>(now - start);
     auto obs = judge.observe(*tasks, nodes, now);
     if (!obs) return fail(obs.error().wrap("the tasks of " + name));
-    if (progress) progress(Progress{name, obs->running, obs->desired, obs->node, elapsed, obs->messages});
+    if (progress)
+      progress(Progress{name, obs->running, obs->desired, obs->node, elapsed, obs->messages});
     switch (obs->verdict) {
       case Observation::Verdict::converged:
         return Converged{obs->running, elapsed};
@@ -97,8 +99,9 @@ Result<Converged> wait_for_convergence(engine::DockerClient& client,
         break;
     }
     if (elapsed >= options.timeout) {
-      return fail(fmt::format("{}: not converged after {}: {}", name, seconds(elapsed), summary(*obs)),
-                  ErrorKind::timeout);
+      return fail(
+          fmt::format("{}: not converged after {}: {}", name, seconds(elapsed), summary(*obs)),
+          ErrorKind::timeout);
     }
     auto left = options.timeout - elapsed;
     if (!sleep_unless_stopped(std::min(options.poll_interval, left), options.stop)) {

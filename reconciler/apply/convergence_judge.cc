@@ -25,7 +25,7 @@ struct TaskView {
 
 /// States in which a task holds a node's resources.
 bool holds_a_node(const std::string& state) {
-  static const std::set<std::string> kActive = {"assigned", "accepted",  "preparing",
+  static const std::set<std::string> kActive = {"assigned", "accepted", "preparing",
                                                 "ready",    "starting", "running"};
   return kActive.contains(state);
 }
@@ -78,7 +78,8 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
   std::string unschedulable;
 
   for (const JsonField& item : items) {
-    if (!item.present() || !item.json().is_object()) return fail(item.path() + ": expected an object");
+    if (!item.present() || !item.json().is_object())
+      return fail(item.path() + ": expected an object");
     SF_TRY_ASSIGN(TaskView t, read_task(item, target_.task_template, nodes));
     if (wanted(t.desired_state) && !t.node_id.empty()) wanted_nodes.insert(t.node_id);
     bool counted = t.desired_state == "running" && t.state == "running" && t.runs_target &&

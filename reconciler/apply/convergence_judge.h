@@ -1,7 +1,7 @@
 #pragma once
 // Judging, from successive `GET /tasks?filters={"service":[id]}` answers,
 // whether a service has converged, is still on its way, or has failed.
-// Pure: no I/O, no clock of its own (the caller passes the time).
+// No I/O and no clock of its own (the caller passes the time).
 //
 // Converged: the tasks with DesiredState running AND Status.State running
 // that run the target's TaskTemplate (runs_template) on the target's node
@@ -38,7 +38,9 @@ namespace swarmform::apply {
 using NodeNames = std::map<std::string, std::string>;
 
 struct JudgeLimits {
+  /// How long a task of the target spec may stay pending with an error.
   std::chrono::milliseconds unschedulable_grace{std::chrono::seconds(10)};
+  /// How many tasks of the target spec may fail or be rejected before it is a failure.
   int max_failed_tasks = 3;
 };
 
@@ -47,13 +49,16 @@ struct Observation {
   Verdict verdict = Verdict::waiting;
   uint64_t running = 0;  ///< tasks running the target spec where they should
   uint64_t desired = 0;
-  std::string node;      ///< target node, else the hostnames of those tasks ("kvm2,kvm4")
+  std::string node;  ///< target node, else the hostnames of those tasks ("kvm2,kvm4")
   /// The engine's latest words on tasks of the target spec that are not
   /// running: "pending: no suitable node (...)", "rejected on kvm4: ...".
   std::vector<std::string> messages;
-  std::string failure;   ///< the reason, when verdict is failed
+  std::string failure;  ///< the reason, when verdict is failed
 };
 
+/// Remembers what it saw across observations (failures already there at the
+/// first, how long each task has been pending).  One judge per wait; not
+/// thread-safe.
 class ConvergenceJudge {
  public:
   ConvergenceJudge(ConvergenceTarget target, JudgeLimits limits)
@@ -73,7 +78,7 @@ class ConvergenceJudge {
   JudgeLimits limits_;
   bool first_ = true;
   int converged_streak_ = 0;
-  std::set<std::string> failed_before_;  ///< failed or rejected at the first observation
+  std::set<std::string> failed_before_;        ///< failed or rejected at the first observation
   std::map<std::string, std::string> failed_;  ///< task ID -> "rejected on kvm4: ..."
   std::map<std::string, std::chrono::steady_clock::time_point> pending_since_;
 };

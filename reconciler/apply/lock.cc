@@ -62,9 +62,9 @@ Result<void> release_lock(engine::DockerClient& client, const Lock& lock) {
   auto deleted = client.delete_config(lock.config_id);
   if (deleted) return {};
   if (deleted.error().kind == ErrorKind::not_found) {
-    return fail(fmt::format("releasing lock {}: it was already removed (swarmform unlock?)",
-                            lock.info.id),
-                ErrorKind::not_found);
+    return fail(
+        fmt::format("releasing lock {}: it was already removed (swarmform unlock?)", lock.info.id),
+        ErrorKind::not_found);
   }
   return fail(deleted.error().wrap("releasing lock " + lock.info.id));
 }

@@ -13,8 +13,8 @@
 namespace swarmform::apply {
 
 struct LockInfo {
-  std::string id;       ///< random, 16 hex digits; what `swarmform unlock` names
-  std::string who;      ///< "user@hostname"
+  std::string id;   ///< random, 16 hex digits; what `swarmform unlock` names
+  std::string who;  ///< "user@hostname"
   int64_t pid = 0;
   std::string created;  ///< RFC 3339 UTC, seconds: "2026-11-26T20:21:53Z"
   std::string commit;   ///< the commit being applied; may be empty

@@ -27,8 +27,7 @@ Result<OwnedFields> read_owned_fields(const nlohmann::json& spec) {
   SF_TRY_ASSIGN(out.limit_nano_cpus, resources.int64_at({"Limits", "NanoCPUs"}));
   SF_TRY_ASSIGN(out.limit_memory_bytes, resources.int64_at({"Limits", "MemoryBytes"}));
   SF_TRY_ASSIGN(out.reservation_nano_cpus, resources.int64_at({"Reservations", "NanoCPUs"}));
-  SF_TRY_ASSIGN(out.reservation_memory_bytes,
-                resources.int64_at({"Reservations", "MemoryBytes"}));
+  SF_TRY_ASSIGN(out.reservation_memory_bytes, resources.int64_at({"Reservations", "MemoryBytes"}));
   SF_TRY_ASSIGN(JsonField constraints, s.at({"TaskTemplate", "Placement", "Constraints"}));
   SF_TRY_ASSIGN(std::vector<std::string> list, constraints.strings());
   out.node = pinned_node(list);
@@ -73,11 +72,12 @@ std::vector<std::string> owned_field_changes(const OwnedFields& expected,
 
 std::string describe(const OwnedFields& fields) {
   std::string out;
-  for_each_field(fields, fields, [&out](const char* name, const auto& value, const auto&, auto show) {
-    if (!value) return;
-    if (!out.empty()) out += ' ';
-    out += fmt::format("{}={}", name, show(*value));
-  });
+  for_each_field(fields, fields,
+                 [&out](const char* name, const auto& value, const auto&, auto show) {
+                   if (!value) return;
+                   if (!out.empty()) out += ' ';
+                   out += fmt::format("{}={}", name, show(*value));
+                 });
   return out.empty() ? "(no owned fields)" : out;
 }
 

@@ -15,7 +15,8 @@ std::string_view trim(std::string_view s) {
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -38,9 +39,8 @@ std::string pinned_node(const std::vector<std::string>& constraints) {
 
 std::vector<std::string> pin_to_node(const std::vector<std::string>& constraints,
                                      const std::string& node) {
-  auto pins = std::ranges::count_if(constraints, [](const std::string& c) {
-    return pinned_hostname(c).has_value();
-  });
+  auto pins = std::ranges::count_if(
+      constraints, [](const std::string& c) { return pinned_hostname(c).has_value(); });
   if (pins == 1 && !node.empty() && pinned_node(constraints) == node) return constraints;
 
   std::vector<std::string> out;

@@ -24,9 +24,9 @@
 namespace swarmform::apply {
 
 struct RollbackOutcome {
-  nlohmann::json service;   ///< the service as inspected right after the rollback call
-  OwnedFields restored;     ///< the owned fields of its spec now (those of the previous spec)
-  int attempts = 0;         ///< rollback calls made (1 plus one per "update out of sequence")
+  nlohmann::json service;  ///< the service as inspected right after the rollback call
+  OwnedFields restored;    ///< the owned fields of its spec now (those of the previous spec)
+  int attempts = 0;        ///< rollback calls made (1 plus one per "update out of sequence")
   Converged converged;
 };
 

@@ -19,11 +19,11 @@ inline constexpr int kMaxUpdateRetries = 3;
 struct UpdateOutcome {
   std::string service_id;
   std::string service_name;
-  bool posted = false;        ///< false: the live spec already was the rewritten one, no call made
-  int attempts = 0;           ///< POSTs made: 1 plus one per "update out of sequence"
+  bool posted = false;  ///< false: the live spec already was the rewritten one, no call made
+  int attempts = 0;     ///< POSTs made: 1 plus one per "update out of sequence"
   uint64_t posted_version = 0;  ///< the Version.Index of the fresh read the accepted POST carried
-  OwnedFields before;         ///< every owned field of the spec that was replaced
-  nlohmann::json service;     ///< the service as inspected after the update (Version, Spec, ...)
+  OwnedFields before;           ///< every owned field of the spec that was replaced
+  nlohmann::json service;       ///< the service as inspected after the update (Version, Spec, ...)
   std::vector<std::string> warnings;  ///< the engine's Warnings, if any
 };
 

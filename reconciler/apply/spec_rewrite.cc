@@ -59,9 +59,9 @@ Result<void> write_replicas(json& spec, std::optional<uint64_t> replicas) {
   if (!replicas) return {};
   json* mode = find_path(spec, {"Mode"});
   if (mode != nullptr && mode->is_object() && !mode->empty() && !mode->contains("Replicated")) {
-    return fail(fmt::format(
-        "Spec.Mode: the service is {}, not Replicated: its replicas cannot be set",
-        mode->begin().key()));
+    return fail(
+        fmt::format("Spec.Mode: the service is {}, not Replicated: its replicas cannot be set",
+                    mode->begin().key()));
   }
   json* current = find_path(spec, {"Mode", "Replicated", "Replicas"});
   if (current != nullptr && current->is_number() && *current == *replicas) return {};

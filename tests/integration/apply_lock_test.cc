@@ -153,10 +153,10 @@ TEST(ApplyLabLock, ForceUnlockNeedsTheCurrentLockId) {
   auto wrong = force_unlock(client, "0000000000000000", name);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().kind, ErrorKind::conflict);
-  EXPECT_EQ(wrong.error().message,
-            "unlock 0000000000000000: refused, the lock held now is " + dead.id + " (taken by " +
-                dead.who + ", pid " + std::to_string(dead.pid) + ", at " + dead.created +
-                "), not 0000000000000000");
+  EXPECT_EQ(wrong.error().message, "unlock 0000000000000000: refused, the lock held now is " +
+                                       dead.id + " (taken by " + dead.who + ", pid " +
+                                       std::to_string(dead.pid) + ", at " + dead.created +
+                                       "), not 0000000000000000");
   auto still = read_lock(client, name);
   ASSERT_TRUE(still && still->has_value());
 

@@ -39,10 +39,12 @@ const OwnedFields kStart{.replicas = 1,
 /// Creates `name` at kStart.  Callers check HasFatalFailure().
 void create_with_cli(const Lab& lab, const std::string& name, const std::string& extra = "") {
   int status = -1;
-  std::string out = docker(lab, "service create --detach --no-resolve-image --name " + name +
-                                    " --limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05"
-                                    " --constraint node.hostname==kvm4 --label other.team=keep"
-                                    " --env A=1 " + extra + " " + lab.get("LAB_IMAGE"),
+  std::string out = docker(lab,
+                           "service create --detach --no-resolve-image --name " + name +
+                               " --limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05"
+                               " --constraint node.hostname==kvm4 --label other.team=keep"
+                               " --env A=1 " +
+                               extra + " " + lab.get("LAB_IMAGE"),
                            &status);
   ASSERT_EQ(status, 0) << out;
   ASSERT_TRUE(swarmform::testing::wait_running(lab, name, 1)) << name << " did not start";
@@ -74,7 +76,8 @@ double secs(std::chrono::milliseconds d) { return static_cast<double>(d.count())
 /// checks the service is back on its previous spec, running.  Returns the
 /// rollback's convergence time.
 std::chrono::milliseconds fail_and_roll_back(const Lab& lab, const std::string& name,
-                                             const OwnedFields& desired, const std::string& reason) {
+                                             const OwnedFields& desired,
+                                             const std::string& reason) {
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
   auto out = update_service(client, name, kStart, desired, kLabels);
@@ -176,8 +179,9 @@ TEST(ApplyLabRollback, RollbackIsRefusedWhenTheServiceMovedOn) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, ErrorKind::conflict);
   EXPECT_EQ(refused.error().message,
-            name + ": changed since the update (written -> now): limits.cpus: 0.5 -> 0.75; not "
-                   "rolled back");
+            name +
+                ": changed since the update (written -> now): limits.cpus: 0.5 -> 0.75; not "
+                "rolled back");
   EXPECT_EQ(spec_of(client, name), before);
 }
 

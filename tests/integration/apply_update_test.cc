@@ -48,20 +48,25 @@ const OwnedFields kStart{.replicas = 1,
 /// Callers check HasFatalFailure() (an ASSERT here ends only this function).
 void create_with_cli(const Lab& lab, const std::string& name, int replicas = 1) {
   int status = -1;
-  std::string out = docker(
-      lab, "service create --detach --no-resolve-image --name " + name +
-               " --limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05 --reserve-memory 16M"
-               " --replicas " + std::to_string(replicas) + " --constraint node.hostname==kvm4 --constraint 'node.platform.os == linux'"
-               " --label other.team=keep --container-label app=x --env A=1 --env B=two"
-               " --update-parallelism 2 --update-delay 1s --update-order stop-first"
-               " --restart-max-attempts 7 " + lab.get("LAB_IMAGE"),
-      &status);
+  std::string out =
+      docker(lab,
+             "service create --detach --no-resolve-image --name " + name +
+                 " --limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05 --reserve-memory 16M"
+                 " --replicas " +
+                 std::to_string(replicas) +
+                 " --constraint node.hostname==kvm4 --constraint 'node.platform.os == linux'"
+                 " --label other.team=keep --container-label app=x --env A=1 --env B=two"
+                 " --update-parallelism 2 --update-delay 1s --update-order stop-first"
+                 " --restart-max-attempts 7 " +
+                 lab.get("LAB_IMAGE"),
+             &status);
   ASSERT_EQ(status, 0) << out;
   ASSERT_TRUE(swarmform::testing::wait_running(lab, name, replicas)) << name << " did not start";
 }
 
 DockerClient connect_kvm4(const Lab& lab, transport::Dialer dialer = {}) {
-  auto client = DockerClient::connect(dialer ? std::move(dialer) : unix_dialer(lab.get("KVM4_SOCKET")));
+  auto client =
+      DockerClient::connect(dialer ? std::move(dialer) : unix_dialer(lab.get("KVM4_SOCKET")));
   if (!client) throw std::runtime_error(client.error().message);
   return std::move(*client);
 }
@@ -132,16 +137,21 @@ TEST(ApplyLabUpdate, LimitChangeConvergesAndKeepsEverythingElse) {
   std::printf("[ timing ] limit change converged in %.1f s over %zu polls\n",
               static_cast<double>(done->elapsed.count()) / 1000.0, seen.size());
 
-  EXPECT_EQ(docker(lab, "service inspect " + name +
-                            " --format '{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}} "
-                            "{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} "
-                            "{{index .Spec.Labels \"swarmform.commit\"}} {{index .Spec.Labels \"other.team\"}}'"),
-            "500000000 100663296 0123abcd keep\n");
+  EXPECT_EQ(
+      docker(
+          lab,
+          "service inspect " + name +
+              " --format '{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}} "
+              "{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} "
+              "{{index .Spec.Labels \"swarmform.commit\"}} {{index .Spec.Labels \"other.team\"}}'"),
+      "500000000 100663296 0123abcd keep\n");
   EXPECT_EQ(running_nodes(lab, name), "kvm4 ");
   // The running task really carries the new limits.
-  EXPECT_EQ(docker(lab, "service ps " + name + " --filter desired-state=running -q | head -1 | xargs "
-                        "docker -H unix://" + lab.get("KVM4_SOCKET") +
-                        " inspect --format '{{.Spec.Resources.Limits.NanoCPUs}}'"),
+  EXPECT_EQ(docker(lab, "service ps " + name +
+                            " --filter desired-state=running -q | head -1 | xargs "
+                            "docker -H unix://" +
+                            lab.get("KVM4_SOCKET") +
+                            " inspect --format '{{.Spec.Resources.Limits.NanoCPUs}}'"),
             "500000000\n");
 }
 
@@ -185,8 +195,9 @@ TEST(ApplyLabUpdate, ReplicaChangeKeepsTheRunningTask) {
   EXPECT_EQ(done->running, 3U);
   EXPECT_EQ(running_nodes(lab, name), "kvm4 kvm4 kvm4 ");
   // A replicas change is not a new TaskTemplate: the first task still runs.
-  EXPECT_NE(docker(lab, "service ps " + name + " -q --filter desired-state=running").find(first_task),
-            std::string::npos);
+  EXPECT_NE(
+      docker(lab, "service ps " + name + " -q --filter desired-state=running").find(first_task),
+      std::string::npos);
 
   OwnedFields three = kStart;
   three.replicas = 3;
@@ -230,10 +241,12 @@ TEST(ApplyLabUpdate, PlacementMoveFromKvm4ToKvm2) {
 /// read and our write, so the real engine answers "update out of sequence".
 class InterposingStream final : public transport::Stream {
  public:
-  InterposingStream(std::unique_ptr<transport::Stream> inner, std::shared_ptr<std::function<void()>> hook)
+  InterposingStream(std::unique_ptr<transport::Stream> inner,
+                    std::shared_ptr<std::function<void()>> hook)
       : inner_(std::move(inner)), hook_(std::move(hook)) {}
   Result<void> write_all(std::string_view data) override {
-    if (*hook_ && data.starts_with("POST ") && data.find("/update?version=") != std::string_view::npos) {
+    if (*hook_ && data.starts_with("POST ") &&
+        data.find("/update?version=") != std::string_view::npos) {
       auto hook = std::move(*hook_);
       *hook_ = nullptr;
       hook();
@@ -249,9 +262,11 @@ class InterposingStream final : public transport::Stream {
 };
 
 transport::Dialer interposing_dialer(const Lab& lab, std::shared_ptr<std::function<void()>> hook) {
-  return [inner = unix_dialer(lab.get("KVM4_SOCKET")), hook]() -> Result<std::unique_ptr<transport::Stream>> {
+  return [inner = unix_dialer(lab.get("KVM4_SOCKET")),
+          hook]() -> Result<std::unique_ptr<transport::Stream>> {
     SF_TRY_ASSIGN(auto stream, inner());
-    return std::unique_ptr<transport::Stream>(std::make_unique<InterposingStream>(std::move(stream), hook));
+    return std::unique_ptr<transport::Stream>(
+        std::make_unique<InterposingStream>(std::move(stream), hook));
   };
 }
 
@@ -291,8 +306,9 @@ TEST(ApplyLabUpdate, GuardRefusesAfterAnOutOfBandLimitChange) {
   auto out = update_service(client, name, kStart, {.limit_nano_cpus = 500'000'000}, kLabels);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::conflict);
-  EXPECT_EQ(out.error().message,
-            name + ": changed since the plan (planned -> now): limits.cpus: 0.25 -> 0.75; not updated");
+  EXPECT_EQ(
+      out.error().message,
+      name + ": changed since the plan (planned -> now): limits.cpus: 0.25 -> 0.75; not updated");
   EXPECT_EQ(spec_of(client, name), before);  // nothing written
 }
 
@@ -321,12 +337,13 @@ TEST(ApplyLabUpdate, CreateConvergesThenDeleteIsGuarded) {
   const std::string name = unique_name("apply-create");
   ServiceCleanup cleanup(lab, {name});
   DockerClient client = connect_kvm4(lab);
-  json spec = {{"Name", name},
-               {"TaskTemplate",
-                {{"ContainerSpec", {{"Image", lab.get("LAB_IMAGE")}}},
-                 {"Resources", {{"Limits", {{"NanoCPUs", 250'000'000}, {"MemoryBytes", 64 << 20}}}}},
-                 {"Placement", {{"Constraints", {"node.hostname==kvm2"}}}}}},
-               {"Mode", {{"Replicated", {{"Replicas", 2}}}}}};
+  json spec = {
+      {"Name", name},
+      {"TaskTemplate",
+       {{"ContainerSpec", {{"Image", lab.get("LAB_IMAGE")}}},
+        {"Resources", {{"Limits", {{"NanoCPUs", 250'000'000}, {"MemoryBytes", 64 << 20}}}}},
+        {"Placement", {{"Constraints", {"node.hostname==kvm2"}}}}}},
+      {"Mode", {{"Replicated", {{"Replicas", 2}}}}}};
   auto created = create_service(client, spec, kLabels);
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_EQ((*created)["Spec"]["Labels"]["swarmform.managed"], "true");

@@ -18,7 +18,8 @@ using nlohmann::json;
 using std::chrono::seconds;
 using Verdict = Observation::Verdict;
 
-const NodeNames kNodes = {{"j90d89rud1eohf70j5k5yla79", "kvm4"}, {"5ohzmbp7alqy69l24l85we02m", "kvm2"}};
+const NodeNames kNodes = {{"j90d89rud1eohf70j5k5yla79", "kvm4"},
+                          {"5ohzmbp7alqy69l24l85we02m", "kvm2"}};
 const std::string kKvm4 = "j90d89rud1eohf70j5k5yla79";
 const std::string kKvm2 = "5ohzmbp7alqy69l24l85we02m";
 
@@ -51,7 +52,8 @@ json task_spec(const json& tmpl) {
 json task(const std::string& id, const std::string& desired, const std::string& state,
           const json& tmpl, const std::string& node_id, const std::string& err = "",
           const std::string& message = "") {
-  json status = {{"Timestamp", "2026-11-26T20:18:21.057000969Z"}, {"State", state},
+  json status = {{"Timestamp", "2026-11-26T20:18:21.057000969Z"},
+                 {"State", state},
                  {"Message", message.empty() ? state : message}};
   if (!err.empty()) status["Err"] = err;
   json t = {{"ID", id},
@@ -129,27 +131,28 @@ TEST(ApplyConvergenceJudge, CountsOnlyRunningTasksOfTheNewSpecOnTheTargetNode) {
   ConvergenceJudge judge(target(2), {});
   // Mid-update (stop-first): the old task stopped, a new one starting.
   Observation mid = observe(judge, json::array({
-      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
-      task("new1", "running", "running", kNewTemplate, kKvm2),
-      task("new2", "running", "starting", kNewTemplate, kKvm2),
-  }));
+                                       task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+                                       task("new1", "running", "running", kNewTemplate, kKvm2),
+                                       task("new2", "running", "starting", kNewTemplate, kKvm2),
+                                   }));
   EXPECT_EQ(mid.verdict, Verdict::waiting);
   EXPECT_EQ(mid.running, 1U);
   EXPECT_EQ(mid.desired, 2U);
   EXPECT_EQ(mid.node, "kvm2");
   // An old task still running (start-first, or stopping): not converged yet.
-  Observation lingering = observe(judge, json::array({
-      task("old1", "shutdown", "running", old_template(), kKvm4),
-      task("new1", "running", "running", kNewTemplate, kKvm2),
-      task("new2", "running", "running", kNewTemplate, kKvm2),
-  }));
+  Observation lingering =
+      observe(judge, json::array({
+                         task("old1", "shutdown", "running", old_template(), kKvm4),
+                         task("new1", "running", "running", kNewTemplate, kKvm2),
+                         task("new2", "running", "running", kNewTemplate, kKvm2),
+                     }));
   EXPECT_EQ(lingering.running, 2U);
   EXPECT_EQ(lingering.verdict, Verdict::waiting);
   Observation done = observe(judge, json::array({
-      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
-      task("new1", "running", "running", kNewTemplate, kKvm2),
-      task("new2", "running", "running", kNewTemplate, kKvm2),
-  }));
+                                        task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+                                        task("new1", "running", "running", kNewTemplate, kKvm2),
+                                        task("new2", "running", "running", kNewTemplate, kKvm2),
+                                    }));
   EXPECT_EQ(done.verdict, Verdict::converged);
   EXPECT_EQ(done.running, 2U);
 }
@@ -157,15 +160,16 @@ TEST(ApplyConvergenceJudge, CountsOnlyRunningTasksOfTheNewSpecOnTheTargetNode) {
 TEST(ApplyConvergenceJudge, AnOldSpecTaskRunningIsNotCounted) {
   ConvergenceJudge judge(target(1, ""), {});
   Observation obs = observe(judge, json::array({
-      task("old1", "running", "running", old_template(), kKvm4),
-  }));
+                                       task("old1", "running", "running", old_template(), kKvm4),
+                                   }));
   EXPECT_EQ(obs.running, 0U);
   EXPECT_EQ(obs.verdict, Verdict::waiting);
   EXPECT_EQ(obs.node, "");
-  Observation moved = observe(judge, json::array({
-      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
-      task("new1", "running", "running", kNewTemplate, kKvm2),
-  }));
+  Observation moved =
+      observe(judge, json::array({
+                         task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+                         task("new1", "running", "running", kNewTemplate, kKvm2),
+                     }));
   EXPECT_EQ(moved.verdict, Verdict::converged);
   EXPECT_EQ(moved.node, "kvm2");  // no target node: where the tasks run
 }
@@ -173,16 +177,18 @@ TEST(ApplyConvergenceJudge, AnOldSpecTaskRunningIsNotCounted) {
 TEST(ApplyConvergenceJudge, ScaleDownWaitsForTheExtraTasksToStop) {
   ConvergenceJudge judge(target(1), {});
   Observation stopping = observe(judge, json::array({
-      task("a", "running", "running", kNewTemplate, kKvm2),
-      task("b", "shutdown", "running", kNewTemplate, kKvm2),
-  }));
+                                            task("a", "running", "running", kNewTemplate, kKvm2),
+                                            task("b", "shutdown", "running", kNewTemplate, kKvm2),
+                                        }));
   EXPECT_EQ(stopping.running, 1U);
   EXPECT_EQ(stopping.verdict, Verdict::waiting);
   ConvergenceJudge zero(target(0), {});
-  EXPECT_EQ(observe(zero, json::array({task("a", "shutdown", "running", kNewTemplate, kKvm2)})).verdict,
-            Verdict::waiting);
-  EXPECT_EQ(observe(zero, json::array({task("a", "shutdown", "shutdown", kNewTemplate, kKvm2)})).verdict,
-            Verdict::converged);
+  EXPECT_EQ(
+      observe(zero, json::array({task("a", "shutdown", "running", kNewTemplate, kKvm2)})).verdict,
+      Verdict::waiting);
+  EXPECT_EQ(
+      observe(zero, json::array({task("a", "shutdown", "shutdown", kNewTemplate, kKvm2)})).verdict,
+      Verdict::converged);
 }
 
 TEST(ApplyConvergenceJudge, UnschedulableAfterTheGracePeriodFailsWithTheEnginesReason) {
@@ -204,9 +210,11 @@ TEST(ApplyConvergenceJudge, UnschedulableAfterTheGracePeriodFailsWithTheEnginesR
 
 TEST(ApplyConvergenceJudge, PendingThatGetsScheduledStartsTheGraceAgain) {
   ConvergenceJudge judge(target(1), JudgeLimits{.unschedulable_grace = seconds(5)});
-  json pending = json::array({task("n1", "running", "pending", kNewTemplate, "", "no suitable node")});
+  json pending =
+      json::array({task("n1", "running", "pending", kNewTemplate, "", "no suitable node")});
   observe(judge, pending, t0);
-  observe(judge, json::array({task("n1", "running", "assigned", kNewTemplate, kKvm2)}), t0 + seconds(3));
+  observe(judge, json::array({task("n1", "running", "assigned", kNewTemplate, kKvm2)}),
+          t0 + seconds(3));
   EXPECT_EQ(observe(judge, pending, t0 + seconds(6)).verdict, Verdict::waiting);
   EXPECT_EQ(observe(judge, pending, t0 + seconds(11)).verdict, Verdict::failed);
 }
@@ -214,8 +222,9 @@ TEST(ApplyConvergenceJudge, PendingThatGetsScheduledStartsTheGraceAgain) {
 TEST(ApplyConvergenceJudge, RepeatedRejectionsFailNamingTheEngineError) {
   ConvergenceJudge judge(target(1), JudgeLimits{.max_failed_tasks = 3});
   const std::string why = "Minimum memory limit allowed is 6MB";
-  json tasks = json::array({task("old", "shutdown", "shutdown", old_template(), kKvm4),
-                            task("r1", "ready", "rejected", kNewTemplate, kKvm2, why, "preparing")});
+  json tasks =
+      json::array({task("old", "shutdown", "shutdown", old_template(), kKvm4),
+                   task("r1", "ready", "rejected", kNewTemplate, kKvm2, why, "preparing")});
   EXPECT_EQ(observe(judge, tasks).verdict, Verdict::waiting);  // r1 was there before: not counted
   tasks[1]["DesiredState"] = "shutdown";
   tasks.push_back(task("r2", "shutdown", "rejected", kNewTemplate, kKvm2, why, "preparing"));
@@ -226,16 +235,19 @@ TEST(ApplyConvergenceJudge, RepeatedRejectionsFailNamingTheEngineError) {
   tasks.push_back(task("r4", "ready", "failed", kNewTemplate, kKvm2, "task: non-zero exit (137)"));
   Observation three = observe(judge, tasks);
   EXPECT_EQ(three.verdict, Verdict::failed);
-  EXPECT_EQ(three.failure, "sf-judge: 3 tasks of the new spec failed: failed on kvm2: task: "
-                           "non-zero exit (137); rejected on kvm2: " + why);
+  EXPECT_EQ(three.failure,
+            "sf-judge: 3 tasks of the new spec failed: failed on kvm2: task: "
+            "non-zero exit (137); rejected on kvm2: " +
+                why);
 }
 
 TEST(ApplyConvergenceJudge, FailuresOfTheOldSpecAreNotOurs) {
   ConvergenceJudge judge(target(1), JudgeLimits{.max_failed_tasks = 1});
   observe(judge, json::array());
-  Observation obs = observe(judge, json::array({
-      task("x", "shutdown", "failed", old_template(), kKvm4, "task: non-zero exit (1)"),
-  }));
+  Observation obs = observe(
+      judge, json::array({
+                 task("x", "shutdown", "failed", old_template(), kKvm4, "task: non-zero exit (1)"),
+             }));
   EXPECT_EQ(obs.verdict, Verdict::waiting);
   EXPECT_TRUE(obs.messages.empty());
 }
@@ -273,7 +285,8 @@ TEST(ApplyConvergenceJudge, RejectsWhatIsNotATaskList) {
             "tasks[0]: expected an object");
   json bad = json::array({task("a", "running", "running", kNewTemplate, kKvm2)});
   bad[0]["Status"]["State"] = 3;
-  EXPECT_EQ(judge.observe(bad, kNodes, t0).error().message, "tasks[0].Status.State: expected a string");
+  EXPECT_EQ(judge.observe(bad, kNodes, t0).error().message,
+            "tasks[0].Status.State: expected a string");
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ using swarmform::testing::FakeServer;
 std::string reply(int status, const std::string& body) {
   std::string head = "HTTP/1.1 " + std::to_string(status) + " X\r\nApi-Version: 1.41\r\n";
   if (status == 204) return head + "\r\n";
-  return head + "Content-Type: application/json\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+  return head + "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
 }
 
 const std::string kVersion =
@@ -48,11 +48,13 @@ std::string request_line(const std::string& request) {
 
 TEST(ApplyEngineCalls, RollbackDeleteAndConfigsSpeakTheDocumentedPaths) {
   FakeServer server;
-  server.connection_with({kVersion, reply(200, R"({"Warnings":null})"), reply(204, ""),
-                          reply(201, R"({"ID":"cfg1"})"), reply(200, R"({"ID":"cfg1"})"),
-                          reply(204, ""),
-                          reply(409, R"({"message":"rpc error: code = AlreadyExists desc = config swarmform-lock already exists"})"),
-                          reply(404, R"({"message":"config cfg1 not found"})")});
+  server.connection_with(
+      {kVersion, reply(200, R"({"Warnings":null})"), reply(204, ""), reply(201, R"({"ID":"cfg1"})"),
+       reply(200, R"({"ID":"cfg1"})"), reply(204, ""),
+       reply(
+           409,
+           R"({"message":"rpc error: code = AlreadyExists desc = config swarmform-lock already exists"})"),
+       reply(404, R"({"message":"config cfg1 not found"})")});
   auto client = DockerClient::connect(server.dialer());
   ASSERT_TRUE(client) << client.error().message;
   ASSERT_TRUE(client->rollback_service("svc1", 42, json{{"Name", "x"}}));
@@ -72,7 +74,8 @@ TEST(ApplyEngineCalls, RollbackDeleteAndConfigsSpeakTheDocumentedPaths) {
 
   const auto& r = server.requests();
   ASSERT_EQ(r.size(), 8U);
-  EXPECT_EQ(request_line(r[1]), "POST /v1.41/services/svc1/update?version=42&rollback=previous HTTP/1.1");
+  EXPECT_EQ(request_line(r[1]),
+            "POST /v1.41/services/svc1/update?version=42&rollback=previous HTTP/1.1");
   EXPECT_EQ(request_line(r[2]), "DELETE /v1.41/services/svc1 HTTP/1.1");
   EXPECT_EQ(request_line(r[3]), "POST /v1.41/configs/create HTTP/1.1");
   EXPECT_EQ(request_line(r[4]), "GET /v1.41/configs/swarmform-lock HTTP/1.1");

@@ -44,7 +44,8 @@ TEST(ApplyLockInfo, ConfigSpecCarriesBase64JsonAndLabels) {
   ASSERT_TRUE(data);
   EXPECT_EQ(json::parse(*data), lock_json(kInfo));
   // As `GET /configs/{id}` returns it.
-  json config = {{"ID", "gbk8cgt3ly8k6tn2iosqcslqd"}, {"Version", {{"Index", 358}}}, {"Spec", spec}};
+  json config = {
+      {"ID", "gbk8cgt3ly8k6tn2iosqcslqd"}, {"Version", {{"Index", 358}}}, {"Spec", spec}};
   auto info = lock_from_config(config);
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(*info, kInfo);
@@ -76,9 +77,9 @@ TEST(ApplyLockInfo, Rfc3339) {
   EXPECT_EQ(std::chrono::duration_cast<seconds>(t->time_since_epoch()).count(), 1795724513);
   // The engine's own timestamps carry nanoseconds.
   EXPECT_EQ(*parse_rfc3339_utc("2026-11-26T20:21:53.484921813Z"), *t);
-  for (const char* bad : {"", "2026-11-26T20:21:53", "2026-11-26 20:21:53Z",
-                          "2026-11-26T20:21:53+01:00", "2026-13-26T20:21:53Z", "2026-11-26T20:21:53.Z",
-                          "x026-11-26T20:21:53Z"}) {
+  for (const char* bad :
+       {"", "2026-11-26T20:21:53", "2026-11-26 20:21:53Z", "2026-11-26T20:21:53+01:00",
+        "2026-13-26T20:21:53Z", "2026-11-26T20:21:53.Z", "x026-11-26T20:21:53Z"}) {
     EXPECT_FALSE(parse_rfc3339_utc(bad)) << bad;
   }
 }

@@ -103,27 +103,35 @@ TEST(ApplySpecRewrite, EachFieldChangesOnlyItsOwnMember) {
     json patch;
   };
   const Case cases[] = {
-      {"replicas", {.replicas = 3},
+      {"replicas",
+       {.replicas = 3},
        json::parse(R"([{"op":"replace","path":"/Mode/Replicated/Replicas","value":3}])")},
-      {"limit cpus", {.limit_nano_cpus = 1'000'000'000},
+      {"limit cpus",
+       {.limit_nano_cpus = 1'000'000'000},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Resources/Limits/NanoCPUs",
                         "value":1000000000}])")},
-      {"limit memory", {.limit_memory_bytes = 268435456},
+      {"limit memory",
+       {.limit_memory_bytes = 268435456},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Resources/Limits/MemoryBytes",
                         "value":268435456}])")},
-      {"reservation cpus", {.reservation_nano_cpus = 250'000'000},
+      {"reservation cpus",
+       {.reservation_nano_cpus = 250'000'000},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Resources/Reservations/NanoCPUs",
                         "value":250000000}])")},
-      {"reservation memory", {.reservation_memory_bytes = 134217728},
+      {"reservation memory",
+       {.reservation_memory_bytes = 134217728},
        json::parse(R"([{"op":"replace",
                         "path":"/TaskTemplate/Resources/Reservations/MemoryBytes",
                         "value":134217728}])")},
-      {"limit cpus none", {.limit_nano_cpus = 0},
+      {"limit cpus none",
+       {.limit_nano_cpus = 0},
        json::parse(R"([{"op":"remove","path":"/TaskTemplate/Resources/Limits/NanoCPUs"}])")},
-      {"reservations none", {.reservation_nano_cpus = 0, .reservation_memory_bytes = 0},
+      {"reservations none",
+       {.reservation_nano_cpus = 0, .reservation_memory_bytes = 0},
        json::parse(R"([{"op":"remove","path":"/TaskTemplate/Resources/Reservations/MemoryBytes"},
                        {"op":"remove","path":"/TaskTemplate/Resources/Reservations/NanoCPUs"}])")},
-      {"node", {.node = "kvm2"},
+      {"node",
+       {.node = "kvm2"},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Placement/Constraints/0",
                         "value":"node.hostname==kvm2"}])")},
   };
@@ -158,7 +166,8 @@ TEST(ApplySpecRewrite, ResourcesAreCreatedOnlyWhenAValueIsWritten) {
   bare["TaskTemplate"].erase("Resources");
   EXPECT_EQ(rewritten(bare, {.limit_memory_bytes = 0, .reservation_nano_cpus = 0}), bare);
   json out = rewritten(bare, {.limit_memory_bytes = 67108864});
-  EXPECT_EQ(out["TaskTemplate"]["Resources"], json::parse(R"({"Limits":{"MemoryBytes":67108864}})"));
+  EXPECT_EQ(out["TaskTemplate"]["Resources"],
+            json::parse(R"({"Limits":{"MemoryBytes":67108864}})"));
   // The engine's "Reservations": {} of a global service is kept, limits added beside it.
   json global = rewritten(kGlobalSpec, {.limit_nano_cpus = 0, .limit_memory_bytes = 33554432});
   EXPECT_EQ(global["TaskTemplate"]["Resources"],
@@ -177,22 +186,24 @@ TEST(ApplySpecRewrite, ConstraintSpellings) {
       {{"NODE.HOSTNAME==kvm4"}, "kvm2", {"node.hostname==kvm2"}},
       {{" node.hostname  ==  kvm4 "}, "kvm2", {"node.hostname==kvm2"}},
       // Already pinned there, however spelled: left exactly as it is.
-      {{"node.hostname == kvm4", "node.role==worker"}, "kvm4",
+      {{"node.hostname == kvm4", "node.role==worker"},
+       "kvm4",
        {"node.hostname == kvm4", "node.role==worker"}},
       // Two pins collapse into one, at the first one's place.
       {{"node.role==manager", "node.hostname==kvm4", "node.labels.a==b", "node.hostname==kvm4"},
        "kvm4",
        {"node.role==manager", "node.hostname==kvm4", "node.labels.a==b"}},
       // Not ours: inequality, other keys, labels mentioning hostname.
-      {{"node.hostname!=kvm4", "node.labels.node.hostname==x", "engine.labels.os==linux"}, "kvm2",
+      {{"node.hostname!=kvm4", "node.labels.node.hostname==x", "engine.labels.os==linux"},
+       "kvm2",
        {"node.hostname!=kvm4", "node.labels.node.hostname==x", "engine.labels.os==linux",
         "node.hostname==kvm2"}},
       {{}, "kvm2", {"node.hostname==kvm2"}},
       {{"node.role==manager", "node.hostname==kvm4"}, "", {"node.role==manager"}},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(pin_to_node(c.live, c.node), c.want) << ::testing::PrintToString(c.live) << " -> "
-                                                   << c.node;
+    EXPECT_EQ(pin_to_node(c.live, c.node), c.want)
+        << ::testing::PrintToString(c.live) << " -> " << c.node;
     json spec = kSaleorSpec;
     spec["TaskTemplate"]["Placement"]["Constraints"] = c.live;
     json out = rewritten(spec, {.node = c.node});
@@ -209,7 +220,8 @@ TEST(ApplySpecRewrite, PlacementIsCreatedForAServiceWithoutOne) {
   json spec = kSaleorSpec;
   spec["TaskTemplate"].erase("Placement");
   json out = rewritten(spec, {.node = "kvm4"});
-  EXPECT_EQ(out["TaskTemplate"]["Placement"], json::parse(R"({"Constraints":["node.hostname==kvm4"]})"));
+  EXPECT_EQ(out["TaskTemplate"]["Placement"],
+            json::parse(R"({"Constraints":["node.hostname==kvm4"]})"));
   EXPECT_EQ(rewritten(spec, {.node = ""}), spec);  // unpinning what is not pinned: no change
   json global = rewritten(kGlobalSpec, {.node = "kvm2"});
   EXPECT_EQ(changes(kGlobalSpec, global),

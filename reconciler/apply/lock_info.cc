@@ -11,7 +11,7 @@
 #include <ctime>
 
 #include "reconciler/engine/json_field.h"
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 
 namespace swarmform::apply {
 
@@ -82,13 +82,13 @@ nlohmann::json lock_config_spec(const LockInfo& info, std::string_view config_na
             {"swarmform.lock.pid", std::to_string(info.pid)},
             {"swarmform.lock.created", info.created},
             {"swarmform.lock.commit", info.commit}}},
-          {"Data", transport::base64_encode(lock_json(info).dump())}};
+          {"Data", base64_encode(lock_json(info).dump())}};
 }
 
 Result<LockInfo> lock_from_config(const nlohmann::json& config) {
   JsonField c(&config, "config");
   SF_TRY_ASSIGN(std::string data, c.string_at({"Spec", "Data"}));
-  auto bytes = transport::base64_decode(data);
+  auto bytes = base64_decode(data);
   if (!bytes) return fail("config.Spec.Data: not base64");
   auto parsed = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail("config.Spec.Data: not JSON");

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "reconciler/apply/placement_constraint.h"
+#include "reconciler/plan/owned.h"
 #include "reconciler/engine/json_field.h"
 #include "reconciler/model/quantity.h"
 
@@ -30,7 +30,13 @@ Result<OwnedFields> read_owned_fields(const nlohmann::json& spec) {
   SF_TRY_ASSIGN(out.reservation_memory_bytes, resources.int64_at({"Reservations", "MemoryBytes"}));
   SF_TRY_ASSIGN(JsonField constraints, s.at({"TaskTemplate", "Placement", "Constraints"}));
   SF_TRY_ASSIGN(std::vector<std::string> list, constraints.strings());
-  out.node = pinned_node(list);
+  out.node = "";
+  for (const auto& c : list) {
+    if (auto pinned = plan::pinned_node(c)) {
+      out.node = *pinned;  // the first pin, as swarmkit applies them all
+      break;
+    }
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/apply/placement_constraint.h"
+#include "reconciler/plan/owned.h"
 
 namespace swarmform::apply {
 namespace {
@@ -87,7 +87,7 @@ Result<void> write_node(json& spec, const std::optional<std::string>& node) {
       }
     }
   }
-  std::vector<std::string> pinned = pin_to_node(constraints, *node);
+  std::vector<std::string> pinned = plan::placement_constraints(constraints, *node);
   if (pinned == constraints) return {};
   SF_TRY_ASSIGN(json * tt, object_member(spec, "TaskTemplate", "Spec"));
   SF_TRY_ASSIGN(json * p, object_member(*tt, "Placement", "Spec.TaskTemplate"));

@@ -71,11 +71,25 @@ std::string placement_constraint(const std::string& node) { return "node.hostnam
 
 std::vector<std::string> placement_constraints(const std::vector<std::string>& live,
                                                const std::string& node) {
-  std::vector<std::string> out;
-  for (const auto& c : live) {
-    if (!pinned_node(c)) out.push_back(c);
+  // Already pinned to `node` by exactly one constraint, however spelled:
+  // unchanged, since rewriting it would restart the tasks for nothing.
+  auto pins = std::count_if(live.begin(), live.end(), [](const std::string& c) { return pinned_node(c).has_value(); });
+  if (pins == 1 && !node.empty()) {
+    for (const auto& c : live) {
+      if (pinned_node(c) == node) return live;
+    }
   }
-  out.push_back(placement_constraint(node));
+  std::vector<std::string> out;
+  bool placed = false;
+  for (const auto& c : live) {
+    if (!pinned_node(c)) {
+      out.push_back(c);
+    } else if (!placed) {
+      placed = true;  // ours goes where the first pin was
+      if (!node.empty()) out.push_back(placement_constraint(node));
+    }
+  }
+  if (!placed && !node.empty()) out.push_back(placement_constraint(node));
   return out;
 }
 

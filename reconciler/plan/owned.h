@@ -44,8 +44,11 @@ std::vector<std::string> pinned_nodes(const std::vector<std::string>& constraint
 /// swarmform's canonical spelling of its constraint: `node.hostname==<node>`.
 std::string placement_constraint(const std::string& node);
 
-/// The constraint list to write: `live` in its order without any
-/// `node.hostname==` constraint, then `placement_constraint(node)`.
+/// The constraint list to write: `live` with every `node.hostname==`
+/// constraint removed and `placement_constraint(node)` put where the first of
+/// them was (appended when there was none); all others kept in order.  When
+/// exactly one pin already names `node`, however spelled, `live` is returned
+/// unchanged.  An empty `node` pins to nothing.
 std::vector<std::string> placement_constraints(const std::vector<std::string>& live,
                                                const std::string& node);
 

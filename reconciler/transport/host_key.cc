@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 
 namespace swarmform::transport {
 

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 
 namespace swarmform::transport {
 namespace {

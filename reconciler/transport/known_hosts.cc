@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 #include "reconciler/transport/unique_fd.h"
 
 namespace swarmform::transport {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "reconciler/apply/lock_info.h"
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 
 namespace swarmform::apply {
 namespace {
@@ -40,7 +40,7 @@ TEST(ApplyLockInfo, ConfigSpecCarriesBase64JsonAndLabels) {
   EXPECT_EQ(spec["Labels"]["swarmform.lock.pid"], "4242");
   EXPECT_EQ(spec["Labels"]["swarmform.lock.created"], "2026-11-26T20:21:53Z");
   EXPECT_EQ(spec["Labels"]["swarmform.lock.commit"], "0123abcd");
-  auto data = transport::base64_decode(spec["Data"].get<std::string>());
+  auto data = base64_decode(spec["Data"].get<std::string>());
   ASSERT_TRUE(data);
   EXPECT_EQ(json::parse(*data), lock_json(kInfo));
   // As `GET /configs/{id}` returns it.
@@ -51,7 +51,7 @@ TEST(ApplyLockInfo, ConfigSpecCarriesBase64JsonAndLabels) {
   EXPECT_EQ(*info, kInfo);
   config["Spec"]["Data"] = "not base64!";
   EXPECT_EQ(lock_from_config(config).error().message, "config.Spec.Data: not base64");
-  config["Spec"]["Data"] = transport::base64_encode("hello");
+  config["Spec"]["Data"] = base64_encode("hello");
   EXPECT_EQ(lock_from_config(config).error().message, "config.Spec.Data: not JSON");
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "reconciler/apply/owned_fields.h"
-#include "reconciler/apply/placement_constraint.h"
+#include "reconciler/plan/owned.h"
 #include "reconciler/apply/spec_rewrite.h"
 
 namespace swarmform::apply {
@@ -202,7 +202,7 @@ TEST(ApplySpecRewrite, ConstraintSpellings) {
       {{"node.role==manager", "node.hostname==kvm4"}, "", {"node.role==manager"}},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(pin_to_node(c.live, c.node), c.want)
+    EXPECT_EQ(plan::placement_constraints(c.live, c.node), c.want)
         << ::testing::PrintToString(c.live) << " -> " << c.node;
     json spec = kSaleorSpec;
     spec["TaskTemplate"]["Placement"]["Constraints"] = c.live;
@@ -212,8 +212,8 @@ TEST(ApplySpecRewrite, ConstraintSpellings) {
     if (c.want.empty()) want["TaskTemplate"]["Placement"].erase("Constraints");
     EXPECT_EQ(out, want) << ::testing::PrintToString(c.live);
   }
-  EXPECT_EQ(pinned_node({"node.role==manager", "node.hostname == kvm2"}), "kvm2");
-  EXPECT_EQ(pinned_node({"node.hostname!=kvm2"}), "");
+  EXPECT_EQ(plan::pinned_nodes({"node.role==manager", "node.hostname == kvm2"}), std::vector<std::string>{"kvm2"});
+  EXPECT_TRUE(plan::pinned_nodes({"node.hostname!=kvm2"}).empty());
 }
 
 TEST(ApplySpecRewrite, PlacementIsCreatedForAServiceWithoutOne) {

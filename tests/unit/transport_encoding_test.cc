@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 #include "reconciler/transport/host_key.h"
 #include "reconciler/transport/sha256.h"
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 #include "reconciler/transport/host_key_verification.h"
 #include "support/transport_test_util.h"
 

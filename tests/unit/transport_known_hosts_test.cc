@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 #include "reconciler/transport/known_hosts.h"
 #include "support/transport_test_util.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace swarmform::transport {
+namespace swarmform {
 
 enum class Base64Padding { keep, strip };
 
@@ -18,4 +18,4 @@ std::string base64_encode(std::string_view bytes, Base64Padding padding = Base64
 /// outside the alphabet or an impossible length.
 std::optional<std::string> base64_decode(std::string_view text);
 
-}  // namespace swarmform::transport
+}  // namespace swarmform

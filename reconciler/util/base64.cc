@@ -1,10 +1,10 @@
-#include "reconciler/transport/base64.h"
+#include "reconciler/util/base64.h"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 
-namespace swarmform::transport {
+namespace swarmform {
 
 std::string base64_encode(std::string_view bytes, Base64Padding padding) {
   std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
@@ -37,4 +37,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace swarmform::transport
+}  // namespace swarmform

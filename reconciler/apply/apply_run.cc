@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "reconciler/apply/convergence_target.h"
@@ -56,9 +57,11 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
   const OwnedFields desired = to_apply_fields(c.desired);
 
   nlohmann::json service;
+  bool posted = true;  // false only for an update the engine already held
   if (plan::removes(c.action)) {
     const model::LiveService* s = find_live(live, c.live_id);
-    auto before = s ? read_owned_fields(nlohmann::json::parse(s->spec_json)) : Result<OwnedFields>(OwnedFields{});
+    auto before = s ? read_owned_fields(nlohmann::json::parse(s->spec_json, nullptr, false))
+                    : Result<OwnedFields>(OwnedFields{});
     if (!before) before = OwnedFields{};
     auto done = delete_service(client, c.live_id, *before);
     if (!done) {
@@ -66,6 +69,7 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
       return r;
     }
     r.outcome = Outcome::applied;
+    r.changed = true;
     report.line("- " + c.name + ": deleted");
     return r;
   }
@@ -76,6 +80,7 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
       return r;
     }
     service = *created;
+    r.changed = true;
     report.line("+ " + c.name + ": created");
   } else {
     const model::LiveService* s = find_live(live, c.live_id);
@@ -83,19 +88,29 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
       r.detail = c.name + ": not in the swarm any more";
       return r;
     }
-    auto before = read_owned_fields(nlohmann::json::parse(s->spec_json));
+    auto before = read_owned_fields(nlohmann::json::parse(s->spec_json, nullptr, false));
     if (!before) {
       r.detail = before.error().message;
       return r;
     }
+    // Guard only what this change writes: an undeclared field (replicas
+    // scaled by someone else) is not ours to defend.
+    if (!desired.replicas) before->replicas.reset();
+    if (!desired.limit_nano_cpus) before->limit_nano_cpus.reset();
+    if (!desired.limit_memory_bytes) before->limit_memory_bytes.reset();
+    if (!desired.reservation_nano_cpus) before->reservation_nano_cpus.reset();
+    if (!desired.reservation_memory_bytes) before->reservation_memory_bytes.reset();
+    if (!desired.node) before->node.reset();
     auto updated = update_service(client, c.live_id, *before, desired, labels);
     if (!updated) {
       r.detail = updated.error().message;
       return r;
     }
     service = updated->service;
-    report.line("~ " + c.name + ": updated" + (updated->attempts > 1 ? " (after " + std::to_string(updated->attempts - 1) +
-                                                                           " version retries)" : ""));
+    posted = updated->posted;
+    r.changed = posted;
+    report.line("~ " + c.name + (posted ? ": updated" : ": already as planned, nothing posted") +
+                (updated->attempts > 1 ? " (after " + std::to_string(updated->attempts - 1) + " version retries)" : ""));
   }
 
   auto target = convergence_target(service);
@@ -111,18 +126,20 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
     return r;
   }
   r.detail = converged.error().message;
-  if (options.stop.stop_requested()) {
+  if (options.stop.stop_requested() && r.detail.find("stopped") != std::string::npos) {
     r.outcome = Outcome::interrupted;
     return r;
   }
   report.line("! " + c.name + ": " + r.detail);
-  if (!options.rollback_on_failure || !plan::updates(c.action)) return r;
+  // Roll back only what this run posted: PreviousSpec is otherwise somebody else's.
+  if (!options.rollback_on_failure || !plan::updates(c.action) || !posted) return r;
   report.line("  " + c.name + ": rolling back to its previous spec");
   ConvergenceOptions back = wait;
   back.stop = {};  // a rollback in progress is always waited for
   auto rolled = rollback(client, c.live_id, desired, back, report.progress());
   if (rolled) {
     r.outcome = Outcome::rolled_back;
+    r.changed = false;
     report.line("  " + c.name + ": rolled back");
   } else {
     r.detail += "; rollback failed: " + rolled.error().message;
@@ -156,42 +173,67 @@ std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveSt
                                      const Reporter& reporter) {
   SafeReporter report(reporter);
   std::vector<ServiceResult> results;
-  std::vector<size_t> first_wave;
-  std::vector<size_t> second_wave;
+  std::vector<const plan::ServiceChange*> changes;
+  std::vector<size_t> waves[3];  // releases, moves, the rest
   for (const plan::ServiceChange& c : plan.services) {
     if (!plan::is_change(c.action)) continue;
     size_t index = results.size();
-    results.push_back({c.name, c.action, Outcome::not_started, ""});
-    (releases_capacity(c, find_live(live, c.live_id)) ? first_wave : second_wave).push_back(index);
-  }
-  std::vector<const plan::ServiceChange*> changes;
-  for (const plan::ServiceChange& c : plan.services) {
-    if (plan::is_change(c.action)) changes.push_back(&c);
+    results.push_back({c.name, c.action, Outcome::not_started, "", false});
+    changes.push_back(&c);
+    int wave = releases_capacity(c, find_live(live, c.live_id)) ? 0
+               : (plan::updates(c.action) && c.from_host != c.to_host) ? 1
+                                                                        : 2;
+    waves[wave].push_back(index);
   }
 
-  for (const std::vector<size_t>* wave : {&first_wave, &second_wave}) {
-    if (wave->empty() || options.stop.stop_requested()) continue;
+  std::set<std::string> unreleased;  // hosts where a releasing change failed
+  for (int w = 0; w < 3; ++w) {
+    std::vector<size_t> wave;
+    for (size_t index : waves[w]) {
+      const plan::ServiceChange& c = *changes[index];
+      if (w > 0 && !c.to_host.empty() && unreleased.contains(c.to_host)) {
+        results[index].detail = "not started: an earlier change that frees capacity on " + c.to_host + " failed";
+        report.line("  " + c.name + ": " + results[index].detail);
+        continue;
+      }
+      wave.push_back(index);
+    }
+    if (wave.empty() || options.stop.stop_requested()) continue;
     std::atomic<size_t> next{0};
-    int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(wave->size())));
+    int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(wave.size())));
     std::vector<std::jthread> pool;
-    for (int w = 0; w < workers; ++w) {
+    for (int n = 0; n < workers; ++n) {
       pool.emplace_back([&] {
         std::optional<engine::DockerClient> client;
-        for (size_t i = next++; i < wave->size(); i = next++) {
+        for (size_t i = next++; i < wave.size(); i = next++) {
           if (options.stop.stop_requested()) return;  // the rest stay not_started
-          size_t index = (*wave)[i];
-          if (!client) {
-            auto made = connect();
-            if (!made) {
-              results[index].outcome = Outcome::failed;
-              results[index].detail = made.error().message;
-              continue;
+          size_t index = wave[i];
+          try {
+            if (!client) {
+              auto made = connect();
+              if (!made) {
+                results[index].outcome = Outcome::failed;
+                results[index].detail = made.error().message;
+                continue;
+              }
+              client.emplace(std::move(*made));
             }
-            client.emplace(std::move(*made));
+            results[index] = apply_one(*client, plan, *changes[index], live, options, report);
+          } catch (const std::exception& e) {
+            // Nothing may escape a worker: the caller must still release the lock.
+            results[index].outcome = Outcome::failed;
+            results[index].detail = std::string("internal error: ") + e.what();
           }
-          results[index] = apply_one(*client, plan, *changes[index], live, options, report);
         }
       });
+    }
+    pool.clear();  // joins
+    if (w == 0) {
+      for (size_t index : wave) {
+        const plan::ServiceChange& c = *changes[index];
+        bool ok = results[index].outcome == Outcome::applied;
+        if (!ok && !c.from_host.empty()) unreleased.insert(c.from_host);
+      }
     }
   }
   return results;

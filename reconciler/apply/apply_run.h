@@ -37,7 +37,8 @@ struct ServiceResult {
   std::string name;
   plan::Action action = plan::Action::noop;
   Outcome outcome = Outcome::not_started;
-  std::string detail;  ///< the engine's reason for a failure; the rollback's result
+  std::string detail;    ///< the engine's reason for a failure; the rollback's result
+  bool changed = false;  ///< the swarm holds this change now (posted and not rolled back)
 };
 
 /// Opens a new engine client to the manager (each worker uses its own: an
@@ -54,8 +55,11 @@ struct Reporter {
 /// Those run first, so no host is pushed past its budget in between.
 bool releases_capacity(const plan::ServiceChange& change, const model::LiveService* live);
 
-/// Applies every change of `plan` (no-ops get no call at all) in two waves —
-/// releasing changes, then the rest — each wave `parallelism` at a time.
+/// Applies every change of `plan` (no-ops get no call at all) in three waves —
+/// changes that only release capacity, then moves, then the rest — each wave
+/// `parallelism` at a time.  A change that adds load to a host where an
+/// earlier releasing change failed is not started (its capacity was never
+/// freed).
 /// `live` is the fresh read the stale check used.  Reporter callbacks are
 /// serialised.  Returns one result per change, in plan order.
 std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveState& live,

@@ -1,7 +1,9 @@
 #include <unistd.h>
 
-#include <atomic>
+#include <pthread.h>
+
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -28,39 +30,42 @@ struct ApplyCommandOptions {
   std::vector<std::string> targets;
   int parallelism = 4;
   std::string timeout = "5m";
-  bool no_rollback = false;
+  bool rollback = true;
   ConnectionOptions connection;
 };
 
-std::atomic<int> g_signal{0};
-extern "C" void on_signal(int sig) { g_signal = sig; }
-
 /// SIGINT/SIGTERM while applying: a stop request instead of death, so the
-/// lock is released and the summary says what was done.
+/// lock is released and the summary says what was done.  The signals are
+/// blocked in every thread (workers inherit the mask) and taken by one
+/// watcher with sigtimedwait, so no request in flight ever sees EINTR.  A
+/// second signal ends the process at once, as a user pressing Ctrl-C twice
+/// expects.
 class SignalGuard {
  public:
   SignalGuard() {
-    g_signal = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_mask_);
     watcher_ = std::jthread([this](std::stop_token done) {
+      const timespec tick{0, 50'000'000};
       while (!done.stop_requested()) {
-        if (g_signal != 0 && !stop_.stop_requested()) {
-          std::cerr << "\nswarmform: interrupted: starting nothing new; waiting for requests in flight\n";
-          stop_.request_stop();
+        int sig = sigtimedwait(&set_, nullptr, &tick);
+        if (sig <= 0) continue;
+        if (stop_.stop_requested()) {
+          std::cerr << "\nswarmform: second signal: exiting now; the lock may stay (swarmform unlock)\n";
+          std::_Exit(128 + sig);
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::cerr << "\nswarmform: interrupted: starting nothing new; waiting for requests in flight "
+                     "(again to exit at once)\n";
+        stop_.request_stop();
       }
     });
   }
   ~SignalGuard() {
     watcher_.request_stop();
     watcher_.join();
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
   }
   SignalGuard(const SignalGuard&) = delete;
   SignalGuard& operator=(const SignalGuard&) = delete;
@@ -68,10 +73,23 @@ class SignalGuard {
   [[nodiscard]] bool interrupted() const { return stop_.stop_requested(); }
 
  private:
+  sigset_t set_{};
+  sigset_t old_mask_{};
   std::stop_source stop_;
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
   std::jthread watcher_;
+};
+
+/// Runs `f` when it goes out of scope, on every path.
+template <class F>
+class ScopeExit {
+ public:
+  explicit ScopeExit(F f) : f_(std::move(f)) {}
+  ~ScopeExit() { f_(); }
+  ScopeExit(const ScopeExit&) = delete;
+  ScopeExit& operator=(const ScopeExit&) = delete;
+
+ private:
+  F f_;
 };
 
 /// Prints convergence progress as plain lines: when the count changes, and
@@ -107,32 +125,37 @@ bool confirmed() {
 
 int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged, bool interrupted,
               const render::Style& st) {
-  size_t applied = 0, failed = 0, rolled_back = 0;
+  size_t applied = 0, failed = 0, rolled_back = 0, stopped = 0, not_started = 0;
   std::string changed_list, not_changed_list;
   for (const auto& r : results) {
     switch (r.outcome) {
       case apply::Outcome::applied: ++applied; break;
       case apply::Outcome::rolled_back: ++rolled_back; break;
       case apply::Outcome::failed: ++failed; break;
-      case apply::Outcome::interrupted:
-      case apply::Outcome::not_started: break;
+      case apply::Outcome::interrupted: ++stopped; break;
+      case apply::Outcome::not_started: ++not_started; break;
     }
-    bool changed = r.outcome == apply::Outcome::applied || r.outcome == apply::Outcome::interrupted;
-    (changed ? changed_list : not_changed_list) += (changed ? changed_list : not_changed_list).empty() ? r.name : ", " + r.name;
+    std::string& list = r.changed ? changed_list : not_changed_list;
+    list += (list.empty() ? "" : ", ") + r.name;
     if (r.outcome == apply::Outcome::failed || r.outcome == apply::Outcome::rolled_back) {
       std::cerr << st.red("swarmform: error: " + r.name + ": " + r.detail) << "\n";
     }
   }
+  bool bad = failed + rolled_back > 0 || interrupted || not_started > 0;
+  std::string headline = interrupted ? "Apply interrupted"
+                         : bad       ? "Apply finished with failures"
+                                     : "Apply complete";
   std::cout << "\n"
-            << (failed + rolled_back ? st.red("Apply finished with failures") : st.green("Apply complete")) << ": "
-            << applied << " applied, " << unchanged << " unchanged, " << failed << " failed, " << rolled_back
-            << " rolled back.\n";
-  if (interrupted) {
-    std::cout << "Interrupted. Changed: " << (changed_list.empty() ? "none" : changed_list)
+            << (bad ? st.red(headline) : st.green(headline)) << ": " << applied << " applied, " << unchanged
+            << " unchanged, " << failed << " failed, " << rolled_back << " rolled back";
+  if (stopped + not_started > 0) std::cout << ", " << stopped << " interrupted, " << not_started << " not started";
+  std::cout << ".\n";
+  if (bad) {
+    std::cout << "Changed: " << (changed_list.empty() ? "none" : changed_list)
               << ". Not changed: " << (not_changed_list.empty() ? "none" : not_changed_list)
               << ".\nRun `swarmform plan` to see what is left; the next apply finishes it.\n";
   }
-  return failed + rolled_back > 0 || interrupted ? kExitError : kExitOk;
+  return bad ? kExitError : kExitOk;
 }
 
 int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& opts) {
@@ -144,6 +167,9 @@ int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& op
   };
   auto timeout = parse_duration(opts.timeout);
   if (!timeout) return error("--timeout: " + timeout.error().message);
+  if (!opts.planfile.empty() && !opts.targets.empty()) {
+    return error("--target applies to a fresh plan; a saved plan is applied as it was saved (plan it with --target)");
+  }
 
   // The desired state names the manager to connect to, also for a saved plan.
   DesiredInput in = read_desired(global.dir, CheckBudgets::no);
@@ -180,25 +206,27 @@ int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& op
   if (!client) return error(client.error().message);
   auto info = apply::new_lock_info(plan.commit);
   if (!info) return error(info.error().message);
+  SignalGuard signals;  // before the lock: a signal from here on never leaves it behind
   auto lock = apply::acquire_lock(*client, *info);
   if (!lock) return error(lock.error().message);
-  SignalGuard signals;
-  auto release = [&] {
+  ScopeExit release([&] {
     auto released = apply::release_lock(*client, *lock);
     if (!released && released.error().kind != ErrorKind::not_found) {
-      std::cerr << err.red("swarmform: error: releasing the lock: " + released.error().message + "; remove it with "
-                           "`swarmform unlock " + lock->info.id + "`") << "\n";
+      // The manager connection sat idle through the apply: try a fresh one.
+      auto again = connect_to_manager(state, opts.connection);
+      if (again) released = apply::release_lock(*again, *lock);
     }
-  };
+    if (!released && released.error().kind != ErrorKind::not_found) {
+      std::cerr << err.red("swarmform: error: releasing the lock: " + released.error().message +
+                           "; remove it with `swarmform unlock " + lock->info.id + "`") << "\n";
+    }
+  });
+  if (signals.interrupted()) return error("interrupted before anything was changed");
 
   auto live = engine::read_live_state(*client);
-  if (!live) {
-    release();
-    return error(live.error().message);
-  }
+  if (!live) return error(live.error().message);
   auto stale = apply::find_stale(plan, *live);
   if (!stale.empty()) {
-    release();
     for (const auto& s : stale) std::cerr << err.red("swarmform: error: " + s.name + ": " + s.what) << "\n";
     return error("the plan is stale: " + std::to_string(stale.size()) +
                  " service(s) changed since it was made; nothing was applied. Run `swarmform plan` again");
@@ -208,14 +236,13 @@ int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& op
   apply::ApplyOptions options;
   options.parallelism = opts.parallelism;
   options.timeout = *timeout;
-  options.rollback_on_failure = !opts.no_rollback;
+  options.rollback_on_failure = opts.rollback;
   options.stop = signals.token();
   ProgressPrinter printer;
   apply::Reporter reporter{[](const std::string& line) { std::cout << line << std::endl; },
                            [&printer](const apply::Progress& p) { printer(p); }};
   auto connect = [&state, &opts] { return connect_to_manager(state, opts.connection); };
   auto results = apply::run_apply(plan, *live, connect, options, reporter);
-  release();
   return summarize(results, plan.count(plan::Action::noop), signals.interrupted(), out);
 }
 
@@ -233,7 +260,8 @@ void add_apply_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
       ->check(CLI::Range(1, 64));
   cmd->add_option("--timeout", opts->timeout, "Per service: how long to wait for its tasks (e.g. 90s, 5m)")
       ->capture_default_str();
-  cmd->add_flag("--no-rollback-on-failure", opts->no_rollback, "Leave a failed service as it is instead of rolling back");
+  cmd->add_flag("--rollback-on-failure,!--no-rollback-on-failure", opts->rollback,
+                "Roll a service that fails back to its previous spec (default; --no-rollback-on-failure leaves it)");
   add_connection_flags(*cmd, opts->connection);
   cmd->callback([&global, &exit_code, opts] { exit_code = run_apply_command(global, *opts); });
 }

@@ -23,7 +23,8 @@ lab_env=${SWARMFORM_LAB_DIR:-/tmp/swarmform-lab}/lab.env
 [ "$EUID" = 0 ] || { echo "bench/plan.sh: must run as root (the lab)" >&2; exit 1; }
 [ "$subset" -le "$services" ] || { echo "bench/plan.sh: SUBSET > SERVICES" >&2; exit 1; }
 
-if ! command -v ansible-playbook >/dev/null || ! python3 -c 'import docker' 2>/dev/null; then
+# /usr/bin/python3: the interpreter the playbook names (PATH may hold another, e.g. pyenv's).
+if ! command -v ansible-playbook >/dev/null || ! /usr/bin/python3 -c 'import docker' 2>/dev/null; then
   echo "installing Debian's ansible and python3-docker..." >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq --no-install-recommends ansible python3-docker >/dev/null 2>&1 ||
@@ -43,6 +44,25 @@ tests/lab/up.sh >/dev/null
 # shellcheck disable=SC1090
 . "$lab_env"
 dk() { DOCKER_CONTEXT='' DOCKER_HOST='' docker -H "unix://$KVM4_SOCKET" "$@"; }
+
+found=()
+work=$(mktemp -d)
+cleanup() {
+  # Ansible's ssh ControlPersist master, if one still runs.
+  for s in "$work"/ansible/cp/*; do [ -S "$s" ] && /usr/bin/ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1; done
+  rm -rf "$work"
+  # The bench services would count against every host's budget in later
+  # tests: remove them unless KEEP=1 (or they were there before), and stop a
+  # lab this script started.
+  if [ "${KEEP:-0}" != 1 ]; then
+    if [ "$lab_was_up" = no ]; then
+      tests/lab/down.sh >/dev/null 2>&1 || true
+    elif [ "${#found[@]}" -lt "$services" ]; then
+      dk service ls --filter name=bench- -q | xargs -r docker -H "unix://$KVM4_SOCKET" service rm >/dev/null || true
+    fi
+  fi
+}
+trap cleanup EXIT
 
 # --- the services ------------------------------------------------------------------
 # bench-NNN as created (the shape bench/state.sh uses, plus reservations and a
@@ -100,24 +120,6 @@ for _ in $(seq 120); do
   dk service ls --filter "label=$shape" --format '{{.Replicas}}' | awk -F/ '$1 != $2 {bad = 1} END {exit bad}' && break
   sleep 0.5
 done
-
-work=$(mktemp -d)
-cleanup() {
-  # Ansible's ssh ControlPersist master, if one still runs.
-  for s in "$work"/ansible/cp/*; do [ -S "$s" ] && /usr/bin/ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1; done
-  rm -rf "$work"
-  # The bench services would count against every host's budget in later
-  # tests: remove them unless KEEP=1 (or they were there before), and stop a
-  # lab this script started.
-  if [ "${KEEP:-0}" != 1 ]; then
-    if [ "$lab_was_up" = no ]; then
-      tests/lab/down.sh >/dev/null 2>&1 || true
-    elif [ "${#found[@]}" -lt "$services" ]; then
-      dk service ls --filter name=bench- -q | xargs -r docker -H "unix://$KVM4_SOCKET" service rm >/dev/null
-    fi
-  fi
-}
-trap cleanup EXIT
 
 # --- desired states ------------------------------------------------------------------
 # The hosts' capacity as the engine reports it (declared = real: no warning).
@@ -211,9 +213,11 @@ CFG
     echo "  - {name: bench-$i, host: $host, replicas: $replicas, limit_cpus: $lcpu, limit_memory: ${lmem}M, reserve_cpus: $rcpu, reserve_memory: ${rmem}M}"
   done
 } >"$a/vars.yml"
-ansible_check() {  # HOST: the playbook in --check --diff mode against that inventory host
+ansible_check() {  # HOST [ARG...]: the playbook in --check --diff mode against that inventory host
+  local host=$1
+  shift
   ANSIBLE_CONFIG=$a/ansible.cfg ANSIBLE_NOCOLOR=1 \
-    ansible-playbook --check --diff -l "$1" -e "@$a/vars.yml" bench/ansible/check.yml
+    ansible-playbook --check --diff -l "$host" -e "@$a/vars.yml" "$@" bench/ansible/check.yml
 }
 
 # --- what is measured ------------------------------------------------------------------
@@ -233,8 +237,15 @@ floor_run() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
   return $rc
 }
-ansible_ssh() { ansible_check kvm4-ssh >"$work/ansible-ssh.out"; }
-ansible_local() { ansible_check kvm4-local >"$work/ansible-local.out"; }
+# Three ways: over SSH as configured above; over SSH with pipelining (each
+# module fed to python's stdin in one ssh exec instead of mkdir, put, chmod,
+# run and rm: Ansible at its fastest over SSH); on the manager's socket.
+ansible_ssh() { ansible_check kvm4-ssh "$@" >"$work/ansible-ssh.out"; }
+ansible_pipelined() { ANSIBLE_PIPELINING=True ansible_check kvm4-ssh "$@" >"$work/ansible-pipelined.out"; }
+ansible_local() { ansible_check kvm4-local "$@" >"$work/ansible-local.out"; }
+# What one more ssh exec costs (a new session on an open connection: sshd
+# starts root's login shell, which reads ~/.bashrc), median of 5.
+exec_run() { ssh -S "$work/mux" -p "$KVM4_SSH_PORT" "$SSH_USER@$SSH_HOST" true; }
 
 median_ms() {  # N CMD...: runs CMD N times, prints the median wall time in ms
   local n=$1 times=()
@@ -269,8 +280,11 @@ check_plan "$work/plan-all.json" "$services" "$want_all"
 plan_subset || [ -s "$work/plan-subset.json" ] || fail "swarmform plan failed ($subset services)"
 check_plan "$work/plan-subset.json" "$subset" "$want_subset"
 floor_run
-for h in ssh local; do
-  "ansible_$h" || { cat "$work/ansible-$h.out" >&2; fail "ansible-playbook ($h) failed"; }
+declare -A execs=()
+for h in ssh pipelined local; do
+  # -vvv: to count the ssh execs (its output only, not the timed runs).
+  "ansible_$h" -vvv || { cat "$work/ansible-$h.out" >&2; fail "ansible-playbook ($h) failed"; }
+  execs[$h]=$(grep -c 'SSH: EXEC' "$work/ansible-$h.out" || true)
   changed=$(grep -c '^changed: \[.*(item=' "$work/ansible-$h.out" || true)
   ok=$(grep -c '^ok: \[.*(item=' "$work/ansible-$h.out" || true)
   if [ "$changed" != "$want_subset" ] || [ "$ok" != $((subset - want_subset)) ]; then
@@ -284,7 +298,11 @@ sf=$(median_ms "$runs" plan_all)
 floor=$(median_ms "$runs" floor_run)
 sf20=$(median_ms "$runs" plan_subset)
 an_ssh=$(median_ms "$ansible_runs" ansible_ssh)
+an_pipe=$(median_ms "$ansible_runs" ansible_pipelined)
 an_local=$(median_ms "$ansible_runs" ansible_local)
+ssh "${ssh_opts[@]}" -o ControlMaster=yes -o ControlPath="$work/mux" -f -N "$SSH_USER@$SSH_HOST"
+exec_cost=$(median_ms 5 exec_run)
+ssh -S "$work/mux" -O exit x 2>/dev/null || true
 
 echo "plan over SSH, $services services in the lab ($want_all differ), median of $runs runs:"
 echo "  swarmform plan --format json          ${sf} ms"
@@ -292,7 +310,9 @@ echo "  floor (ssh -L + curl x4)              ${floor} ms"
 awk -v a="$sf" -v b="$floor" 'BEGIN { printf "  swarmform / floor = %.2fx (target <= 1.5x)\n", a / b }'
 echo "the same $subset services ($want_subset differ), --check --diff versus plan; Ansible median of $ansible_runs runs:"
 echo "  swarmform plan over SSH               ${sf20} ms"
-echo "  Ansible docker_swarm_service, SSH     ${an_ssh} ms"
+echo "  Ansible docker_swarm_service, SSH     ${an_ssh} ms   (${execs[ssh]} ssh execs)"
+echo "  Ansible, SSH with pipelining          ${an_pipe} ms   (${execs[pipelined]} ssh execs)"
 echo "  Ansible, manager's socket (local)     ${an_local} ms   (reference)"
-awk -v s="$sf20" -v r="$an_ssh" -v l="$an_local" 'BEGIN {
-  printf "  Ansible over SSH / swarmform = %.0fx (target >= 50x); Ansible local / swarmform = %.0fx\n", r / s, l / s }'
+echo "  one ssh exec on an open connection    ${exec_cost} ms   (sshd starts root's login shell, which reads ~/.bashrc)"
+awk -v s="$sf20" -v r="$an_ssh" -v p="$an_pipe" -v l="$an_local" 'BEGIN {
+  printf "  Ansible over SSH / swarmform = %.0fx (target >= 50x); pipelined / swarmform = %.0fx; local / swarmform = %.0fx\n", r / s, p / s, l / s }'

@@ -121,14 +121,23 @@ Result<int64_t> parse_memory_bytes(std::string_view text, bool allow_zero) {
   if (d->fraction.size() > 9) {
     return fail("memory quantity " + quoted(text) + " has more than 9 decimal places");
   }
-  // Exact: scale the decimal by 10^9, multiply by the unit, require whole bytes.
-  auto nano = scaled(*d, kNano, 9);
-  if (!nano) return fail("memory quantity " + quoted(text) + " is too large");
-  i128 bytes_times_nano = static_cast<i128>(*nano) << shift;
-  if (bytes_times_nano % kNano != 0) {
+  // Exact, in 128 bits: (whole + fraction) x 2^shift, which must be whole bytes.
+  i128 whole = 0;
+  for (char c : d->whole) {
+    whole = whole * 10 + (c - '0');
+    if (whole > (kMax >> shift)) return fail("memory quantity " + quoted(text) + " is too large");
+  }
+  i128 frac_nano = 0;
+  i128 place = kNano;
+  for (char c : d->fraction) {
+    place /= 10;
+    frac_nano += (c - '0') * place;
+  }
+  const i128 frac_bytes_times_nano = frac_nano << shift;
+  if (frac_bytes_times_nano % kNano != 0) {
     return fail("memory quantity " + quoted(text) + " is not a whole number of bytes");
   }
-  i128 bytes = bytes_times_nano / kNano;
+  const i128 bytes = (whole << shift) + frac_bytes_times_nano / kNano;
   if (bytes > kMax) return fail("memory quantity " + quoted(text) + " is too large");
   if (bytes == 0 && !allow_zero) {
     return fail("memory quantity " + quoted(text) + " is zero: " + expected);

@@ -96,8 +96,12 @@ TEST(ParseMemoryBytes, Table) {
       {"1.5", 0, "not a whole number of bytes"},
       {"0.3k", 0, "not a whole number of bytes"},
       {"1.2.3M", 0, "expected bytes or a number with a unit"},
+      {"25276026880", 25276026880, ""},  // a node's MemTotal, in bytes
+      {"9223372036854775807", 9223372036854775807, ""},
+      {"9223372036854775808", 0, "too large"},
       {"99999999999999999999", 0, "too large"},
       {"9000000P", 0, "too large"},
+      {"8191P", int64_t{8191} << 50, ""},
       {"8E", 0, "expected bytes or a number with a unit"},
   };
   for (const Case& c : cases) {

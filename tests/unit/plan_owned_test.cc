@@ -43,9 +43,13 @@ TEST(PinnedNode, ReadsOnlySwarmformsConstraint) {
 TEST(PlacementConstraints, KeepsOthersInOrderAndWritesOne) {
   std::vector<std::string> live{"node.labels.disk==ssd", "node.hostname == kvm4",
                                 "node.role!=worker", "node.hostname==kvm2"};
+  // Ours replaces every pin, where the first one was; the others keep their order.
   EXPECT_EQ(placement_constraints(live, "kvm2"),
-            (std::vector<std::string>{"node.labels.disk==ssd", "node.role!=worker",
-                                      "node.hostname==kvm2"}));
+            (std::vector<std::string>{"node.labels.disk==ssd", "node.hostname==kvm2",
+                                      "node.role!=worker"}));
+  // Exactly one pin to the right node, however spelled: left as it is.
+  std::vector<std::string> pinned{"node.role!=worker", "node.hostname == kvm2"};
+  EXPECT_EQ(placement_constraints(pinned, "kvm2"), pinned);
   EXPECT_EQ(placement_constraints({}, "kvm4"), std::vector<std::string>{"node.hostname==kvm4"});
   EXPECT_EQ(pinned_nodes(live), (std::vector<std::string>{"kvm2", "kvm4"}));
 }

@@ -7,10 +7,12 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   libyaml-dev libgit2-dev libssh2-1-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libcli11-dev libhttp-parser-dev libssl-dev libgtest-dev libgmock-dev
+  libcli11-dev libhttp-parser-dev libssl-dev libcurl4-openssl-dev libgtest-dev libgmock-dev
   # tests: schema check, lab (two dockerd, sshd, busybox image)
   python3 python3-jsonschema python3-yaml
   docker.io openssh-server openssh-client busybox-static iproute2 util-linux curl
+  # tests: repositories made with git's own CLI (the source reads them with libgit2)
+  git
 )
 
 missing=()

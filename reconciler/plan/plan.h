@@ -96,11 +96,31 @@ struct HostProjection {
   bool capacity_matches = true;  ///< declared capacity agrees with `real`
 };
 
+/// One difference between two desired states (plan --base: the base ref's
+/// and this branch's), as a reviewer reads it in a pull request.
+struct DesiredChange {
+  /// "service saleor-api", "host kvm4", "policy", "cluster", "known_hosts".
+  std::string subject;
+  enum class Kind { added, removed, changed } kind = Kind::changed;
+  /// For `changed`: the fields, before (base) -> after (branch), spelled as
+  /// FieldChange does ("host", "limits.cpus", "capacity.cpus",
+  /// "cpu_overcommit", ...); for `added` / `removed`: empty.
+  std::vector<FieldChange> changes;
+};
+
 struct Plan {
   std::string format_version = kPlanFormatVersion;
   std::string created_at;               ///< RFC 3339 UTC; empty when not recorded
   std::string desired_hash;             ///< desired_content_hash() of the desired-state files
   std::string commit;                   ///< the git commit of the desired state; empty when unknown
+  std::string ref;                      ///< the git ref it was read from (--ref); empty: the working tree
+  /// Desired-state files that differ from `commit` in the working tree the
+  /// plan was read from (dirty tree); apply refuses such a plan unless told
+  /// --allow-dirty.  Empty for a clean tree or a ref.
+  std::vector<std::string> uncommitted;
+  std::string base;                     ///< plan --base: the base ref; empty otherwise
+  std::string base_commit;              ///< the commit `base` named
+  std::vector<DesiredChange> desired_changes;  ///< plan --base: base -> this desired state
   std::vector<std::string> targets;     ///< --target names; non-empty = partial plan
   std::vector<ServiceChange> services;  ///< every compared service, no-ops included
   std::vector<Finding> findings;        ///< errors first, then warnings
@@ -110,6 +130,7 @@ struct Plan {
   [[nodiscard]] size_t restarting() const;  ///< services whose tasks restart
   [[nodiscard]] size_t count(model::Severity s) const;
   [[nodiscard]] bool partial() const { return !targets.empty(); }
+  [[nodiscard]] bool dirty() const { return !uncommitted.empty(); }
   /// An error finding stands in the way: apply must refuse this plan.
   [[nodiscard]] bool blocked() const { return count(model::Severity::error) > 0; }
   /// Nothing to create, update or delete (findings aside).

@@ -21,6 +21,12 @@ constexpr std::array<std::pair<Drift, std::string_view>, 4> kDrifts{{
     {Drift::both, "both"},
 }};
 
+constexpr std::array<std::pair<DesiredChange::Kind, std::string_view>, 3> kKinds{{
+    {DesiredChange::Kind::added, "added"},
+    {DesiredChange::Kind::removed, "removed"},
+    {DesiredChange::Kind::changed, "changed"},
+}};
+
 }  // namespace
 
 std::string_view action_name(Action a) {
@@ -61,6 +67,20 @@ std::string_view drift_name(Drift d) {
 std::optional<Drift> parse_drift(std::string_view name) {
   for (const auto& [drift, n] : kDrifts) {
     if (n == name) return drift;
+  }
+  return std::nullopt;
+}
+
+std::string_view desired_change_kind_name(DesiredChange::Kind k) {
+  for (const auto& [kind, name] : kKinds) {
+    if (kind == k) return name;
+  }
+  return "changed";
+}
+
+std::optional<DesiredChange::Kind> parse_desired_change_kind(std::string_view name) {
+  for (const auto& [kind, n] : kKinds) {
+    if (n == name) return kind;
   }
   return std::nullopt;
 }

@@ -19,7 +19,9 @@
 namespace swarmform::plan {
 
 /// The version of the plan file and `--format json` output this code writes.
-inline constexpr const char* kPlanFormatVersion = "1.0";
+/// 1.1 added ref, uncommitted, base, base_commit and desired_changes (a 1.0
+/// document lacks them; read as empty).
+inline constexpr const char* kPlanFormatVersion = "1.1";
 
 /// What happens to one service, as Terraform's actions.
 enum class Action { noop, create, update, remove };
@@ -107,6 +109,10 @@ struct DesiredChange {
   /// "cpu_overcommit", ...); for `added` / `removed`: empty.
   std::vector<FieldChange> changes;
 };
+
+/// "added", "removed", "changed" (the JSON spelling).
+std::string_view desired_change_kind_name(DesiredChange::Kind k);
+std::optional<DesiredChange::Kind> parse_desired_change_kind(std::string_view name);
 
 struct Plan {
   std::string format_version = kPlanFormatVersion;

@@ -101,6 +101,13 @@ ojson host_json(const HostProjection& h) {
   return out;
 }
 
+ojson desired_change_json(const DesiredChange& c) {
+  ojson fields = ojson::array();
+  for (const auto& f : c.changes)
+    fields.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}});
+  return {{"subject", c.subject}, {"kind", desired_change_kind_name(c.kind)}, {"changes", fields}};
+}
+
 ojson summary_json(const Plan& p) {
   return {{"create", p.count(Action::create)},
           {"update", p.count(Action::update)},
@@ -299,6 +306,26 @@ Result<Finding> read_finding(const JsonReader& r) {
   return f;
 }
 
+Result<DesiredChange> read_desired_change(const JsonReader& r) {
+  DesiredChange c;
+  SF_TRY_ASSIGN(c.subject, read_string(r, "subject"));
+  SF_TRY_ASSIGN(JsonReader kind, r.field("kind"));
+  SF_TRY_ASSIGN(std::string kind_text, kind.string());
+  std::optional<DesiredChange::Kind> k = parse_desired_change_kind(kind_text);
+  if (!k) return fail(kind.error("unknown kind '" + kind_text + "' (added, removed or changed)"));
+  c.kind = *k;
+  SF_TRY_ASSIGN(JsonReader changes, r.field("changes"));
+  SF_TRY_ASSIGN(std::vector<JsonReader> items, changes.elements());
+  for (const auto& item : items) {
+    FieldChange f;
+    SF_TRY_ASSIGN(f.field, read_string(item, "field"));
+    SF_TRY_ASSIGN(f.before, read_string(item, "before"));
+    SF_TRY_ASSIGN(f.after, read_string(item, "after"));
+    c.changes.push_back(std::move(f));
+  }
+  return c;
+}
+
 template <class T, class ReadOne>
 Result<std::vector<T>> read_list(const JsonReader& r, const std::string& key, ReadOne read_one) {
   SF_TRY_ASSIGN(JsonReader list, r.field(key));
@@ -309,6 +336,22 @@ Result<std::vector<T>> read_list(const JsonReader& r, const std::string& key, Re
     out.push_back(std::move(value));
   }
   return out;
+}
+
+/// Like read_list, but a missing key reads as no items (keys added in 1.1).
+template <class T, class ReadOne>
+Result<std::vector<T>> read_optional_list(const JsonReader& r, const std::string& key,
+                                          ReadOne read_one) {
+  SF_TRY_ASSIGN(auto present, r.optional_field(key));
+  if (!present) return std::vector<T>{};
+  return read_list<T>(r, key, read_one);
+}
+
+/// The string `key`, or "" when it is missing (keys added in 1.1).
+Result<std::string> read_optional_string(const JsonReader& r, const std::string& key) {
+  SF_TRY_ASSIGN(auto present, r.optional_field(key));
+  if (!present) return std::string();
+  return present->string();
 }
 
 Result<void> check_version(const JsonReader& root, std::string* version) {
@@ -341,8 +384,15 @@ nlohmann::ordered_json encode_plan(const Plan& p) {
   if (!p.created_at.empty()) out["created_at"] = p.created_at;
   out["desired_hash"] = p.desired_hash;
   out["commit"] = p.commit;
+  out["ref"] = p.ref;
+  out["uncommitted"] = p.uncommitted;
+  out["base"] = p.base;
+  out["base_commit"] = p.base_commit;
   out["targets"] = p.targets;
   out["summary"] = summary_json(p);
+  ojson desired_changes = ojson::array();
+  for (const auto& c : p.desired_changes) desired_changes.push_back(desired_change_json(c));
+  out["desired_changes"] = desired_changes;
   out["services"] = services;
   out["hosts"] = hosts;
   out["findings"] = findings;
@@ -360,8 +410,19 @@ Result<Plan> decode_plan(const json& document) {
   }
   SF_TRY_ASSIGN(p.desired_hash, read_string(root, "desired_hash"));
   SF_TRY_ASSIGN(p.commit, read_string(root, "commit"));
+  // ref .. desired_changes came with 1.1: a 1.0 plan reads as a working tree
+  // with nothing recorded as uncommitted and no base.
+  SF_TRY_ASSIGN(p.ref, read_optional_string(root, "ref"));
+  SF_TRY_ASSIGN(auto uncommitted, root.optional_field("uncommitted"));
+  if (uncommitted) {
+    SF_TRY_ASSIGN(p.uncommitted, uncommitted->strings());
+  }
+  SF_TRY_ASSIGN(p.base, read_optional_string(root, "base"));
+  SF_TRY_ASSIGN(p.base_commit, read_optional_string(root, "base_commit"));
   SF_TRY_ASSIGN(JsonReader targets, root.field("targets"));
   SF_TRY_ASSIGN(p.targets, targets.strings());
+  SF_TRY_ASSIGN(p.desired_changes,
+                read_optional_list<DesiredChange>(root, "desired_changes", read_desired_change));
   SF_TRY_ASSIGN(p.services, read_list<ServiceChange>(root, "services", read_change));
   SF_TRY_ASSIGN(p.hosts, read_list<HostProjection>(root, "hosts", read_host));
   SF_TRY_ASSIGN(p.findings, read_list<Finding>(root, "findings", read_finding));

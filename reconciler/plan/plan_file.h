@@ -6,6 +6,10 @@
 // against, the changes, the owned values to write and, for a create, the
 // whole declared service.  Exact integers (nano-CPUs, bytes) sit beside
 // human strings; decoding reads the integers only, and "summary" is derived.
+// Where the desired state came from rides along: "commit", "ref",
+// "uncommitted" (dirty working-tree files), and for plan --base "base",
+// "base_commit" and "desired_changes" ({"subject", "kind": "added" |
+// "removed" | "changed", "changes": [{"field", "before", "after"}]}).
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,7 +24,8 @@ namespace swarmform::plan {
 /// Keys keep the documented order (format_version first).
 nlohmann::ordered_json encode_plan(const Plan& plan);
 
-/// Reads a document encode_plan wrote, of any 1.x format version.  On
+/// Reads a document encode_plan wrote, of any 1.x format version (keys a
+/// later minor version added are read as empty when missing).  On
 /// failure the error names the field ("services[1].action: unknown action
 /// 'mutate'") or the unsupported format_version.
 Result<Plan> decode_plan(const nlohmann::json& document);

@@ -54,9 +54,26 @@ if docs[0]["services"]:
         wrong(lambda d: d["services"][0].update(drift="sideways")),
         wrong(lambda d: d["services"][0]["desired"].update(replicas="2")),
     ]
+bad += [
+    wrong(drop("uncommitted")),  # 1.1 records where the desired state came from
+    wrong(lambda d: d.update(uncommitted="cluster.yaml")),
+    wrong(lambda d: d["desired_changes"].append({"subject": "service x", "kind": "moved", "changes": []})),
+    wrong(lambda d: d["desired_changes"].append({"subject": "x", "kind": "added", "changes": []})),
+    wrong(lambda d: d["desired_changes"].append(
+        {"subject": "policy", "kind": "changed", "changes": [{"field": "prune", "before": "false"}]})),
+]
 for doc in bad:
     if validator.is_valid(doc):
         failures += 1
         print("schema accepted a wrong plan")
+
+# A 1.0 plan, written before ref .. desired_changes existed, stays valid.
+old = copy.deepcopy(docs[0])
+old["format_version"] = "1.0"
+for key in ("ref", "uncommitted", "base", "base_commit", "desired_changes"):
+    old.pop(key, None)
+for e in validator.iter_errors(old):
+    failures += 1
+    print(f"1.0 plan: {'/'.join(map(str, e.path))}: {e.message}")
 print(f"{len(docs)} plans, {len(bad)} wrong plans, {failures} problems")
 sys.exit(1 if failures else 0)

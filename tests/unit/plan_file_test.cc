@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/plan_rich_fixture.h"
+#include "tests/unit/render_plan_git_fixture.h"
 
 namespace swarmform::plan {
 namespace {
@@ -81,7 +81,67 @@ TEST(PlanFile, EmptyAndPartialPlansRoundTrip) {
 }
 
 TEST(PlanFile, FormatVersionComesFirst) {
-  EXPECT_EQ(plan_json_text(Plan{}).rfind("{\n  \"format_version\": \"1.0\",", 0), 0u);
+  EXPECT_EQ(plan_json_text(Plan{}).rfind("{\n  \"format_version\": \"1.1\",", 0), 0u);
+}
+
+TEST(PlanFile, GitSourceAndDesiredChangesRoundTrip) {
+  Plan plan = git_plan();
+  ASSERT_FALSE(plan.desired_changes.empty());
+  std::string text = round_trip(plan);
+  Plan back = *parse_plan_json_text(text);
+  EXPECT_EQ(back.commit, plan.commit);
+  EXPECT_EQ(back.ref, "");
+  EXPECT_EQ(back.uncommitted, plan.uncommitted);
+  EXPECT_TRUE(back.dirty());
+  EXPECT_EQ(back.base, "main");
+  EXPECT_EQ(back.base_commit, plan.base_commit);
+  ASSERT_EQ(back.desired_changes.size(), plan.desired_changes.size());
+  for (size_t i = 0; i < plan.desired_changes.size(); ++i) {
+    const DesiredChange& a = plan.desired_changes[i];
+    const DesiredChange& b = back.desired_changes[i];
+    EXPECT_EQ(a.subject, b.subject);
+    EXPECT_EQ(a.kind, b.kind);
+    ASSERT_EQ(a.changes.size(), b.changes.size()) << a.subject;
+    for (size_t j = 0; j < a.changes.size(); ++j) {
+      EXPECT_EQ(a.changes[j].field, b.changes[j].field);
+      EXPECT_EQ(a.changes[j].before, b.changes[j].before);
+      EXPECT_EQ(a.changes[j].after, b.changes[j].after);
+    }
+  }
+  EXPECT_NE(text.find("\"kind\": \"added\""), std::string::npos);
+  EXPECT_NE(text.find("\"kind\": \"removed\""), std::string::npos);
+  EXPECT_NE(text.find("\"kind\": \"changed\""), std::string::npos);
+
+  Plan from_ref;
+  from_ref.commit = plan.commit;
+  from_ref.ref = "origin/main";
+  back = *parse_plan_json_text(round_trip(from_ref));
+  EXPECT_EQ(back.ref, "origin/main");
+  EXPECT_FALSE(back.dirty());
+}
+
+TEST(PlanFile, NewKeysAreAlwaysWritten) {
+  nlohmann::json j = nlohmann::json::parse(plan_json_text(Plan{}));
+  for (const char* key : {"ref", "uncommitted", "base", "base_commit", "desired_changes"})
+    EXPECT_TRUE(j.contains(key)) << key;
+}
+
+TEST(PlanFile, ReadsA10PlanWithoutTheGitKeys) {
+  nlohmann::json j = nlohmann::json::parse(plan_json_text(rich_plan()));
+  j["format_version"] = "1.0";
+  j["commit"] = "3f2c1a0";
+  for (const char* key : {"ref", "uncommitted", "base", "base_commit", "desired_changes"})
+    j.erase(key);
+  Result<Plan> got = decode_plan(j);
+  ASSERT_TRUE(got.has_value()) << got.error().message;
+  EXPECT_EQ(got->format_version, "1.0");
+  EXPECT_EQ(got->commit, "3f2c1a0");
+  EXPECT_TRUE(got->ref.empty());
+  EXPECT_FALSE(got->dirty());
+  EXPECT_TRUE(got->base.empty());
+  EXPECT_TRUE(got->base_commit.empty());
+  EXPECT_TRUE(got->desired_changes.empty());
+  EXPECT_EQ(got->services.size(), rich_plan().services.size());
 }
 
 TEST(PlanFile, RefusesWhatIsNotAPlan) {
@@ -126,6 +186,19 @@ TEST(PlanFile, RefusesWhatIsNotAPlan) {
        "hosts[0].budget.cpu_nano: missing"},
       {with([](auto& j) { j["findings"][0]["severity"] = "fatal"; }),
        "findings[0].severity: unknown severity 'fatal' (error or warning)"},
+      {with([](auto& j) { j["ref"] = 3; }), "ref: expected a string"},
+      {with([](auto& j) { j["uncommitted"] = "cluster.yaml"; }), "uncommitted: expected an array"},
+      {with([](auto& j) { j["base_commit"] = false; }), "base_commit: expected a string"},
+      {with([](auto& j) {
+         j["desired_changes"] = {{{"subject", "service web"}, {"kind", "moved"}, {"changes", {}}}};
+       }),
+       "desired_changes[0].kind: unknown kind 'moved' (added, removed or changed)"},
+      {with([](auto& j) {
+         j["desired_changes"] = {{{"subject", "policy"},
+                                  {"kind", "changed"},
+                                  {"changes", {{{"field", "prune"}, {"before", "false"}}}}}};
+       }),
+       "desired_changes[0].changes[0].after: missing"},
   };
   for (const auto& c : cases) {
     Result<Plan> got = parse_plan_json_text(c.text);

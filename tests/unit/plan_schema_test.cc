@@ -8,7 +8,7 @@
 
 #include "reconciler/plan/plan_file.h"
 #include "tests/support/process.h"
-#include "tests/unit/plan_rich_fixture.h"
+#include "tests/unit/render_plan_git_fixture.h"
 
 namespace swarmform::plan {
 namespace {
@@ -32,7 +32,7 @@ Output run_shell(const std::string& command) {
 }
 
 std::vector<Plan> sample_plans() {
-  std::vector<Plan> plans{rich_plan(), Plan{}};
+  std::vector<Plan> plans{git_plan(), rich_plan(), Plan{}};
   model::DesiredState d = rich_desired();
   model::LiveState live = live_matching(d, {"brain-gateway"});
   d.services["brain-gateway"].replicas.reset();
@@ -64,7 +64,7 @@ TEST(PlanSchema, PlansValidate) {
   Output out = run_shell(command);
   std::filesystem::remove_all(dir);
   EXPECT_EQ(out.status, 0) << out.text;
-  EXPECT_NE(out.text.find("4 plans, 8 wrong plans, 0 problems"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("5 plans, 13 wrong plans, 0 problems"), std::string::npos) << out.text;
 }
 
 }  // namespace

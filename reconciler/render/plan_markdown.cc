@@ -1,6 +1,9 @@
 #include "reconciler/render/plan_markdown.h"
 
+#include "reconciler/render/desired_changes.h"
+#include "reconciler/render/markdown_escape.h"
 #include "reconciler/render/plan_capacity.h"
+#include "reconciler/render/plan_source.h"
 #include "reconciler/render/plan_text.h"
 #include "reconciler/render/plan_words.h"
 
@@ -57,6 +60,10 @@ std::string plan_markdown(const plan::Plan& p) {
   std::string out = "### swarmform plan\n\n**" + plan_summary(p) + "**\n\n";
   if (p.blocked()) out += "> **" + blocked_line(p) + "**\n\n";
   if (p.partial()) out += "> " + partial_line(p) + "\n\n";
+  if (std::string source = source_line(p); !source.empty()) out += markdown_escape(source) + "\n\n";
+  if (p.dirty()) out += "> **" + markdown_escape(dirty_line(p)) + "**\n\n";
+  out += desired_changes_markdown(p);
+  if (!p.base.empty()) out += "### Changes in the swarm\n\n";
   if (!p.empty()) {
     out += changes_table(p) + "\n";
     size_t unchanged = p.count(plan::Action::noop);

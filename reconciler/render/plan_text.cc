@@ -1,6 +1,8 @@
 #include "reconciler/render/plan_text.h"
 
+#include "reconciler/render/desired_changes.h"
 #include "reconciler/render/plan_capacity.h"
+#include "reconciler/render/plan_source.h"
 #include "reconciler/render/plan_words.h"
 
 namespace swarmform::render {
@@ -58,13 +60,17 @@ std::string plan_changes_text(const plan::Plan& p, const Style& style) {
 std::string plan_text(const plan::Plan& p, const Style& style) {
   std::string out = style.bold("swarmform plan") + " of desired state " +
                     (p.desired_hash.empty() ? std::string("(unhashed)") : p.desired_hash);
-  if (!p.commit.empty()) out += " at commit " + p.commit;
   if (!p.created_at.empty()) out += ", made " + p.created_at;
-  out += "\n\n";
+  out += "\n";
+  if (std::string source = source_line(p); !source.empty()) out += source + "\n";
+  if (p.dirty()) out += style.yellow(dirty_line(p)) + "\n";
+  out += "\n";
   if (p.partial()) out += style.yellow(partial_line(p)) + "\n\n";
+  out += desired_changes_text(p, style);
 
   std::string changes = plan_changes_text(p, style);
   if (!changes.empty()) {
+    if (!p.base.empty()) out += style.bold("Changes in the swarm:") + "\n";
     size_t unchanged = p.count(plan::Action::noop);
     out += changes + "\n";
     if (unchanged > 0) {

@@ -1,6 +1,7 @@
 #pragma once
-// A plan for people at a terminal, like Terraform's: one block per service
-// that changes ("~ web" and "    limits.cpus: 1 → 0.5" lines, "+" create,
+// A plan for people at a terminal, like Terraform's: where the desired state
+// came from in git (and a warning for uncommitted files), with --base how it
+// changed in git, then one block per service that changes ("~ web" and "    limits.cpus: 1 → 0.5" lines, "+" create,
 // "-" delete, restart markers, drift in words), the per-host capacity
 // before → after, findings, and the summary line last.
 

@@ -1,5 +1,6 @@
-// Golden files: the rich plan as text (no colour), Markdown and JSON, and
-// an empty plan as text.  SWARMFORM_UPDATE_GOLDEN=1 rewrites them.
+// Golden files: the rich plan as text (no colour), Markdown and JSON, the
+// same plan made with --base from a dirty working tree, and an empty plan as
+// text.  SWARMFORM_UPDATE_GOLDEN=1 rewrites them.
 
 #include <gtest/gtest.h>
 
@@ -10,7 +11,7 @@
 #include "reconciler/plan/plan_file.h"
 #include "reconciler/render/plan_markdown.h"
 #include "reconciler/render/plan_text.h"
-#include "tests/unit/plan_rich_fixture.h"
+#include "tests/unit/render_plan_git_fixture.h"
 
 namespace swarmform::render {
 namespace {
@@ -44,6 +45,18 @@ TEST(PlanGolden, Markdown) {
 
 TEST(PlanGolden, Json) {
   expect_golden("plan_rich.json", plan::plan_json_text(plan::testing::rich_plan()));
+}
+
+TEST(PlanGolden, BaseAndDirtyText) {
+  expect_golden("plan_git.txt", plan_text(plan::testing::git_plan(), Style{false}));
+}
+
+TEST(PlanGolden, BaseAndDirtyMarkdown) {
+  expect_golden("plan_git.md", plan_markdown(plan::testing::git_plan()));
+}
+
+TEST(PlanGolden, BaseAndDirtyJson) {
+  expect_golden("plan_git.json", plan::plan_json_text(plan::testing::git_plan()));
 }
 
 TEST(PlanGolden, NoChangesText) {

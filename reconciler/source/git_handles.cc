@@ -14,7 +14,13 @@ std::string last_error() {
   if (error == nullptr || error->message == nullptr || *error->message == '\0') {
     return "libgit2 gave no reason";
   }
-  return error->message;
+  // Messages relayed from the server's stderr end with a newline.
+  std::string message = error->message;
+  while (!message.empty() &&
+         (message.back() == '\n' || message.back() == '\r' || message.back() == ' ')) {
+    message.pop_back();
+  }
+  return message;
 }
 
 std::string oid_hex(const git_oid& id) {

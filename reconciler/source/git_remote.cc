@@ -30,8 +30,8 @@ namespace {
 constexpr const char* kFetchSpec = "+refs/heads/*:refs/remotes/origin/*";
 
 /// Holds an exclusive flock on `path` (created if missing) until destroyed.
-/// Blocks while another process holds it: that process's own sync is
-/// bounded by its timeouts (see fetch below), so the wait is too.
+/// Blocks while another process holds it, as long as that process's sync
+/// takes (see fetch below for what bounds it).
 Result<UniqueFd> lock_exclusive(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd.valid()) return fail("cannot open the lock file " + path + ": " + std::strerror(errno));

@@ -23,7 +23,7 @@ struct RemoteEndpoint {
 std::optional<RemoteEndpoint> parse_remote_endpoint(const std::string& url);
 
 /// True when `url` is a path on this machine (not file://, not a URL, not
-/// scp-like): "/srv/state.git", "../state", "C" but not "host:state".
+/// scp-like): "/srv/state.git", "../state", "state" but not "host:state".
 bool is_local_path(const std::string& url);
 
 /// The folder name of `url`'s mirror: the URL with every character outside

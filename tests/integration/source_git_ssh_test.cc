@@ -74,6 +74,19 @@ TEST(GitSsh, SyncsAndReadsOverSshWithTheLabKey) {
   EXPECT_EQ(s->files[0].content, "over: ssh\n");
 }
 
+TEST(GitSsh, PathThatIsNotARepositoryNamesTheUrl) {
+  SF_REQUIRE_LAB(lab);
+  Origin origin;
+  const std::string url = "ssh://" + lab.get("SSH_USER") + "@" + lab.get("SSH_HOST") + ":" +
+                          lab.get("KVM4_SSH_PORT") + origin.tmp.path() + "/no-such.git";
+  auto mirror = sync_remote(url, origin.tmp / "cache", lab_options(lab));
+  ASSERT_FALSE(mirror.has_value());
+  EXPECT_TRUE(mirror.error().message.starts_with("cannot sync " + url)) << mirror.error().message;
+  EXPECT_NE(mirror.error().message.find("does not appear to be a git repository; check the URL"),
+            std::string::npos)
+      << mirror.error().message;
+}
+
 TEST(GitSsh, UnknownHostKeyIsRefusedWithItsFingerprint) {
   SF_REQUIRE_LAB(lab);
   Origin origin;

@@ -2,10 +2,15 @@
 // commit's desired-state files, the working tree's state, and mirrors of
 // local and file:// remotes.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "reconciler/source/git_source.h"
 #include "reconciler/source/git_url.h"
@@ -326,6 +331,24 @@ TEST_F(GitRemoteTest, DistinctUrlsGetDistinctMirrors) {
   ASSERT_TRUE(by_path.has_value()) << by_path.error().message;
   ASSERT_TRUE(by_url.has_value()) << by_url.error().message;
   EXPECT_NE(*by_path, *by_url);
+}
+
+TEST_F(GitRemoteTest, SyncWaitsForAnotherSyncOfTheSameMirror) {
+  auto mirror = sync_remote(repo, cache, {});
+  ASSERT_TRUE(mirror.has_value()) << mirror.error().message;
+  // Another process's lock, as far as flock is concerned: a separate open
+  // file description.
+  const int held = ::open((*mirror + ".lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  auto waiting = std::async(std::launch::async, [&] { return sync_remote(repo, cache, {}); });
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+  ::flock(held, LOCK_UN);
+  ::close(held);
+  ASSERT_EQ(waiting.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  auto again = waiting.get();
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(*again, *mirror);
 }
 
 TEST_F(GitRemoteTest, MissingRemoteNamesTheUrl) {

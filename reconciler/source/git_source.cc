@@ -46,8 +46,7 @@ Result<std::string> normalise_tree_path(const std::string& path_in_repo) {
   if (text == ".") text.clear();
   if (normal.is_absolute() || text == ".." || text.starts_with("../")) {
     return fail("folder '" + path_in_repo +
-                "' is outside the repository: give it relative to the "
-                "repository's root");
+                "' is outside the repository: give it relative to the repository's root");
   }
   return text;
 }
@@ -94,15 +93,14 @@ Result<TreePtr> folder_tree(git_repository* repo, git_tree* root, const std::str
   TreeEntryPtr entry(entry_raw);
   if (rc == GIT_ENOTFOUND) {
     return fail(path + " does not exist at " + at +
-                    "; is the folder committed? (git ls-tree -d "
-                    "-r --name-only <ref> lists the folders of a commit)",
+                    "; is the folder committed? (git ls-tree -d -r --name-only <ref> lists the "
+                    "folders of a commit)",
                 ErrorKind::not_found);
   }
   if (rc < 0) return fail("cannot look up " + path + " at " + at + ": " + git::last_error());
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
     return fail(path + " is not a folder at " + at +
-                ": point at the folder that holds the "
-                "desired-state YAML files");
+                ": point at the folder that holds the desired-state YAML files");
   }
   if (git_tree_lookup(&raw, repo, git_tree_entry_id(entry.get())) < 0) {
     return fail("cannot read folder " + path + " at " + at + ": " + git::last_error());

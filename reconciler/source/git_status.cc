@@ -1,6 +1,5 @@
 // working_tree_state: which desired-state files in a folder differ from HEAD.
 
-#include <algorithm>
 #include <filesystem>
 #include <set>
 

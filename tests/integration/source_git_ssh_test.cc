@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 
 #include "reconciler/source/git_source.h"
@@ -143,6 +145,73 @@ TEST(GitSsh, ChangedHostKeyIsRefusedEvenWhenAcceptingNewKeys) {
             std::string::npos)
       << mirror.error().message;
   EXPECT_NE(mirror.error().message.find(server_fingerprint(lab, lab.port("KVM4_SSH_PORT"))),
+            std::string::npos)
+      << mirror.error().message;
+}
+
+/// Sets an environment variable (or unsets it, for std::nullopt) for one
+/// test and restores it afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::optional<std::string>& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      ::setenv(name, value->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(GitSsh, AgentKeysAreUsedWithoutAnIdentityFile) {
+  SF_REQUIRE_LAB(lab);
+  Origin origin;
+  const std::string sock = origin.tmp / "agent.sock";
+  const std::string pid = run_command("ssh-agent -s -a " + shell_quote(sock) +
+                                      " | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\);.*/\\1/p'");
+  ASSERT_FALSE(pid.empty());
+  int added = -1;
+  run_command("SSH_AUTH_SOCK=" + shell_quote(sock) + " ssh-add -q " +
+                  shell_quote(lab.get("SSH_IDENTITY")) + " 2>&1",
+              &added);
+  std::optional<Result<std::string>> mirror;
+  {
+    ScopedEnv agent("SSH_AUTH_SOCK", sock);
+    RemoteOptions o = lab_options(lab);
+    o.identity.clear();
+    mirror = sync_remote(origin.url(lab), origin.tmp / "cache", o);
+  }
+  run_command("kill " + pid);
+  ASSERT_EQ(added, 0);
+  ASSERT_TRUE(mirror->has_value()) << (*mirror).error().message;
+  auto s = read_remote_ref(**mirror, "examples/kvm", "main");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->commit, origin.commit);
+}
+
+TEST(GitSsh, NoIdentityAndNoAgentSaysSo) {
+  SF_REQUIRE_LAB(lab);
+  Origin origin;
+  ScopedEnv no_agent("SSH_AUTH_SOCK", std::nullopt);
+  RemoteOptions o = lab_options(lab);
+  o.identity.clear();
+  auto mirror = sync_remote(origin.url(lab), origin.tmp / "cache", o);
+  ASSERT_FALSE(mirror.has_value());
+  EXPECT_EQ(mirror.error().kind, ErrorKind::refused);
+  EXPECT_NE(mirror.error().message.find("no identity file is configured and no ssh-agent runs"),
             std::string::npos)
       << mirror.error().message;
 }

@@ -107,6 +107,10 @@ int certificate_check(git_cert* cert, int /*valid*/, const char* host, void* pay
                        ", so it cannot be checked against known_hosts");
   }
   // The blob names its own type (raw_type only says the same less exactly).
+  // libgit2 1.5 chooses which host key type to ask for from
+  // ~/.ssh/known_hosts, not from options.known_hosts: a server with several
+  // key types may then present one the file does not pin, which
+  // verify_host_key refuses as changed (a safe failure, never a pass).
   auto key = transport::HostKey::from_blob(std::string(hostkey->hostkey, hostkey->hostkey_len));
   if (!key)
     return give_up(state, ErrorKind::refused, "the server's host key: " + key.error().message);

@@ -69,7 +69,10 @@ struct RemoteOptions {
   std::string identity;     ///< private key file; empty: ssh-agent
   std::string known_hosts;  ///< known_hosts file checked strictly; empty: ~/.ssh/known_hosts
   bool accept_new_host_keys = false;  ///< record an unknown host's key (never a changed one)
-  int timeout_seconds = 60;           ///< connecting and each transfer
+  /// Bounds the TCP connect.  libgit2 1.5 has no deadline for the SSH
+  /// handshake or the transfer: a server that accepts and then stalls is
+  /// bounded only by the kernel's TCP timeouts.
+  int timeout_seconds = 60;
 };
 
 /// The default cache folder: $XDG_CACHE_HOME/swarmform/repos, else
@@ -88,8 +91,10 @@ Result<std::string> sync_remote(const std::string& url, const std::string& cache
                                 const RemoteOptions& options);
 
 /// Resolves a ref in a mirror made by sync_remote: "main" means the remote's
-/// main ("refs/remotes/origin/main") when it exists, so a fetch moves it;
-/// anything else as read_git_ref.  Reads folder `path_in_repo` at it.
+/// main ("refs/remotes/origin/main") when it exists, so a fetch moves it
+/// ("main~1" likewise; "HEAD" is the remote's default branch), then a tag of
+/// that name; anything else as read_git_ref.  Reads folder `path_in_repo`
+/// at it.
 Result<GitSnapshot> read_remote_ref(const std::string& mirror_path, const std::string& path_in_repo,
                                     const std::string& ref);
 

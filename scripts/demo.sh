@@ -3,7 +3,10 @@
 #   installs what is needed, builds, starts the two-node lab swarm, and runs
 #   swarmform on the bundled examples: `validate` on the KVM example (today's
 #   over-committed placement fails, the balanced one passes), then `state`
-#   `plan`, `apply` and `plan` again against the real lab over SSH.
+#   `plan`, `apply` and `plan` again against the real lab over SSH, and the
+#   loop a cron job watches: someone changes a limit by hand, `drift` reports
+#   it (exit 2, "changed outside swarmform"), `apply` puts it back, `drift`
+#   is clean.
 # The lab keeps running afterwards so you can try commands by hand; stop it
 # with tests/lab/down.sh.
 set -euo pipefail
@@ -37,3 +40,21 @@ step swarmform apply -C examples/lab --auto-approve
 
 step swarmform plan -C examples/lab --detailed-exitcode
 "$sf" plan -C examples/lab --detailed-exitcode
+
+# The out-of-band change a cron job exists to catch: someone raises a limit by
+# hand.  The manager's socket is local to this machine in the lab.
+. "${SWARMFORM_LAB_DIR:-/tmp/swarmform-lab}/lab.env"
+step docker service update --limit-cpu 1 lab-worker "   # by hand, outside git"
+docker -H "unix://$KVM4_SOCKET" service update --detach --quiet --limit-cpu 1 lab-worker >/dev/null
+
+step swarmform drift -C examples/lab
+rc=0
+"$sf" drift -C examples/lab || rc=$?
+[ "$rc" = 2 ] || { echo "expected drift (exit 2), got exit $rc" >&2; exit 1; }
+echo "(exit 2: drift, as cron would report it; --notify URL posts it, --metrics-file feeds Prometheus)"
+
+step swarmform apply -C examples/lab --auto-approve
+"$sf" apply -C examples/lab --auto-approve
+
+step swarmform drift -C examples/lab
+"$sf" drift -C examples/lab

@@ -16,7 +16,7 @@ namespace swarmform::apply {
 OwnedFields to_apply_fields(const plan::OwnedFields& planned);
 
 /// swarmform.managed=true, swarmform.applied=<owned fields as JSON>, and
-/// swarmform.commit when the plan knows its commit.
+/// swarmform.commit when the plan knows its commit ("<sha>-dirty" for a plan of a dirty tree).
 Labels applied_labels(const plan::Plan& plan, const plan::ServiceChange& change);
 
 /// The full Spec to create `change` (a create carries the declared service):

@@ -14,5 +14,7 @@ void add_plan_command(CLI::App& app, const GlobalOptions& global, int& exit_code
 void add_show_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_apply_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_unlock_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

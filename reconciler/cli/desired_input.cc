@@ -10,6 +10,55 @@
 #include "reconciler/source/directory_source.h"
 
 namespace swarmform::cli {
+namespace {
+
+/// Loads `files` into `in` (read from `base_dir` for relative paths in them).
+void load_files(DesiredInput& in, std::vector<model::SourceFile> files, const std::string& base_dir,
+                CheckBudgets budgets) {
+  in.files = std::move(files);
+  config::LoadOptions options;
+  options.base_dir = base_dir;
+  if (const char* home = std::getenv("HOME")) options.home = home;
+  in.loaded = config::load_desired_state(in.files, options);
+  if (in.loaded.state) {
+    in.loads = model::desired_host_loads(*in.loaded.state);
+    if (budgets == CheckBudgets::yes) config::check_budgets(*in.loaded.state, in.loads, in.loaded.diagnostics);
+  }
+}
+
+DesiredInput from_snapshot(Result<source::GitSnapshot> snapshot, const std::string& base_dir, CheckBudgets budgets) {
+  DesiredInput in;
+  if (!snapshot) {
+    in.loaded.diagnostics.error({}, snapshot.error().message);
+    return in;
+  }
+  in.commit = snapshot->commit;
+  in.ref = snapshot->ref;
+  load_files(in, std::move(snapshot->files), base_dir, budgets);
+  return in;
+}
+
+/// The folder inside a --repo mirror: -C's value, "." by default.
+std::string path_in_repo(const std::string& dir) { return dir.empty() ? "." : dir; }
+
+Result<std::string> mirror_of(const SourceOptions& source) {
+  std::string cache = source.cache_dir.empty() ? source::default_cache_dir() : source.cache_dir;
+  return source::sync_remote(source.repo, cache, source.remote);
+}
+
+}  // namespace
+
+void add_source_flags(CLI::App& cmd, SourceOptions& options, bool with_repo) {
+  cmd.add_option("--ref", options.ref,
+                 "Read the desired state from this git commit (branch, tag, sha, origin/main, HEAD~1), "
+                 "straight from git objects; default: the working tree");
+  if (!with_repo) return;
+  cmd.add_option("--repo", options.repo,
+                 "Clone or fetch this repository (path, file://, ssh://) into the cache and read --ref from it; "
+                 "-C is then the folder inside it");
+  cmd.add_option("--cache-dir", options.cache_dir, "Where --repo keeps its clones (default: " +
+                                                       source::default_cache_dir() + ")");
+}
 
 DesiredInput read_desired(const std::string& dir, CheckBudgets budgets) {
   DesiredInput in;
@@ -18,16 +67,39 @@ DesiredInput read_desired(const std::string& dir, CheckBudgets budgets) {
     in.loaded.diagnostics.error({}, files.error().message);
     return in;
   }
-  in.files = std::move(*files);
-  config::LoadOptions options;
-  options.base_dir = dir;
-  if (const char* home = std::getenv("HOME")) options.home = home;
-  in.loaded = config::load_desired_state(in.files, options);
-  if (in.loaded.state) {
-    in.loads = model::desired_host_loads(*in.loaded.state);
-    if (budgets == CheckBudgets::yes) config::check_budgets(*in.loaded.state, in.loads, in.loaded.diagnostics);
+  load_files(in, std::move(*files), dir, budgets);
+  return in;
+}
+
+DesiredInput read_desired(const std::string& dir, const SourceOptions& source, CheckBudgets budgets) {
+  if (!source.repo.empty()) {
+    auto mirror = mirror_of(source);
+    if (!mirror) return from_snapshot(fail(mirror.error()), dir, budgets);
+    // Relative paths in the YAML (identity, known_hosts) resolve against the
+    // current directory: a bare mirror has no files to point at.
+    DesiredInput in = from_snapshot(
+        source::read_remote_ref(*mirror, path_in_repo(dir), source.ref.empty() ? "HEAD" : source.ref), ".", budgets);
+    in.mirror = *mirror;
+    return in;
+  }
+  if (!source.ref.empty()) return from_snapshot(source::read_git_ref(dir, source.ref), dir, budgets);
+  DesiredInput in = read_desired(dir, budgets);
+  if (in.files.empty() && !in.loaded.state) return in;  // the folder itself could not be read
+  auto tree = source::working_tree_state(dir);
+  if (!tree) {
+    in.loaded.diagnostics.warning({}, "cannot tell which commit " + dir + " is at: " + tree.error().message);
+  } else if (tree->in_repository) {
+    in.commit = tree->commit;
+    in.uncommitted = tree->uncommitted;
   }
   return in;
+}
+
+DesiredInput read_desired_at(const std::string& dir, const DesiredInput& head, const std::string& ref) {
+  if (!head.mirror.empty()) {
+    return from_snapshot(source::read_remote_ref(head.mirror, path_in_repo(dir), ref), ".", CheckBudgets::no);
+  }
+  return from_snapshot(source::read_git_ref(dir, ref), dir, CheckBudgets::no);
 }
 
 void print_diagnostics(const model::Diagnostics& diags, bool no_color) {

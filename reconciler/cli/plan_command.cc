@@ -18,12 +18,14 @@ struct PlanCommandOptions {
   std::string out;
   std::string format = "text";
   bool detailed_exitcode = false;
+  std::string base;
   ConnectionOptions connection;
+  SourceOptions source;
 };
 
 int run_plan(const GlobalOptions& global, const PlanCommandOptions& opts) {
   render::Style err = render::style_for(STDERR_FILENO, global.no_color);
-  auto made = make_plan(global, opts.connection, opts.targets);
+  auto made = make_plan(global, opts.connection, PlanInputs{opts.targets, opts.source, opts.base});
   if (!made) {
     if (!made.error().message.empty()) std::cerr << err.red("swarmform: error: " + made.error().message) << "\n";
     return kExitError;
@@ -54,6 +56,10 @@ void add_plan_command(CLI::App& app, const GlobalOptions& global, int& exit_code
   cmd->add_option("--out", opts->out, "Save the plan to FILE for `swarmform apply FILE`");
   cmd->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->add_flag("--detailed-exitcode", opts->detailed_exitcode, "Exit 0 no changes, 2 changes, 1 error");
+  cmd->add_option("--base", opts->base,
+                  "Also show what the desired state changes since this git ref (a pull request's base, "
+                  "e.g. origin/main)");
+  add_source_flags(*cmd, opts->source);
   add_connection_flags(*cmd, opts->connection);
   cmd->callback([&global, &exit_code, opts] { exit_code = run_plan(global, *opts); });
 }

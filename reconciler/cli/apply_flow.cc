@@ -1,0 +1,131 @@
+#include "reconciler/cli/apply_flow.h"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+
+#include "reconciler/apply/apply_run.h"
+#include "reconciler/apply/lock.h"
+#include "reconciler/apply/stale_check.h"
+#include "reconciler/cli/options.h"
+#include "reconciler/cli/scope_exit.h"
+#include "reconciler/engine/live_reader.h"
+#include "reconciler/render/style.h"
+
+namespace swarmform::cli {
+namespace {
+
+/// Prints convergence progress as plain lines: when the count changes, and
+/// every 10 s while waiting.
+class ProgressPrinter {
+ public:
+  void operator()(const apply::Progress& p) {
+    auto& last = last_[p.service];
+    auto secs = p.elapsed.count() / 1000;
+    if (last.running == p.running && last.desired == p.desired && secs - last.secs < 10) return;
+    last = {p.running, p.desired, secs};
+    std::string line = "  " + p.service + "  " + std::to_string(p.running) + "/" + std::to_string(p.desired) +
+                       " running" + (p.node.empty() ? "" : " on " + p.node) + "  " + std::to_string(secs) + "s";
+    if (!p.messages.empty()) line += "  (" + p.messages.front() + ")";
+    std::cout << line << std::endl;
+  }
+
+ private:
+  struct Seen {
+    uint64_t running = ~0ull;
+    uint64_t desired = ~0ull;
+    int64_t secs = 0;
+  };
+  std::map<std::string, Seen> last_;
+};
+
+int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged, bool interrupted,
+              const render::Style& st) {
+  size_t applied = 0, failed = 0, rolled_back = 0, stopped = 0, not_started = 0;
+  std::string changed_list, not_changed_list;
+  for (const auto& r : results) {
+    switch (r.outcome) {
+      case apply::Outcome::applied: ++applied; break;
+      case apply::Outcome::rolled_back: ++rolled_back; break;
+      case apply::Outcome::failed: ++failed; break;
+      case apply::Outcome::interrupted: ++stopped; break;
+      case apply::Outcome::not_started: ++not_started; break;
+    }
+    std::string& list = r.changed ? changed_list : not_changed_list;
+    list += (list.empty() ? "" : ", ") + r.name;
+    if (r.outcome == apply::Outcome::failed || r.outcome == apply::Outcome::rolled_back) {
+      std::cerr << st.red("swarmform: error: " + r.name + ": " + r.detail) << "\n";
+    }
+  }
+  bool bad = failed + rolled_back > 0 || interrupted || not_started > 0;
+  std::string headline = interrupted ? "Apply interrupted"
+                         : bad       ? "Apply finished with failures"
+                                     : "Apply complete";
+  std::cout << "\n"
+            << (bad ? st.red(headline) : st.green(headline)) << ": " << applied << " applied, " << unchanged
+            << " unchanged, " << failed << " failed, " << rolled_back << " rolled back";
+  if (stopped + not_started > 0) std::cout << ", " << stopped << " interrupted, " << not_started << " not started";
+  std::cout << ".\n";
+  if (bad) {
+    std::cout << "Changed: " << (changed_list.empty() ? "none" : changed_list)
+              << ". Not changed: " << (not_changed_list.empty() ? "none" : not_changed_list)
+              << ".\nRun `swarmform plan` to see what is left; the next apply finishes it.\n";
+  }
+  return bad ? kExitError : kExitOk;
+}
+
+}  // namespace
+
+int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const ConnectionOptions& connection,
+               const ApplySettings& settings, const SignalGuard& signals, bool no_color) {
+  render::Style err = render::style_for(STDERR_FILENO, no_color);
+  render::Style out = render::style_for(STDOUT_FILENO, no_color);
+  auto error = [&err](const std::string& message) {
+    std::cerr << err.red("swarmform: error: " + message) << "\n";
+    return kExitError;
+  };
+  auto client = connect_to_manager(state, connection);
+  if (!client) return error(client.error().message);
+  auto info = apply::new_lock_info(plan.commit);
+  if (!info) return error(info.error().message);
+  auto lock = apply::acquire_lock(*client, *info);
+  if (!lock) return error(lock.error().message);
+  ScopeExit release([&] {
+    auto released = apply::release_lock(*client, *lock);
+    if (!released && released.error().kind != ErrorKind::not_found) {
+      // The manager connection sat idle through the apply: try a fresh one.
+      auto again = connect_to_manager(state, connection);
+      if (again) released = apply::release_lock(*again, *lock);
+    }
+    if (!released && released.error().kind != ErrorKind::not_found) {
+      std::cerr << err.red("swarmform: error: releasing the lock: " + released.error().message +
+                           "; remove it with `swarmform unlock " + lock->info.id + "`") << "\n";
+    }
+  });
+  if (signals.interrupted()) return error("interrupted before anything was changed");
+
+  auto live = engine::read_live_state(*client);
+  if (!live) return error(live.error().message);
+  auto stale = apply::find_stale(plan, *live);
+  if (!stale.empty()) {
+    for (const auto& s : stale) std::cerr << err.red("swarmform: error: " + s.name + ": " + s.what) << "\n";
+    return error("the plan is stale: " + std::to_string(stale.size()) +
+                 " service(s) changed since it was made; nothing was applied. Run `swarmform plan` again");
+  }
+
+  std::cout << "\n" << out.bold("Applying") << " (lock " << lock->info.id << ")...\n";
+  apply::ApplyOptions options;
+  options.parallelism = settings.parallelism;
+  options.timeout = settings.timeout;
+  options.rollback_on_failure = settings.rollback_on_failure;
+  options.stop = signals.token();
+  ProgressPrinter printer;
+  apply::Reporter reporter{[](const std::string& line) { std::cout << line << std::endl; },
+                           [&printer](const apply::Progress& p) { printer(p); }};
+  auto connect = [&state, &connection] { return connect_to_manager(state, connection); };
+  auto results = apply::run_apply(plan, *live, connect, options, reporter);
+  return summarize(results, plan.count(plan::Action::noop), signals.interrupted(), out);
+}
+
+}  // namespace swarmform::cli

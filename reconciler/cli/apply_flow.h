@@ -1,0 +1,31 @@
+#pragma once
+// Carrying out a plan that was shown and agreed to: connect, take the
+// swarm's lock, refuse a stale plan, apply in waves, summarise.  Shared by
+// `apply` and `agent --self-heal`.
+
+#include <chrono>
+
+#include "reconciler/cli/engine_connection.h"
+#include "reconciler/cli/signal_guard.h"
+#include "reconciler/model/desired.h"
+#include "reconciler/plan/plan.h"
+
+namespace swarmform::cli {
+
+struct ApplySettings {
+  int parallelism = 4;
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};  ///< per service
+  bool rollback_on_failure = true;
+};
+
+/// Applies `plan` (not blocked, not empty, already confirmed) to the swarm
+/// whose manager `state` names: takes the lock (refusing when another apply
+/// holds it), refuses a stale plan, applies, releases the lock on every
+/// path, and prints progress and the summary (what was and was not
+/// changed) to stdout, errors to stderr.  A stop request from `signals`
+/// starts nothing new.  Returns the exit code: 0 when every change applied,
+/// else 1.
+int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const ConnectionOptions& connection,
+               const ApplySettings& settings, const SignalGuard& signals, bool no_color);
+
+}  // namespace swarmform::cli

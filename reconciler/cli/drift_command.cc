@@ -1,0 +1,52 @@
+#include <iostream>
+#include <memory>
+
+#include "reconciler/cli/commands.h"
+#include "reconciler/cli/drift_check.h"
+#include "reconciler/cli/duration.h"
+
+namespace swarmform::cli {
+namespace {
+
+struct DriftCommandOptions {
+  Publish publish;
+  std::string notify_timeout = "10s";
+  ConnectionOptions connection;
+  SourceOptions source;
+};
+
+int run_drift(const GlobalOptions& global, DriftCommandOptions& opts) {
+  auto timeout = parse_duration(opts.notify_timeout);
+  if (!timeout) {
+    std::cerr << "swarmform: error: --notify-timeout: " << timeout.error().message << "\n";
+    return kExitError;
+  }
+  opts.publish.notify_timeout = *timeout;
+  DriftCheck check = check_drift(global, opts.connection, opts.source);
+  const bool notify = check.report.status != report::Status::in_sync;
+  return publish_report(check.report, opts.publish, notify, global.no_color);
+}
+
+}  // namespace
+
+void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<DriftCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "drift",
+      "Check whether the live swarm still matches the desired state, for cron (exit 0 in sync, 2 drift, 1 error)");
+  cmd->add_option("--format", opts->publish.format, "Output format")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  cmd->add_option("--notify", opts->publish.notify_url,
+                  "POST the JSON report to this webhook URL when there is drift or an error (a failed POST is a "
+                  "warning; the exit code stays)");
+  cmd->add_option("--notify-timeout", opts->notify_timeout, "Give up on the webhook after this long")
+      ->capture_default_str();
+  cmd->add_option("--metrics-file", opts->publish.metrics_file,
+                  "Write Prometheus metrics here, atomically (for node_exporter's textfile collector)");
+  add_source_flags(*cmd, opts->source);
+  add_connection_flags(*cmd, opts->connection);
+  cmd->callback([&global, &exit_code, opts] { exit_code = run_drift(global, *opts); });
+}
+
+}  // namespace swarmform::cli

@@ -28,6 +28,7 @@ using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free
 using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
 using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>;
+using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
 using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
 
 /// A git_buf that is disposed of when it goes out of scope.

@@ -165,13 +165,16 @@ Result<GitSnapshot> read_snapshot(git_repository* repo, const RepoLabel& label,
   return snapshot;
 }
 
-/// The origin URL of a mirror, for messages; empty when it has none.
+/// The origin URL of a mirror, for messages; empty when it has none.  Read
+/// from the config rather than with git_remote_lookup, which leaks in
+/// libgit2 1.5 (its insteadOf matching leaves PCRE2 match data behind).
 std::string origin_url(git_repository* repo) {
-  git_remote* raw = nullptr;
-  if (git_remote_lookup(&raw, repo, "origin") < 0) return "";
-  git::RemotePtr remote(raw);
-  const char* url = git_remote_url(remote.get());
-  return url ? url : "";
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo) < 0) return "";
+  git::ConfigPtr config(raw);
+  const char* url = nullptr;
+  if (git_config_get_string(&url, config.get(), "remote.origin.url") < 0) return "";
+  return url != nullptr ? url : "";
 }
 
 bool reference_exists(git_repository* repo, const std::string& name) {

@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "reconciler/config/budget.h"
 #include "reconciler/render/style.h"
 #include "reconciler/source/directory_source.h"
+#include "reconciler/util/file.h"
 
 namespace swarmform::cli {
 namespace {
@@ -40,6 +42,36 @@ DesiredInput from_snapshot(Result<source::GitSnapshot> snapshot, const std::stri
 
 /// The folder inside a --repo mirror: -C's value, "." by default.
 std::string path_in_repo(const std::string& dir) { return dir.empty() ? "." : dir; }
+
+/// Where files the desired state names by a relative path (its known_hosts)
+/// are written out of a mirror, which has no work tree: beside the mirror,
+/// so relative paths in the YAML resolve there.
+std::string mirror_files_dir(const std::string& mirror, const std::string& dir) {
+  std::string files = (std::filesystem::path(mirror + ".files") / path_in_repo(dir)).lexically_normal().string();
+  while (files.size() > 1 && files.back() == '/') files.pop_back();
+  return files;
+}
+
+/// --repo: the state's known_hosts, when the YAML names it by a relative
+/// path, is the file committed beside the YAML (reviewed in git like the
+/// rest): write it out of the commit so the SSH transport can read it.
+void materialize_known_hosts(DesiredInput& in, const std::string& files_dir, const std::string& dir) {
+  auto& known = in.loaded.state->known_hosts;
+  if (!known || !known->starts_with(files_dir + "/")) return;
+  const std::string relative = known->substr(files_dir.size() + 1);
+  const std::string in_repo = (std::filesystem::path(path_in_repo(dir)) / relative).lexically_normal().generic_string();
+  auto content = source::read_git_file(in.mirror, in.commit, in_repo);
+  Result<void> written = content ? Result<void>{} : fail(content.error());
+  if (content) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(*known).parent_path(), ec);
+    written = write_file_atomically(*known, *content);
+  }
+  if (!written) {
+    in.loaded.diagnostics.error({}, "known_hosts: " + written.error().message);
+    in.loaded.state.reset();
+  }
+}
 
 Result<std::string> mirror_of(const SourceOptions& source) {
   std::string cache = source.cache_dir.empty() ? source::default_cache_dir() : source.cache_dir;
@@ -77,9 +109,12 @@ DesiredInput read_desired(const std::string& dir, const SourceOptions& source, C
     if (!mirror) return from_snapshot(fail(mirror.error()), dir, budgets);
     // Relative paths in the YAML (identity, known_hosts) resolve against the
     // current directory: a bare mirror has no files to point at.
+    const std::string files_dir = mirror_files_dir(*mirror, dir);
     DesiredInput in = from_snapshot(
-        source::read_remote_ref(*mirror, path_in_repo(dir), source.ref.empty() ? "HEAD" : source.ref), ".", budgets);
+        source::read_remote_ref(*mirror, path_in_repo(dir), source.ref.empty() ? "HEAD" : source.ref), files_dir,
+        budgets);
     in.mirror = *mirror;
+    if (in.loaded.state) materialize_known_hosts(in, files_dir, dir);
     return in;
   }
   if (!source.ref.empty()) return from_snapshot(source::read_git_ref(dir, source.ref), dir, budgets);
@@ -97,7 +132,8 @@ DesiredInput read_desired(const std::string& dir, const SourceOptions& source, C
 
 DesiredInput read_desired_at(const std::string& dir, const DesiredInput& head, const std::string& ref) {
   if (!head.mirror.empty()) {
-    return from_snapshot(source::read_remote_ref(head.mirror, path_in_repo(dir), ref), ".", CheckBudgets::no);
+    return from_snapshot(source::read_remote_ref(head.mirror, path_in_repo(dir), ref),
+                         mirror_files_dir(head.mirror, dir), CheckBudgets::no);
   }
   return from_snapshot(source::read_git_ref(dir, ref), dir, CheckBudgets::no);
 }

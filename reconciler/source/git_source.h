@@ -98,4 +98,12 @@ Result<std::string> sync_remote(const std::string& url, const std::string& cache
 Result<GitSnapshot> read_remote_ref(const std::string& mirror_path, const std::string& path_in_repo,
                                     const std::string& ref);
 
+/// The content of the file at `path` ("/"-separated, relative to the
+/// repository's root; "./" and "a/../" are resolved) in commit `commit`
+/// (40-hex) of the repository at `repo_path`.  ErrorKind::not_found, naming
+/// the path and the short commit, when the commit has no such file.  For a
+/// file the desired state names (its known_hosts) when it is read from a
+/// mirror with no work tree.
+Result<std::string> read_git_file(const std::string& repo_path, const std::string& commit, const std::string& path);
+
 }  // namespace swarmform::source

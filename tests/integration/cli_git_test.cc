@@ -172,6 +172,22 @@ TEST_F(CliGit, RepoReadsAFileCloneAndFetchesNewCommits) {
   auto p = nlohmann::json::parse(fetched.out);
   EXPECT_EQ(p["commit"], third);
   EXPECT_EQ(service_of(p, name_)["action"], "no-op");
+
+  // The hosts' keys pinned in a known_hosts committed beside the YAML, named
+  // by a relative path: read from the commit, as the work tree would have it.
+  std::string cluster = run_command("sed 's|^known_hosts: .*|known_hosts: pinned_hosts|' " + dir_ + "/cluster.yaml");
+  write_file(dir_ + "/cluster.yaml", cluster);
+  write_file(dir_ + "/pinned_hosts", run_command("cat " + lab.get("SSH_KNOWN_HOSTS")));
+  std::string fourth = git_commit_all(dir_, "pin the hosts' keys in the repository");
+  auto pinned = run_swarmform(args);
+  ASSERT_EQ(pinned.exit_code, 0) << pinned.out << pinned.err;
+  EXPECT_EQ(nlohmann::json::parse(pinned.out)["commit"], fourth);
+  // Without the file in the commit, the error says so.
+  git(dir_, "rm -q pinned_hosts");
+  git_commit_all(dir_, "drop the pinned keys");
+  auto unpinned = run_swarmform(args);
+  EXPECT_EQ(unpinned.exit_code, 1);
+  EXPECT_NE(unpinned.err.find("known_hosts: pinned_hosts does not exist at"), std::string::npos) << unpinned.err;
 }
 
 }  // namespace

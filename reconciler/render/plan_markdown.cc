@@ -63,7 +63,10 @@ std::string plan_markdown(const plan::Plan& p) {
   if (std::string source = source_line(p); !source.empty()) out += markdown_escape(source) + "\n\n";
   if (p.dirty()) out += "> **" + markdown_escape(dirty_line(p)) + "**\n\n";
   out += desired_changes_markdown(p);
-  if (!p.base.empty()) out += "### Changes in the swarm\n\n";
+  if (!p.base.empty()) {
+    out += "### Changes in the swarm\n\n";
+    if (p.empty()) out += plan_summary(p) + "\n\n";
+  }
   if (!p.empty()) {
     out += changes_table(p) + "\n";
     size_t unchanged = p.count(plan::Action::noop);

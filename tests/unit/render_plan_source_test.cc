@@ -118,6 +118,9 @@ TEST(DesiredChanges, NoChangesSaysSo) {
                                              "3f2a1bc\n\nNo changes to the desired state.\n"),
             std::string::npos)
       << desired_changes_markdown(p);
+  EXPECT_NE(plan_markdown(p).find("### Changes in the swarm\n\n"
+                                  "No changes. The swarm matches the desired state.\n"),
+            std::string::npos);
   p.base.clear();
   EXPECT_EQ(desired_changes_text(p, Style{false}), "");
   EXPECT_EQ(desired_changes_markdown(p), "");

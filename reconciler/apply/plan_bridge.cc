@@ -17,8 +17,10 @@ OwnedFields to_apply_fields(const plan::OwnedFields& p) {
 
 Labels applied_labels(const plan::Plan& plan, const plan::ServiceChange& change) {
   Labels labels{{plan::kManagedLabel, "true"}, {plan::kAppliedLabel, plan::encode_applied(change.desired)}};
-  // A dirty tree (apply --allow-dirty) is not the commit: say so, as git describe --dirty does.
-  if (!plan.commit.empty()) labels[plan::kCommitLabel] = plan.commit + (plan.dirty() ? "-dirty" : "");
+  // A dirty tree (apply --allow-dirty) is not the commit: say so, as git
+  // describe --dirty does.  No commit known (a folder outside git): remove
+  // the label an earlier apply wrote, which would now be untrue.
+  labels[plan::kCommitLabel] = plan.commit.empty() ? "" : plan.commit + (plan.dirty() ? "-dirty" : "");
   return labels;
 }
 

@@ -16,7 +16,8 @@ namespace swarmform::apply {
 OwnedFields to_apply_fields(const plan::OwnedFields& planned);
 
 /// swarmform.managed=true, swarmform.applied=<owned fields as JSON>, and
-/// swarmform.commit when the plan knows its commit ("<sha>-dirty" for a plan of a dirty tree).
+/// swarmform.commit: the plan's commit ("<sha>-dirty" for a plan of a dirty
+/// tree), or "" (remove it) when the plan knows no commit.
 Labels applied_labels(const plan::Plan& plan, const plan::ServiceChange& change);
 
 /// The full Spec to create `change` (a create carries the declared service):

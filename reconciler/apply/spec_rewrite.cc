@@ -102,7 +102,10 @@ Result<void> write_node(json& spec, const std::optional<std::string>& node) {
 Result<void> write_labels(json& spec, const Labels& labels) {
   if (labels.empty()) return {};
   SF_TRY_ASSIGN(json * l, object_member(spec, "Labels", "Spec"));
-  for (const auto& [key, value] : labels) (*l)[key] = value;
+  for (const auto& [key, value] : labels) {
+    if (value.empty()) l->erase(key);  // "" removes: a label that would be untrue now
+    else (*l)[key] = value;
+  }
   return {};
 }
 

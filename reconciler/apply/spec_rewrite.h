@@ -9,7 +9,8 @@
 namespace swarmform::apply {
 
 /// `live_spec` (the full `Spec` of `GET /services/{id}`) with the present
-/// fields of `desired` written and `labels_to_set` set in Spec.Labels:
+/// fields of `desired` written and `labels_to_set` set in Spec.Labels (an
+/// empty value removes that label):
 ///  - replicas -> Mode.Replicated.Replicas;
 ///  - limits/reservations -> TaskTemplate.Resources.{Limits,Reservations}.
 ///    {NanoCPUs,MemoryBytes}; 0 removes the key (the engine stores "none" as

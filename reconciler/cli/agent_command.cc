@@ -52,16 +52,21 @@ bool run_cycle(const GlobalOptions& global, const AgentOptions& opts, const Appl
   const report::DriftReport& r = check.report;
   std::string fingerprint = report_fingerprint(r);
   const bool news = fingerprint != last_fingerprint;
-  last_fingerprint = fingerprint;
   // The whole report when the news changes, one line otherwise: the log
-  // reads as a history, not as the same report every five minutes.
+  // reads as a history, not as the same report every five minutes.  The
+  // webhook hears news only, and not "in sync" at start-up (nothing to say).
   Publish publish = opts.publish;
   publish.format = "";
   if (news) std::cout << render::drift_text(r, render::Style{});
   else log_line(std::string(report::status_name(r.status)) + " (unchanged)");
-  int rc = publish_report(r, publish, news, global.no_color);
+  const bool notify = news && !(last_fingerprint.empty() && r.status == report::Status::in_sync);
+  bool delivered = true;
+  int rc = publish_report(r, publish, notify, global.no_color, &delivered);
+  // A notification that did not go out is tried again next cycle.
+  if (delivered) last_fingerprint = fingerprint;
   bool failed = rc == kExitError;
   if (!opts.self_heal || !check.plan || r.status != report::Status::drift) return failed;
+  if (signals.interrupted()) return failed;  // stopping: start no apply
   const plan::Plan& plan = *check.plan;
   if (plan.dirty()) {
     log_line("self-heal skipped: the desired state has uncommitted changes");
@@ -90,6 +95,11 @@ int run_agent(const GlobalOptions& global, AgentOptions& opts) {
   ApplySettings settings{opts.parallelism, *timeout, true};
 
   SignalGuard signals;
+  if (opts.source.repo.empty()) {
+    log_line("note: without --repo the agent fetches nothing; it reads " +
+             (opts.source.ref.empty() ? std::string("the working tree ") + global.dir : "--ref " + opts.source.ref) +
+             " as it is, so keep it up to date yourself (or give --repo URL)");
+  }
   log_line("agent started: " + (opts.source.repo.empty() ? global.dir : opts.source.repo) +
            (opts.source.ref.empty() ? "" : " at " + opts.source.ref) + ", every " + opts.interval +
            (opts.self_heal ? ", self-heal on" : ", report only"));
@@ -119,7 +129,9 @@ void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
                 "Apply a plan that changes something and has no blocking findings (under the apply lock)");
   cmd->add_flag("--once", opts->once, "Run one cycle and exit (1 when it failed)");
   cmd->add_option("--notify", opts->publish.notify_url,
-                  "POST the JSON report to this webhook when the news changes (drift, error, back in sync)");
+                  "POST the JSON report to this webhook when the news changes (drift, error, back in sync); also "
+                  "SWARMFORM_NOTIFY_URL, which keeps a secret URL out of ps")
+      ->envname("SWARMFORM_NOTIFY_URL");
   cmd->add_option("--notify-timeout", opts->notify_timeout, "Give up on the webhook after this long")
       ->capture_default_str();
   cmd->add_option("--metrics-file", opts->publish.metrics_file, "Write Prometheus metrics here every cycle");

@@ -32,6 +32,7 @@ DesiredInput from_snapshot(Result<source::GitSnapshot> snapshot, const std::stri
   DesiredInput in;
   if (!snapshot) {
     in.loaded.diagnostics.error({}, snapshot.error().message);
+    in.source_error = snapshot.error();
     return in;
   }
   in.commit = snapshot->commit;
@@ -107,8 +108,9 @@ DesiredInput read_desired(const std::string& dir, const SourceOptions& source, C
   if (!source.repo.empty()) {
     auto mirror = mirror_of(source);
     if (!mirror) return from_snapshot(fail(mirror.error()), dir, budgets);
-    // Relative paths in the YAML (identity, known_hosts) resolve against the
-    // current directory: a bare mirror has no files to point at.
+    // Relative paths in the YAML resolve in a folder beside the mirror (it
+    // has no work tree): known_hosts is written there out of the commit; an
+    // identity must be given by an absolute or ~ path, or --identity.
     const std::string files_dir = mirror_files_dir(*mirror, dir);
     DesiredInput in = from_snapshot(
         source::read_remote_ref(*mirror, path_in_repo(dir), source.ref.empty() ? "HEAD" : source.ref), files_dir,
@@ -122,7 +124,12 @@ DesiredInput read_desired(const std::string& dir, const SourceOptions& source, C
   if (in.files.empty() && !in.loaded.state) return in;  // the folder itself could not be read
   auto tree = source::working_tree_state(dir);
   if (!tree) {
-    in.loaded.diagnostics.warning({}, "cannot tell which commit " + dir + " is at: " + tree.error().message);
+    // Fail closed: what cannot be shown committed counts as uncommitted, so
+    // apply refuses it without --allow-dirty.
+    in.loaded.diagnostics.warning({}, "cannot tell which commit " + dir + " is at: " + tree.error().message +
+                                          " (as another user, git wants: git config --global --add "
+                                          "safe.directory <the checkout>)");
+    in.uncommitted = {dir + " (git could not read its status)"};
   } else if (tree->in_repository) {
     in.commit = tree->commit;
     in.uncommitted = tree->uncommitted;

@@ -4,6 +4,7 @@
 // clone of a remote), the loader, and (for validate) the capacity policy;
 // diagnostics are gathered, not printed.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct DesiredInput {
   std::string ref;                       ///< --ref as given; empty for the working tree
   std::vector<std::string> uncommitted;  ///< working tree only: desired-state files that differ from HEAD
   std::string mirror;                    ///< --repo: the synced mirror read from
+  std::optional<Error> source_error;     ///< the source itself failed (unknown ref, unreachable remote)
 };
 
 /// Reads the working tree folder `dir` and loads it (no git: validate,

@@ -65,7 +65,9 @@ std::string report_fingerprint(const report::DriftReport& r) {
   return f;
 }
 
-int publish_report(const report::DriftReport& r, const Publish& publish, bool notify, bool no_color) {
+int publish_report(const report::DriftReport& r, const Publish& publish, bool notify, bool no_color,
+                   bool* delivered) {
+  if (delivered != nullptr) *delivered = true;
   render::Style err = render::style_for(STDERR_FILENO, no_color);
   if (publish.format == "json") {
     std::cout << report::encode_drift_report(r).dump(2) << "\n";
@@ -79,6 +81,7 @@ int publish_report(const report::DriftReport& r, const Publish& publish, bool no
   if (notify && !publish.notify_url.empty()) {
     auto sent = report::post_json(publish.notify_url, report::encode_drift_report(r).dump(), publish.notify_timeout);
     if (!sent) {
+      if (delivered != nullptr) *delivered = false;
       std::cerr << err.yellow("swarmform: warning: the drift report was not delivered: " + sent.error().message)
                 << "\n";
     }

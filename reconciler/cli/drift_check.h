@@ -39,8 +39,10 @@ struct Publish {
 /// notification is a warning on stderr (the exit code stays the report's);
 /// a metrics file that cannot be written is an error on stderr and makes the
 /// result 1, since the job it feeds would silently go stale.  Returns the
-/// exit code: the report's, or 1.
-int publish_report(const report::DriftReport& report, const Publish& publish, bool notify, bool no_color);
+/// exit code: the report's, or 1.  `*delivered`, when given, says whether
+/// the notification went out (true when none was due).
+int publish_report(const report::DriftReport& report, const Publish& publish, bool notify, bool no_color,
+                   bool* delivered = nullptr);
 
 /// "in_sync" / "drift: a=changed_outside, b=missing" / "error: ...": equal
 /// for reports an on-call reader would call the same news.

@@ -39,7 +39,8 @@ void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->add_option("--notify", opts->publish.notify_url,
                   "POST the JSON report to this webhook URL when there is drift or an error (a failed POST is a "
-                  "warning; the exit code stays)");
+                  "warning; the exit code stays); also SWARMFORM_NOTIFY_URL, which keeps a secret URL out of ps")
+      ->envname("SWARMFORM_NOTIFY_URL");
   cmd->add_option("--notify-timeout", opts->notify_timeout, "Give up on the webhook after this long")
       ->capture_default_str();
   cmd->add_option("--metrics-file", opts->publish.metrics_file,

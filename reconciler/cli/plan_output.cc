@@ -32,6 +32,13 @@ namespace {
 Result<void> add_base_diff(plan::Plan& plan, const std::string& dir, const DesiredInput& head,
                            const std::string& base) {
   DesiredInput old = read_desired_at(dir, head, base);
+  if (old.source_error && old.source_error->kind == ErrorKind::not_found &&
+      old.source_error->message.find(" does not exist at ") != std::string::npos) {
+    // The branch adds the desired-state folder: everything in it is new.
+    plan.base = base;
+    plan.desired_changes = plan::diff_desired(model::DesiredState{}, *head.loaded.state);
+    return {};
+  }
   if (!old.loaded.state && old.files.empty()) {
     return fail("--base " + base + ": " +
                 (old.loaded.diagnostics.items().empty() ? std::string("cannot be read")

@@ -111,7 +111,8 @@ void print_text(const StateView& v, const std::string& peer, const render::Style
       if (sl.cpu_limit_missing || sl.memory_limit_missing) limits = st.yellow(limits + "  (no limit!)");
       std::string commit = label(*s, "swarmform.commit");
       t.add({s->name, replicas_text(*s, sl.tasks), limits, resources_text(s->reservations),
-             commit.empty() ? (label(*s, "swarmform.managed") == "true" ? "yes" : "-") : commit.substr(0, 12)});
+             commit.empty() ? (label(*s, "swarmform.managed") == "true" ? "yes" : "-")
+                            : commit.substr(0, 12) + (commit.ends_with("-dirty") ? "-dirty" : "")});
     }
     std::cout << t.str("  ");
   }

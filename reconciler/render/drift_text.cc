@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reconciler/render/markdown_escape.h"
 #include "reconciler/render/plan_words.h"
 
 namespace swarmform::render {
@@ -82,23 +83,24 @@ std::string drift_markdown(const report::DriftReport& r) {
   const char* mark = r.status == report::Status::in_sync ? ":white_check_mark:"
                      : r.status == report::Status::drift ? ":warning:"
                                                          : ":x:";
-  out += fmt::format("{} {}\n\n", mark, headline(r));
+  out += fmt::format("{} {}\n\n", mark, markdown_escape(headline(r)));
   if (!r.services.empty()) {
     out += "| | Service | Cause | Live → desired |\n| --- | --- | --- | --- |\n";
     for (const auto& s : r.services) {
       std::string fields;
       if (s.cause != report::Cause::missing) {
         for (const auto& c : s.changes) {
-          fields += fmt::format("{}`{}` {} → {}", fields.empty() ? "" : "<br>", c.field, c.before, c.after);
+          fields += fmt::format("{}`{}` {} → {}", fields.empty() ? "" : "<br>", c.field, markdown_escape(c.before),
+                                markdown_escape(c.after));
         }
       }
       out += fmt::format("| `{}` | `{}` | {} | {} |\n", symbol(s.cause), s.name, report::cause_words(s.cause), fields);
     }
     out += "\n";
   }
-  for (const auto& f : r.findings) out += "- " + finding_line(f) + "\n";
+  for (const auto& f : r.findings) out += "- " + markdown_escape(finding_line(f)) + "\n";
   if (!r.findings.empty()) out += "\n";
-  if (!r.hosts.empty()) out += "Committed now: " + commitments(r) + "\n\n";
+  if (!r.hosts.empty()) out += "Committed now: " + markdown_escape(commitments(r)) + "\n\n";
   if (r.status == report::Status::drift) out += std::string(kAdvice) + "\n";
   out += fmt::format("\n<sub>checked at {}</sub>\n", r.checked_at);
   return out;

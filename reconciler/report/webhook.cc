@@ -21,17 +21,24 @@ size_t keep_start(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-/// The URL without its path and query, which often hold the webhook's secret token.
+/// The URL without its user info, path and query, which often hold the
+/// webhook's secret token: "https://hooks.example.com/...".
 std::string shown_url(const std::string& url) {
   auto scheme = url.find("://");
   if (scheme == std::string::npos) return "the webhook";
-  auto path = url.find('/', scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path) + "/...";
+  auto path = url.find_first_of("/?#", scheme + 3);
+  std::string authority = url.substr(scheme + 3, path == std::string::npos ? std::string::npos : path - scheme - 3);
+  if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+  return url.substr(0, scheme + 3) + authority + (path == std::string::npos ? "" : "/...");
 }
 
 }  // namespace
 
 Result<void> post_json(const std::string& url, const std::string& json, std::chrono::milliseconds timeout) {
+  if (!url.starts_with("https://") && !url.starts_with("http://")) {
+    return fail("notify: the webhook URL must start with https:// (or http://); a token must never be sent by "
+                "guesswork");
+  }
   init_curl_once();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return fail("notify: cannot start libcurl");

@@ -50,7 +50,7 @@ struct WorkingTreeState {
   bool in_repository = false;  ///< false: `dir` is not inside a git work tree
   std::string commit;          ///< HEAD's 40-hex id; empty with no commit yet
   /// The desired-state files directly in `dir` (`*.yaml` / `*.yml`) that
-  /// differ from HEAD: modified, staged, new (untracked) or deleted, named
+  /// differ from HEAD: modified, staged, new (untracked or ignored) or deleted, named
   /// as read_directory names them ("<dir>/<file>"), sorted.
   std::vector<std::string> uncommitted;
 
@@ -60,7 +60,8 @@ struct WorkingTreeState {
 /// Reports whether `dir` is in a git work tree, its HEAD commit and the
 /// uncommitted desired-state files in it.  Not being in a repository is not
 /// an error (in_repository false); a repository libgit2 cannot read is.
-/// Files ignored by .gitignore do not count.
+/// Files ignored by .gitignore count too: the folder is read whole, so an
+/// ignored YAML file would be applied although no commit holds it.
 Result<WorkingTreeState> working_tree_state(const std::string& dir);
 
 /// How to reach a remote: the same key and host-key rules as the engine

@@ -51,10 +51,12 @@ Result<WorkingTreeState> working_tree_state(const std::string& dir) {
   git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
   options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   // Untracked files count, also inside a folder that is wholly new (git
-  // would otherwise report just "dir/"); ignored files do not.  Renames are
-  // not paired, so a renamed file shows as its old and its new name.
+  // would otherwise report just "dir/"), and so do ignored ones: the folder
+  // is read whole, so an ignored local.yaml is applied although no commit
+  // holds it.  Renames are not paired, so a renamed file shows as its old
+  // and its new name.
   options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-                  GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+                  GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
   // Limit the walk to the folder; only files directly in it are kept below.
   std::string pathspec_text = folder;
   char* pathspec_entry = pathspec_text.data();
@@ -80,10 +82,7 @@ Result<WorkingTreeState> working_tree_state(const std::string& dir) {
   const size_t count = git_status_list_entrycount(list.get());
   for (size_t i = 0; i < count; ++i) {
     const git_status_entry* entry = git_status_byindex(list.get(), i);
-    if (entry == nullptr || entry->status == GIT_STATUS_CURRENT ||
-        (entry->status & GIT_STATUS_IGNORED) != 0) {
-      continue;
-    }
+    if (entry == nullptr || entry->status == GIT_STATUS_CURRENT) continue;
     for (const git_diff_delta* delta : {entry->head_to_index, entry->index_to_workdir}) {
       if (delta == nullptr) continue;
       consider(delta->old_file.path);

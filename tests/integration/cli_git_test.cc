@@ -130,6 +130,40 @@ TEST_F(CliGit, AppliedCommitIsLabelledAndShownByState) {
   auto state = run_swarmform({"state", "-C", dir_, "--format", "json"});
   ASSERT_EQ(state.exit_code, 0) << state.err;
   EXPECT_NE(state.out.find(second_), std::string::npos) << state.out;
+
+  // Applied next from a folder outside git: the old commit label would be
+  // untrue, so it goes.
+  std::string loose = write_lab_state(lab, declare(name_, "0.25"), kWideBudget);
+  dirs_.push_back(loose);
+  auto from_loose = run_swarmform({"apply", "-C", loose, "--auto-approve"});
+  ASSERT_EQ(from_loose.exit_code, 0) << from_loose.out << from_loose.err;
+  EXPECT_EQ(label(lab, name_, "swarmform.commit"), "");
+  EXPECT_EQ(label(lab, name_, "swarmform.managed"), "true");
+}
+
+TEST_F(CliGit, BaseBeforeTheFolderExistedListsEverythingAsAdded) {
+  SF_REQUIRE_LAB(lab);
+  ServiceCleanup cleanup(lab, {name_});
+  make_repo(lab);
+  // A repository whose first commit has no desired-state folder yet.
+  std::string repo = make_temp_dir("sf-git-onboard");
+  dirs_.push_back(repo);
+  git_init(repo);
+  write_file(repo + "/README.md", "ops\n");
+  git_commit_all(repo, "start");
+  run_command("cp -r " + dir_ + "/cluster.yaml " + dir_ + "/services.yaml " + repo + "/ 2>&1; mkdir -p " + repo +
+              "/swarm && mv " + repo + "/cluster.yaml " + repo + "/services.yaml " + repo + "/swarm/");
+  git_commit_all(repo, "swarmform: the desired state");
+  auto r = run_swarmform({"plan", "-C", repo + "/swarm", "--base", "HEAD~1", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto p = nlohmann::json::parse(r.out);
+  bool service_added = false, host_added = false;
+  for (const auto& c : p["desired_changes"]) {
+    if (c["subject"] == "service " + name_ && c["kind"] == "added") service_added = true;
+    if (c["subject"] == "host kvm4" && c["kind"] == "added") host_added = true;
+  }
+  EXPECT_TRUE(service_added) << p["desired_changes"].dump(2);
+  EXPECT_TRUE(host_added) << p["desired_changes"].dump(2);
 }
 
 TEST_F(CliGit, BaseShowsWhatTheBranchChangesInGit) {

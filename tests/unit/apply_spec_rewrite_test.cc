@@ -242,6 +242,10 @@ TEST(ApplySpecRewrite, LabelsAreSetAndOthersKept) {
   EXPECT_EQ(again["Labels"]["swarmform.commit"], "4567def");
   EXPECT_EQ(again["Labels"]["traefik.enable"], "true");
   EXPECT_EQ(again["TaskTemplate"]["ContainerSpec"]["Labels"], json({{"app", "saleor"}}));
+  // An empty value removes the label (a commit that is no longer known).
+  json removed = rewritten(out, {}, {{"swarmform.commit", ""}});
+  EXPECT_FALSE(removed["Labels"].contains("swarmform.commit"));
+  EXPECT_EQ(removed["Labels"]["swarmform.managed"], "true");
   json no_labels = kSaleorSpec;
   no_labels.erase("Labels");
   EXPECT_EQ(rewritten(no_labels, {}, {{"swarmform.managed", "true"}})["Labels"],

@@ -59,9 +59,25 @@ TEST(Webhook, NobodyListening) {
   EXPECT_NE(sent.error().message.find("notify http://127.0.0.1:"), std::string::npos) << sent.error().message;
 }
 
-TEST(Webhook, OnlyHttpAndHttps) {
-  auto sent = post_json("file:///etc/passwd", "{}", 1s);
+TEST(Webhook, OnlyHttpAndHttpsSpelledOut) {
+  testing::WebhookServer server(200);
+  for (const std::string& url : {std::string("file:///etc/passwd"),
+                                 "127.0.0.1:" + std::to_string(server.port()) + "/hook/s3cr3t-token"}) {
+    auto sent = post_json(url, "{}", 1s);
+    ASSERT_FALSE(sent) << url;
+    EXPECT_NE(sent.error().message.find("must start with https://"), std::string::npos) << sent.error().message;
+  }
+  EXPECT_TRUE(server.requests().empty());  // a scheme-less URL is not guessed as plain http
+}
+
+TEST(Webhook, CredentialsInTheUrlAreNotShown) {
+  testing::WebhookServer server(401);
+  auto sent = post_json("http://bot:hunter2@127.0.0.1:" + std::to_string(server.port()) + "/hook?token=s3cr3t", "{}",
+                        5s);
   ASSERT_FALSE(sent);
+  EXPECT_NE(sent.error().message.find("notify http://127.0.0.1:"), std::string::npos) << sent.error().message;
+  EXPECT_EQ(sent.error().message.find("hunter2"), std::string::npos) << sent.error().message;
+  EXPECT_EQ(sent.error().message.find("s3cr3t"), std::string::npos) << sent.error().message;
 }
 
 }  // namespace

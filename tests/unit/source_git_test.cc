@@ -224,13 +224,19 @@ TEST_F(GitSourceTest, StagedChangeCountsEvenWhenTheWorkTreeMatches) {
   EXPECT_EQ(joined(st->uncommitted), kvm + "/cluster.yaml\n");
 }
 
-TEST_F(GitSourceTest, IgnoredFilesDoNotCount) {
-  write_file(kvm + "/.gitignore", "local.yaml\n");
+TEST_F(GitSourceTest, IgnoredDesiredStateFilesCountSinceTheyAreRead) {
+  // The folder is read whole: an ignored local.yaml would be applied,
+  // although no commit holds it.  Ignored files that are not YAML do not count.
+  write_file(kvm + "/.gitignore", "local.yaml\nnotes.txt\n");
   git_commit_all(repo, "ignore local.yaml");
+  write_file(kvm + "/notes.txt", "n\n");
+  auto clean = working_tree_state(kvm);
+  ASSERT_TRUE(clean.has_value()) << clean.error().message;
+  EXPECT_FALSE(clean->dirty()) << joined(clean->uncommitted);
   write_file(kvm + "/local.yaml", "l: 1\n");
   auto st = working_tree_state(kvm);
   ASSERT_TRUE(st.has_value()) << st.error().message;
-  EXPECT_FALSE(st->dirty()) << joined(st->uncommitted);
+  EXPECT_EQ(joined(st->uncommitted), kvm + "/local.yaml\n");
 }
 
 TEST_F(GitSourceTest, FilesOfAWhollyNewFolderCount) {

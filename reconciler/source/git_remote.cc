@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "reconciler/source/git_handles.h"
 #include "reconciler/source/git_open.h"
@@ -29,14 +30,24 @@ namespace {
 
 constexpr const char* kFetchSpec = "+refs/heads/*:refs/remotes/origin/*";
 
+/// How long a sync waits for another process's sync of the same mirror.
+constexpr auto kLockWait = std::chrono::minutes(10);
+
 /// Holds an exclusive flock on `path` (created if missing) until destroyed.
-/// Blocks while another process holds it, as long as that process's sync
-/// takes (see fetch below for what bounds it).
+/// Waits while another process holds it, up to kLockWait: a sync stuck on a
+/// stalled server must not stall every later cron run or agent cycle too.
 Result<UniqueFd> lock_exclusive(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd.valid()) return fail("cannot open the lock file " + path + ": " + std::strerror(errno));
-  while (::flock(fd.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) return fail("cannot lock " + path + ": " + std::strerror(errno));
+  const auto deadline = std::chrono::steady_clock::now() + kLockWait;
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) return fail("cannot lock " + path + ": " + std::strerror(errno));
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail("another swarmform has been syncing this mirror for 10 minutes (" + path +
+                      " is locked); if none is running, its server may have stalled: stop it and try again",
+                  ErrorKind::timeout);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return fd;
 }

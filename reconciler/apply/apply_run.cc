@@ -40,6 +40,10 @@ class SafeReporter {
       if (r_.progress) r_.progress(p);
     };
   }
+  void finished(const ServiceResult& r) {
+    std::lock_guard lock(mu_);
+    if (r_.finished) r_.finished(r);
+  }
 
  private:
   const Reporter& r_;
@@ -214,6 +218,7 @@ std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveSt
               if (!made) {
                 results[index].outcome = Outcome::failed;
                 results[index].detail = made.error().message;
+                report.finished(results[index]);
                 continue;
               }
               client.emplace(std::move(*made));
@@ -224,6 +229,7 @@ std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveSt
             results[index].outcome = Outcome::failed;
             results[index].detail = std::string("internal error: ") + e.what();
           }
+          report.finished(results[index]);
         }
       });
     }

@@ -48,6 +48,8 @@ using ClientFactory = std::function<Result<engine::DockerClient>()>;
 struct Reporter {
   std::function<void(const std::string& line)> line;  ///< a finished step, a warning
   ProgressFn progress;                                 ///< convergence progress
+  /// A change's result is final (any outcome but not_started); optional.
+  std::function<void(const ServiceResult& result)> finished;
 };
 
 /// Whether a change can only lower what hosts have committed (a delete; an

@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "reconciler/apply/apply_run.h"
 #include "reconciler/apply/lock.h"
 #include "reconciler/apply/stale_check.h"
+#include "reconciler/cli/apply_progress.h"
 #include "reconciler/cli/options.h"
 #include "reconciler/cli/scope_exit.h"
 #include "reconciler/engine/live_reader.h"
@@ -15,30 +17,6 @@
 
 namespace swarmform::cli {
 namespace {
-
-/// Prints convergence progress as plain lines: when the count changes, and
-/// every 10 s while waiting.
-class ProgressPrinter {
- public:
-  void operator()(const apply::Progress& p) {
-    auto& last = last_[p.service];
-    auto secs = p.elapsed.count() / 1000;
-    if (last.running == p.running && last.desired == p.desired && secs - last.secs < 10) return;
-    last = {p.running, p.desired, secs};
-    std::string line = "  " + p.service + "  " + std::to_string(p.running) + "/" + std::to_string(p.desired) +
-                       " running" + (p.node.empty() ? "" : " on " + p.node) + "  " + std::to_string(secs) + "s";
-    if (!p.messages.empty()) line += "  (" + p.messages.front() + ")";
-    std::cout << line << std::endl;
-  }
-
- private:
-  struct Seen {
-    uint64_t running = ~0ull;
-    uint64_t desired = ~0ull;
-    int64_t secs = 0;
-  };
-  std::map<std::string, Seen> last_;
-};
 
 int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged, bool interrupted,
               const render::Style& st) {
@@ -120,11 +98,13 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   options.timeout = settings.timeout;
   options.rollback_on_failure = settings.rollback_on_failure;
   options.stop = signals.token();
-  ProgressPrinter printer;
-  apply::Reporter reporter{[](const std::string& line) { std::cout << line << std::endl; },
-                           [&printer](const apply::Progress& p) { printer(p); }};
+  // The status line only where someone watches it, never in a CI log.
+  const char* term = std::getenv("TERM");
+  const bool tty = isatty(STDOUT_FILENO) == 1 && !(term != nullptr && std::string(term) == "dumb");
+  ApplyProgress shown(std::cout, tty, plan);
   auto connect = [&state, &connection] { return connect_to_manager(state, connection); };
-  auto results = apply::run_apply(plan, *live, connect, options, reporter);
+  auto results = apply::run_apply(plan, *live, connect, options, shown.reporter());
+  shown.done();
   return summarize(results, plan.count(plan::Action::noop), signals.interrupted(), out);
 }
 

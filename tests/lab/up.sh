@@ -549,7 +549,7 @@ start_sshd() {
     wait_gone "$PID" 50 || kill -KILL "$PID" 2>/dev/null || true
   fi
   rm -f "$pidfile"
-  [ -d /run/sshd ] || mkdir -m 755 /run/sshd # privilege separation directory
+  mkdir -p -m 755 /run/sshd # privilege separation directory (-p: three sshds start in parallel)
   # sshd binds before it daemonizes: a port already taken fails here.
   /usr/sbin/sshd -f "$conf" -E "$LAB_SSH_DIR/sshd-$name.log" 9>&- ||
     die "sshd $name failed on $LAB_SSH_HOST:$port (log: $LAB_SSH_DIR/sshd-$name.log)"

@@ -11,20 +11,10 @@
 #include "reconciler/apply/rollback.h"
 #include "reconciler/apply/service_update.h"
 #include "reconciler/apply/stale_check.h"
+#include "reconciler/model/quantity.h"
 
 namespace swarmform::apply {
 namespace {
-
-/// Committed totals of one service: per-task value x tasks.
-struct Totals {
-  __extension__ using i128 = __int128;
-  i128 limit_cpus = 0, limit_memory = 0, reserved_cpus = 0, reserved_memory = 0;
-};
-
-Totals totals(uint64_t tasks, int64_t lc, int64_t lm, int64_t rc, int64_t rm) {
-  auto n = static_cast<Totals::i128>(tasks);
-  return {n * lc, n * lm, n * rc, n * rm};
-}
 
 /// Serialises a Reporter across workers.
 class SafeReporter {
@@ -159,17 +149,18 @@ bool releases_capacity(const plan::ServiceChange& c, const model::LiveService* l
   const auto& d = c.desired;
   uint64_t tasks_before = live->replicas.value_or(1);
   uint64_t tasks_after = d.replicas.value_or(tasks_before);
-  Totals before = totals(tasks_before, live->limits.nano_cpus, live->limits.memory_bytes,
-                         live->reservations.nano_cpus, live->reservations.memory_bytes);
-  Totals after = totals(tasks_after, d.limits.nano_cpus.value_or(live->limits.nano_cpus),
-                        d.limits.memory_bytes.value_or(live->limits.memory_bytes),
-                        d.reservations.nano_cpus.value_or(live->reservations.nano_cpus),
-                        d.reservations.memory_bytes.value_or(live->reservations.memory_bytes));
+  // Exact comparisons of per-task value x tasks, in model's checked arithmetic.
+  auto at_most = [&](int64_t after, int64_t before) {
+    return model::product_at_most(tasks_after, after, tasks_before, before);
+  };
   // A limit of 0 is "no limit": going from a limit to none releases nothing.
   bool limit_removed = (d.limits.nano_cpus == 0 && live->limits.nano_cpus != 0) ||
                        (d.limits.memory_bytes == 0 && live->limits.memory_bytes != 0);
-  return !limit_removed && after.limit_cpus <= before.limit_cpus && after.limit_memory <= before.limit_memory &&
-         after.reserved_cpus <= before.reserved_cpus && after.reserved_memory <= before.reserved_memory;
+  return !limit_removed && at_most(d.limits.nano_cpus.value_or(live->limits.nano_cpus), live->limits.nano_cpus) &&
+         at_most(d.limits.memory_bytes.value_or(live->limits.memory_bytes), live->limits.memory_bytes) &&
+         at_most(d.reservations.nano_cpus.value_or(live->reservations.nano_cpus), live->reservations.nano_cpus) &&
+         at_most(d.reservations.memory_bytes.value_or(live->reservations.memory_bytes),
+                 live->reservations.memory_bytes);
 }
 
 std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveState& live,

@@ -12,6 +12,7 @@
 
 #include "reconciler/engine/json_field.h"
 #include "reconciler/util/base64.h"
+#include "reconciler/util/json_depth.h"
 
 namespace swarmform::apply {
 
@@ -90,6 +91,7 @@ Result<LockInfo> lock_from_config(const nlohmann::json& config) {
   SF_TRY_ASSIGN(std::string data, c.string_at({"Spec", "Data"}));
   auto bytes = base64_decode(data);
   if (!bytes) return fail("config.Spec.Data: not base64");
+  if (!json_depth_within(*bytes)) return fail("config.Spec.Data: JSON nested too deep");
   auto parsed = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail("config.Spec.Data: not JSON");
   return parse_lock_json(parsed);

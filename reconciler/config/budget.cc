@@ -9,6 +9,10 @@ using model::format_cpus;
 using model::format_memory;
 using model::format_ratio;
 
+// A total that saturated (model::kSaturated) is at least what it says.
+std::string cpus_total(int64_t v) { return (v == model::kSaturated ? "at least " : "") + format_cpus(v); }
+std::string memory_total(int64_t v) { return (v == model::kSaturated ? "at least " : "") + format_memory(v); }
+
 std::string budget_text(int64_t budget_nano) { return format_cpus(budget_nano) + "x"; }
 
 std::string contributors(const model::HostLoad& load, bool cpu) {
@@ -19,7 +23,7 @@ std::string contributors(const model::HostLoad& load, bool cpu) {
   }
   for (const model::ServiceLoad* s : load.largest(cpu, 3)) {
     out += out.empty() ? "; largest: " : ", ";
-    out += s->service + " " + (cpu ? format_cpus(s->limits.nano_cpus) : format_memory(s->limits.memory_bytes));
+    out += s->service + " " + (cpu ? cpus_total(s->limits.nano_cpus) : memory_total(s->limits.memory_bytes));
     if (s->tasks > 1) out += " (" + std::to_string(s->tasks) + " replicas)";
   }
   if (unlimited > 0) {
@@ -37,26 +41,26 @@ void check_budgets(const model::DesiredState& state, const std::vector<model::Ho
     const model::Host& host = state.hosts.at(load.host);
     const std::string name = "host '" + load.host + "'";
     if (!load.cpu_limits_fit()) {
-      diags.error(host.where, name + ": CPU limits add up to " + format_cpus(load.limits.nano_cpus) + " CPUs on " +
+      diags.error(host.where, name + ": CPU limits add up to " + cpus_total(load.limits.nano_cpus) + " CPUs on " +
                                   format_cpus(load.capacity.nano_cpus) + " CPUs (" +
                                   format_ratio(load.limits.nano_cpus, load.capacity.nano_cpus) +
                                   "), over its budget of " + budget_text(load.cpu_budget) + contributors(load, true));
     }
     if (!load.memory_limits_fit()) {
-      diags.error(host.where, name + ": memory limits add up to " + format_memory(load.limits.memory_bytes) +
+      diags.error(host.where, name + ": memory limits add up to " + memory_total(load.limits.memory_bytes) +
                                   " on " + format_memory(load.capacity.memory_bytes) + " (" +
                                   format_ratio(load.limits.memory_bytes, load.capacity.memory_bytes) +
                                   "), over its budget of " + budget_text(load.memory_budget) +
                                   contributors(load, false));
     }
     if (!load.cpu_reservations_fit()) {
-      diags.error(host.where, name + ": CPU reservations add up to " + format_cpus(load.reservations.nano_cpus) +
+      diags.error(host.where, name + ": CPU reservations add up to " + cpus_total(load.reservations.nano_cpus) +
                                   " CPUs on " + format_cpus(load.capacity.nano_cpus) +
                                   " CPUs: Swarm could not schedule all of these tasks");
     }
     if (!load.memory_reservations_fit()) {
       diags.error(host.where, name + ": memory reservations add up to " +
-                                  format_memory(load.reservations.memory_bytes) + " on " +
+                                  memory_total(load.reservations.memory_bytes) + " on " +
                                   format_memory(load.capacity.memory_bytes) +
                                   ": Swarm could not schedule all of these tasks");
     }

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "reconciler/config/glob.h"
 #include "reconciler/config/suggest.h"
@@ -14,6 +16,10 @@ namespace swarmform::config {
 namespace {
 
 using model::Location;
+
+/// Keys a map of known keys (a service, a host, the top level) may hold, known
+/// or not: the largest such map has 11 keys.
+constexpr size_t kMaxKeysPerMap = 1000;
 
 std::string where(const Location& l) {
   return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
@@ -43,25 +49,40 @@ class Reader {
       error(map, what + " must be a map of keys (" + join(allowed) + "), not " + kind(map.value));
       return;
     }
-    // Maps here hold a handful of keys: a linear scan beats a tree.
-    std::vector<const Entry*> seen;
-    std::vector<Entry> entries;
-    entries.reserve(map.value->entries.size());
-    for (const auto& [k, v] : map.value->entries) entries.push_back({map.file, k, v});
-    seen.reserve(entries.size());
-    for (const Entry& e : entries) {
+    // These maps hold a handful of known keys; more than kMaxKeysPerMap is not
+    // a typo but a generated file, refused at once instead of one error per key.
+    if (map.value->entries.size() > kMaxKeysPerMap) {
+      error(map, what + " has " + std::to_string(map.value->entries.size()) + " keys; it takes at most " +
+                     std::to_string(allowed.size()) + " (" + join(allowed) + ")");
+      return;
+    }
+    // The first place of each key, to report one given twice: a scan of the
+    // keys before it while they are few, hashed beyond, so that many keys
+    // cost linear time rather than quadratic.
+    constexpr size_t kScanned = 16;
+    const auto& entries = map.value->entries;
+    std::unordered_map<std::string_view, const yaml::NodePtr*> seen;
+    if (entries.size() > kScanned) seen.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Entry e{map.file, entries[i].first, entries[i].second};
       if (!e.key->is_scalar()) {
         diags_.error(e.key_location(), "keys in " + what + " must be plain names");
         continue;
       }
       const std::string& key = e.key->scalar;
-      auto prev = std::find_if(seen.begin(), seen.end(), [&key](const Entry* s) { return s->key->scalar == key; });
-      if (prev != seen.end()) {
+      const yaml::NodePtr* first = nullptr;
+      if (entries.size() <= kScanned) {
+        for (size_t j = 0; j < i && first == nullptr; ++j) {
+          if (entries[j].first->is_scalar() && entries[j].first->scalar == key) first = &entries[j].first;
+        }
+      } else if (auto [prev, fresh] = seen.emplace(key, &entries[i].first); !fresh) {
+        first = prev->second;
+      }
+      if (first != nullptr) {
         diags_.error(e.key_location(), "key '" + key + "' in " + what + " is defined twice (first at " +
-                                           where((*prev)->key_location()) + ")");
+                                           where(location_of(map.file, *first)) + ")");
         continue;
       }
-      seen.push_back(&e);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         diags_.error(e.key_location(), "unknown key '" + key + "' in " + what + did_you_mean(key, allowed));
         continue;
@@ -233,14 +254,33 @@ std::optional<model::SshTarget> parse_ssh(const std::string& text, std::string* 
   return t;
 }
 
-void read_resources(Reader& r, const Entry& e, const std::string& what, model::ResourceSpec& out) {
+/// The limits (`limits`) or reservations of a service.  Limits and
+/// reservations below what the engine accepts are refused here, with the
+/// engine's rule, rather than by dockerd when a task starts (quantity.h).
+void read_resources(Reader& r, const Entry& e, const std::string& what, model::ResourceSpec& out,
+                    bool limits) {
   r.for_each_key(e, {"cpus", "memory"}, what, [&](const std::string& key, const Entry& v) {
-    if (key == "cpus") out.nano_cpus = r.quantity(v, what + ".cpus", [](std::string_view s) {
-      return model::parse_nano_cpus(s);
-    });
-    if (key == "memory") out.memory_bytes = r.quantity(v, what + ".memory", [](std::string_view s) {
-      return model::parse_memory_bytes(s);
-    });
+    if (key == "cpus") {
+      out.nano_cpus = r.quantity(v, what + ".cpus", [](std::string_view s) { return model::parse_nano_cpus(s); });
+      if (limits && out.nano_cpus && *out.nano_cpus < model::kEngineMinNanoCpus) {
+        r.error(v, what + ".cpus " + model::format_cpus(*out.nano_cpus) +
+                       " is below the engine's minimum CPU limit of 0.01: dockerd enforces a CPU limit as a "
+                       "CFS quota per 100 ms period, and the kernel refuses a quota under 1 ms");
+        out.nano_cpus.reset();
+      }
+    }
+    if (key == "memory") {
+      out.memory_bytes = r.quantity(v, what + ".memory", [](std::string_view s) {
+        return model::parse_memory_bytes(s);
+      });
+      if (out.memory_bytes && *out.memory_bytes < model::kEngineMinMemoryBytes) {
+        r.error(v, what + ".memory " + model::format_memory(*out.memory_bytes) + " is below the engine's minimum of " +
+                       model::format_memory(model::kEngineMinMemoryBytes) + ": dockerd refuses a memory " +
+                       (limits ? "limit" : "reservation") + " under 6 MiB (\"Minimum memory " +
+                       (limits ? "limit" : "reservation") + " allowed is 6MB\")");
+        out.memory_bytes.reset();
+      }
+    }
   });
 }
 
@@ -359,9 +399,9 @@ model::Service read_service(Reader& r, const std::string& name, const Entry& e) 
                    } else if (key == "replicas") {
                      s.replicas = r.count(v, what + " replicas", 100000);
                    } else if (key == "limits") {
-                     read_resources(r, v, what + " limits", s.limits);
+                     read_resources(r, v, what + " limits", s.limits, true);
                    } else if (key == "reservations") {
-                     read_resources(r, v, what + " reservations", s.reservations);
+                     read_resources(r, v, what + " reservations", s.reservations, false);
                    } else if (key == "allow_data_move") {
                      s.allow_data_move = r.boolean(v, what + " allow_data_move").value_or(false);
                    } else if (key == "image") {
@@ -507,7 +547,11 @@ Loaded load_desired_state(const std::vector<model::SourceFile>& input, const Loa
   state.version = 1;
 
   for (const auto& [name, e] : hosts) state.hosts.emplace(name, read_host(r, name, e, diags));
-  for (const auto& [name, e] : services) state.services.emplace(name, read_service(r, name, e));
+  // Each service's tree is let go once read, so that the tree and the model
+  // of a large state are not both held whole.
+  for (auto it = services.begin(); it != services.end(); it = services.erase(it)) {
+    state.services.emplace(it->first, read_service(r, it->first, it->second));
+  }
   for (const auto& [key, e] : policy) read_policy(r, e, key, state.policy);
   if (known_hosts) {
     if (auto s = r.string(*known_hosts, "known_hosts")) state.known_hosts = r.path(*s);

@@ -52,23 +52,42 @@ std::string text_of(const yaml_char_t* s) { return s ? reinterpret_cast<const ch
 
 bool is_null_text(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
+uint64_t add_weight(uint64_t a, uint64_t b) {
+  uint64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
+std::string size_words(uint64_t weight) {
+  if (weight >= (uint64_t{1} << 20)) return std::to_string(weight >> 20) + " MiB";
+  if (weight >= 1024) return std::to_string(weight >> 10) + " KiB";
+  return std::to_string(weight) + " bytes";
+}
+
 }  // namespace
 
-std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int max_depth) {
+std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int max_depth,
+                                                      uint64_t max_alias_expansion) {
   EventReader reader(text);
   std::vector<NodePtr> documents;
   std::vector<std::shared_ptr<Node>> open;  // collections being filled, innermost last
   std::vector<NodePtr> pending_key;         // per open map: a key waiting for its value
   std::vector<std::string> open_anchor;     // per open collection: its anchor, if any
-  std::map<std::string, NodePtr> anchors;
+  std::vector<uint64_t> open_weight;        // per open collection: its weight so far
+  struct Anchored {
+    NodePtr node;
+    uint64_t weight = 0;  // with the aliases inside it expanded
+  };
+  std::map<std::string, Anchored, std::less<>> anchors;
   NodePtr root;
+  uint64_t alias_expansion = 0;  // what the aliases of this file add when read
 
-  // Attaches a finished node to the collection that contains it.
-  auto attach = [&](NodePtr n) {
+  // Attaches a finished node of `weight` to the collection that contains it.
+  auto attach = [&](NodePtr n, uint64_t weight) {
     if (open.empty()) {
       root = std::move(n);
       return;
     }
+    open_weight.back() = add_weight(open_weight.back(), weight);
     Node& parent = *open.back();
     if (parent.kind == Kind::sequence) {
       parent.items.push_back(std::move(n));
@@ -79,8 +98,8 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
       pending_key.back() = nullptr;
     }
   };
-  auto remember = [&](const yaml_char_t* anchor, const NodePtr& n) {
-    if (anchor) anchors[text_of(anchor)] = n;
+  auto remember = [&](const yaml_char_t* anchor, const NodePtr& n, uint64_t weight) {
+    if (anchor) anchors[text_of(anchor)] = {n, weight};
   };
 
   for (;;) {
@@ -102,8 +121,9 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
         n->scalar.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
         n->plain = e.data.scalar.plain_implicit && e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         if (n->plain && is_null_text(n->scalar)) n->kind = Kind::null;
-        remember(e.data.scalar.anchor, n);
-        attach(std::move(n));
+        const uint64_t weight = kNodeWeight + n->scalar.size();
+        remember(e.data.scalar.anchor, n, weight);
+        attach(std::move(n), weight);
         break;
       }
       case YAML_ALIAS_EVENT: {
@@ -113,7 +133,17 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
                                             static_cast<int>(e.start_mark.column) + 1,
                                             "alias *" + text_of(e.data.alias.anchor) + " names no anchor"});
         }
-        attach(it->second);
+        // Each reference is read (and copied into the model) as if written out.
+        const uint64_t weight = it->second.weight;
+        alias_expansion = add_weight(alias_expansion, weight);
+        if (alias_expansion > max_alias_expansion) {
+          return std::unexpected(ParseError{
+              static_cast<int>(e.start_mark.line) + 1, static_cast<int>(e.start_mark.column) + 1,
+              "alias *" + it->first + " expands to about " + size_words(weight) +
+                  ", which takes the aliases of this file past " + size_words(max_alias_expansion) +
+                  " when read: write the values out, or refer to a smaller anchor"});
+        }
+        attach(it->second.node, weight);
         break;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -131,16 +161,19 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
         open_anchor.push_back(text_of(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor));
         open.push_back(std::move(n));
         pending_key.push_back(nullptr);
+        open_weight.push_back(kNodeWeight);
         break;
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
         NodePtr done = std::move(open.back());
+        const uint64_t weight = open_weight.back();
         open.pop_back();
         pending_key.pop_back();
-        if (!open_anchor.back().empty()) anchors[open_anchor.back()] = done;
+        open_weight.pop_back();
+        if (!open_anchor.back().empty()) anchors[open_anchor.back()] = {done, weight};
         open_anchor.pop_back();
-        attach(std::move(done));
+        attach(std::move(done), weight);
         break;
       }
       default:

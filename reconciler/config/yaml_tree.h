@@ -7,10 +7,14 @@
 // needs: kinds, scalars with their style, and the 1-based place of every node.
 //
 // Hostile input stays bounded: aliases share the anchored node (nothing is
-// expanded, so "billion laughs" costs nothing), and nesting deeper than
+// expanded in the tree), but whoever reads the tree visits and copies an
+// aliased node once per reference, so what aliases expand to is counted as
+// the tree is built and limited (`max_alias_expansion`): past it the parse
+// stops with an error at the alias that crossed it.  Nesting deeper than
 // `max_depth` stops the parse with an error.  libyaml itself keeps its parse
 // state on the heap, not the call stack.
 
+#include <cstdint>
 #include <expected>
 #include <memory>
 #include <string>
@@ -20,19 +24,19 @@
 
 namespace swarmform::config::yaml {
 
-enum class Kind { null, scalar, sequence, map };
+enum class Kind : uint8_t { null, scalar, sequence, map };
 
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
 
 struct Node {
-  Kind kind = Kind::null;
   std::string scalar;  ///< the text of a scalar (also of a null: "", "~", "null")
-  bool plain = false;  ///< an unquoted scalar without a tag: may be read as a number or bool
-  int line = 0;        ///< 1-based
-  int column = 0;      ///< 1-based
   std::vector<std::pair<NodePtr, NodePtr>> entries;  ///< map: key, value in file order (duplicates kept)
   std::vector<NodePtr> items;                        ///< sequence
+  int line = 0;        ///< 1-based
+  int column = 0;      ///< 1-based
+  Kind kind = Kind::null;
+  bool plain = false;  ///< an unquoted scalar without a tag: may be read as a number or bool
 
   [[nodiscard]] bool is_null() const { return kind == Kind::null; }
   [[nodiscard]] bool is_scalar() const { return kind == Kind::scalar; }
@@ -46,8 +50,20 @@ struct ParseError {
   std::string message;
 };
 
+/// What reading a node costs, counted while parsing with aliases expanded
+/// ("weight"): kNodeWeight per node plus the bytes of its scalars, about what
+/// it costs once copied into the model (a std::string is 32 bytes).
+inline constexpr uint64_t kNodeWeight = 32;
+
+/// How much aliases may add to one file, in weight (about bytes of the model):
+/// 32 MiB.  A shared block of 50 labels referenced by 1,000 services adds
+/// about 5 MiB; a 242 KB file of 4,000 references to a 10,000-entry map
+/// would add about 4 GiB and is stopped at its 50th reference or so.
+inline constexpr uint64_t kMaxAliasExpansion = uint64_t{32} << 20;
+
 /// Parses every document of `text`.  On failure returns where and why
 /// (libyaml's own problem text, or the depth/alias rule that was broken).
-std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int max_depth);
+std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int max_depth,
+                                                      uint64_t max_alias_expansion = kMaxAliasExpansion);
 
 }  // namespace swarmform::config::yaml

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "reconciler/engine/engine_error.h"
+#include "reconciler/util/json_depth.h"
 
 namespace swarmform::engine {
 namespace {
@@ -23,6 +24,10 @@ Result<nlohmann::json> call_json(HttpClient& http, std::string_view method,
   if (!response) return fail(response.error().wrap(what));
   if (response->status < 200 || response->status > 299) return fail(engine_error(what, *response));
   if (response->body.empty()) return nlohmann::json();
+  if (!json_depth_within(response->body)) {
+    return fail(fmt::format("{}: JSON from engine nested more than {} levels deep ({} bytes): refused", what,
+                            kMaxJsonDepth, response->body.size()));
+  }
   auto parsed = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return fail(fmt::format("{}: invalid JSON from engine ({} bytes, starting \"{}\")", what,

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "reconciler/util/json_depth.h"
+
 namespace swarmform::engine {
 namespace {
 
@@ -18,7 +20,8 @@ std::string trimmed(std::string_view s) {
 
 /// The engine's {"message": "..."}; else the body itself, shortened.
 std::string engine_message(const Response& r) {
-  auto parsed = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  auto parsed = json_depth_within(r.body) ? nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false)
+                                          : nlohmann::json(nlohmann::json::value_t::discarded);
   if (parsed.is_object()) {
     auto it = parsed.find("message");
     if (it != parsed.end() && it->is_string()) return it->get<std::string>();

@@ -5,14 +5,28 @@
 #include <exception>
 
 #include "reconciler/engine/json_field.h"
+#include "reconciler/model/quantity.h"
 
 namespace swarmform::engine {
 namespace {
 
+/// A CPU or memory figure the engine sent, refused with its path when it is
+/// negative or beyond any machine (model::kMaxNanoCpus, kMaxMemoryBytes): the
+/// totals built from it must not wrap.
+Result<int64_t> quantity_at(const JsonField& f, std::string_view key, int64_t max) {
+  SF_TRY_ASSIGN(JsonField q, f.at({key}));
+  SF_TRY_ASSIGN(int64_t v, q.int64());
+  if (v < 0 || v > max) {
+    return fail(fmt::format("{}: expected a number from 0 to {} ({}), not {}", q.path(), max,
+                            key == "NanoCPUs" ? model::format_cpus(max) + " CPUs" : model::format_memory(max), v));
+  }
+  return v;
+}
+
 Result<model::Resources> map_resources(const JsonField& f) {
   model::Resources r;
-  SF_TRY_ASSIGN(r.nano_cpus, f.int64_at({"NanoCPUs"}));
-  SF_TRY_ASSIGN(r.memory_bytes, f.int64_at({"MemoryBytes"}));
+  SF_TRY_ASSIGN(r.nano_cpus, quantity_at(f, "NanoCPUs", model::kMaxNanoCpus));
+  SF_TRY_ASSIGN(r.memory_bytes, quantity_at(f, "MemoryBytes", model::kMaxMemoryBytes));
   return r;
 }
 
@@ -132,8 +146,10 @@ Result<model::LiveNode> map_node(const nlohmann::json& node, const std::string& 
     SF_TRY_ASSIGN(out.availability, n.string_at({"Spec", "Availability"}));
     SF_TRY_ASSIGN(out.state, n.string_at({"Status", "State"}));
     SF_TRY_ASSIGN(out.address, n.string_at({"Status", "Addr"}));
-    SF_TRY_ASSIGN(out.nano_cpus, n.int64_at({"Description", "Resources", "NanoCPUs"}));
-    SF_TRY_ASSIGN(out.memory_bytes, n.int64_at({"Description", "Resources", "MemoryBytes"}));
+    SF_TRY_ASSIGN(JsonField resources, n.at({"Description", "Resources"}));
+    SF_TRY_ASSIGN(auto capacity, map_resources(resources));
+    out.nano_cpus = capacity.nano_cpus;
+    out.memory_bytes = capacity.memory_bytes;
     SF_TRY_ASSIGN(JsonField labels, n.at({"Spec", "Labels"}));
     SF_TRY_ASSIGN(out.labels, labels.string_map());
     return out;

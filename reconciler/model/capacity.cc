@@ -9,18 +9,20 @@ namespace swarmform::model {
 
 void HostLoad::add(const std::string& service, uint64_t tasks, const Resources& per_task_limits,
                    const Resources& per_task_reservations) {
-  auto n = static_cast<int64_t>(tasks);
+  // Checked arithmetic (quantity.h): totals saturate instead of wrapping, and
+  // a saturated total never fits a budget.
   ServiceLoad s;
   s.service = service;
   s.tasks = tasks;
-  s.limits = {per_task_limits.nano_cpus * n, per_task_limits.memory_bytes * n};
-  s.reservations = {per_task_reservations.nano_cpus * n, per_task_reservations.memory_bytes * n};
+  s.limits = {saturating_mul(per_task_limits.nano_cpus, tasks), saturating_mul(per_task_limits.memory_bytes, tasks)};
+  s.reservations = {saturating_mul(per_task_reservations.nano_cpus, tasks),
+                    saturating_mul(per_task_reservations.memory_bytes, tasks)};
   s.cpu_limit_missing = per_task_limits.nano_cpus == 0;
   s.memory_limit_missing = per_task_limits.memory_bytes == 0;
-  limits.nano_cpus += s.limits.nano_cpus;
-  limits.memory_bytes += s.limits.memory_bytes;
-  reservations.nano_cpus += s.reservations.nano_cpus;
-  reservations.memory_bytes += s.reservations.memory_bytes;
+  limits.nano_cpus = saturating_add(limits.nano_cpus, s.limits.nano_cpus);
+  limits.memory_bytes = saturating_add(limits.memory_bytes, s.limits.memory_bytes);
+  reservations.nano_cpus = saturating_add(reservations.nano_cpus, s.reservations.nano_cpus);
+  reservations.memory_bytes = saturating_add(reservations.memory_bytes, s.reservations.memory_bytes);
   services.push_back(std::move(s));
 }
 
@@ -28,8 +30,12 @@ bool HostLoad::cpu_limits_fit() const { return within_budget(limits.nano_cpus, c
 bool HostLoad::memory_limits_fit() const {
   return within_budget(limits.memory_bytes, capacity.memory_bytes, memory_budget);
 }
-bool HostLoad::cpu_reservations_fit() const { return reservations.nano_cpus <= capacity.nano_cpus; }
-bool HostLoad::memory_reservations_fit() const { return reservations.memory_bytes <= capacity.memory_bytes; }
+bool HostLoad::cpu_reservations_fit() const {
+  return reservations.nano_cpus != kSaturated && reservations.nano_cpus <= capacity.nano_cpus;
+}
+bool HostLoad::memory_reservations_fit() const {
+  return reservations.memory_bytes != kSaturated && reservations.memory_bytes <= capacity.memory_bytes;
+}
 
 std::vector<const ServiceLoad*> HostLoad::largest(bool cpu, size_t n) const {
   std::vector<const ServiceLoad*> out;

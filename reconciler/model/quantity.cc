@@ -9,7 +9,26 @@ namespace {
 // 128-bit intermediates keep every product exact; __extension__ marks the GNU type.
 __extension__ using i128 = __int128;
 
+__extension__ using u128 = unsigned __int128;
+
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
+int64_t clamp64(i128 v) {
+  if (v > kMax) return kMax;
+  if (v < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
+u128 magnitude(int64_t v) { return v < 0 ? -static_cast<u128>(static_cast<i128>(v)) : static_cast<u128>(v); }
+
+std::string to_string(u128 v) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return digits;
+}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -57,6 +76,11 @@ std::optional<int64_t> scaled(const Decimal& d, int64_t scale, int max_fraction_
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
+static_assert(kMaxMemoryBytes == int64_t{1} << 60, "too_much_memory says 1EiB");
+std::string too_much_memory(std::string_view text) {
+  return "memory quantity " + quoted(text) + " is too large: no machine has more than 1EiB";
+}
+
 }  // namespace
 
 Result<int64_t> parse_nano_cpus(std::string_view text, bool allow_zero) {
@@ -79,7 +103,10 @@ Result<int64_t> parse_nano_cpus(std::string_view text, bool allow_zero) {
     }
     value = scaled(*d, kNano, 9);
   }
-  if (!value) return fail("CPU quantity " + quoted(text) + " is too large");
+  if (!value || *value > kMaxNanoCpus) {
+    return fail("CPU quantity " + quoted(text) + " is too large: no machine has more than " +
+                std::to_string(kMaxCpus) + " CPUs");
+  }
   if (*value == 0 && !allow_zero) {
     return fail("CPU quantity " + quoted(text) + " is zero: " + expected);
   }
@@ -125,7 +152,7 @@ Result<int64_t> parse_memory_bytes(std::string_view text, bool allow_zero) {
   i128 whole = 0;
   for (char c : d->whole) {
     whole = whole * 10 + (c - '0');
-    if (whole > (kMax >> shift)) return fail("memory quantity " + quoted(text) + " is too large");
+    if (whole > (kMax >> shift)) return fail(too_much_memory(text));
   }
   i128 frac_nano = 0;
   i128 place = kNano;
@@ -138,7 +165,7 @@ Result<int64_t> parse_memory_bytes(std::string_view text, bool allow_zero) {
     return fail("memory quantity " + quoted(text) + " is not a whole number of bytes");
   }
   const i128 bytes = (whole << shift) + frac_bytes_times_nano / kNano;
-  if (bytes > kMax) return fail("memory quantity " + quoted(text) + " is too large");
+  if (bytes > kMaxMemoryBytes) return fail(too_much_memory(text));
   if (bytes == 0 && !allow_zero) {
     return fail("memory quantity " + quoted(text) + " is zero: " + expected);
   }
@@ -171,41 +198,63 @@ std::string format_cpus(int64_t nano_cpus) {
 }
 
 std::string format_memory(int64_t bytes) {
-  if (bytes < 0) return "-" + format_memory(-bytes);
-  constexpr std::array<const char*, 5> units{"KiB", "MiB", "GiB", "TiB", "PiB"};
+  // The magnitude as unsigned, so that INT64_MIN has one too.
+  const std::string sign = bytes < 0 ? "-" : "";
+  const uint64_t v = bytes < 0 ? -static_cast<uint64_t>(bytes) : static_cast<uint64_t>(bytes);
+  constexpr std::array<const char*, 6> units{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   for (int i = static_cast<int>(units.size()) - 1; i >= 0; --i) {
-    int64_t unit = int64_t{1} << (10 * (i + 1));
-    if (bytes < unit) continue;
-    i128 hundredths = static_cast<i128>(bytes) * 100;
+    const uint64_t unit = uint64_t{1} << (10 * (i + 1));
+    if (v < unit) continue;
+    const u128 hundredths = static_cast<u128>(v) * 100;
     if (hundredths % unit != 0) continue;  // not exact at 2 decimals: try a smaller unit
-    int64_t h = static_cast<int64_t>(hundredths / unit);
+    const auto h = static_cast<uint64_t>(hundredths / unit);  // < 2^64: v < 2^64, unit >= 1024
     std::string out = std::to_string(h / 100);
     if (h % 100 != 0) {
       out += (h % 10 == 0) ? "." + std::to_string(h % 100 / 10)
                            : (h % 100 < 10 ? ".0" : ".") + std::to_string(h % 100);
     }
-    return out + units[static_cast<size_t>(i)];
+    return sign + out + units[static_cast<size_t>(i)];
   }
-  return std::to_string(bytes) + "B";
+  return sign + std::to_string(v) + "B";
 }
 
 int64_t ratio_nano(int64_t numerator, int64_t denominator) {
   if (denominator == 0) return 0;
-  return static_cast<int64_t>(static_cast<i128>(numerator) * kNano / denominator);
+  return clamp64(static_cast<i128>(numerator) * kNano / denominator);
 }
 
 std::string format_ratio(int64_t numerator, int64_t denominator) {
   if (denominator == 0) return "-";
-  i128 hundredths = (static_cast<i128>(numerator) * 200 + denominator) / (2 * denominator);
-  int64_t h = static_cast<int64_t>(hundredths);
-  std::string frac = std::to_string(h % 100);
+  // Magnitudes in unsigned 128 bits: |n| x 200 < 2^71 and 2 x |d| <= 2^64,
+  // so nothing wraps whatever the inputs; the sign is put back in front.
+  const bool negative = (numerator < 0) != (denominator < 0);
+  const u128 n = magnitude(numerator);
+  const u128 d = magnitude(denominator);
+  const u128 h = (n * 200 + d) / (2 * d);  // hundredths, rounded half up
+  std::string frac = to_string(h % 100);
   if (frac.size() < 2) frac.insert(0, "0");
-  return std::to_string(h / 100) + "." + frac + "x";
+  return (negative && h != 0 ? "-" : "") + to_string(h / 100) + "." + frac + "x";
 }
 
 bool within_budget(int64_t numerator, int64_t denominator, int64_t budget_nano) {
+  if (numerator == kSaturated) return false;
   return static_cast<i128>(numerator) * kNano <=
          static_cast<i128>(denominator) * budget_nano;
+}
+
+int64_t saturating_add(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+}
+
+int64_t saturating_mul(int64_t per_task, uint64_t tasks) {
+  // |per_task| <= 2^63 and tasks < 2^64: the product fits in 128 bits.
+  return clamp64(static_cast<i128>(per_task) * static_cast<i128>(tasks));
+}
+
+bool product_at_most(uint64_t tasks_a, int64_t per_a, uint64_t tasks_b, int64_t per_b) {
+  return static_cast<i128>(tasks_a) * per_a <= static_cast<i128>(tasks_b) * per_b;
 }
 
 }  // namespace swarmform::model

@@ -1,6 +1,7 @@
 #include "reconciler/plan/applied_label.h"
 
 #include "reconciler/model/quantity.h"
+#include "reconciler/util/json_depth.h"
 
 namespace swarmform::plan {
 nlohmann::json resource_spec_to_json(const model::ResourceSpec& spec, HumanValues human) {
@@ -73,6 +74,7 @@ std::string encode_applied(const OwnedFields& owned) {
 }
 
 Result<OwnedFields> decode_applied(std::string_view label) {
+  if (!json_depth_within(label)) return fail(std::string(kAppliedLabel) + ": JSON nested too deep");
   nlohmann::json j = nlohmann::json::parse(label, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return fail(std::string(kAppliedLabel) + ": not valid JSON");
   if (!j.is_object()) return fail(std::string(kAppliedLabel) + ": expected a JSON object");

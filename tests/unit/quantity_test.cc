@@ -97,11 +97,14 @@ TEST(ParseMemoryBytes, Table) {
       {"0.3k", 0, "not a whole number of bytes"},
       {"1.2.3M", 0, "expected bytes or a number with a unit"},
       {"25276026880", 25276026880, ""},  // a node's MemTotal, in bytes
-      {"9223372036854775807", 9223372036854775807, ""},
+      {"1152921504606846976", int64_t{1} << 60, ""},  // 1 EiB: more than any machine has
+      {"1152921504606846977", 0, "too large"},
+      {"9223372036854775807", 0, "too large"},
       {"9223372036854775808", 0, "too large"},
       {"99999999999999999999", 0, "too large"},
       {"9000000P", 0, "too large"},
-      {"8191P", int64_t{8191} << 50, ""},
+      {"1024P", int64_t{1024} << 50, ""},
+      {"8191P", 0, "too large"},
       {"8E", 0, "expected bytes or a number with a unit"},
   };
   for (const Case& c : cases) {

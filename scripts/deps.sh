@@ -13,6 +13,9 @@ packages=(
   docker.io openssh-server openssh-client busybox-static iproute2 util-linux curl
   # tests: repositories made with git's own CLI (the source reads them with libgit2)
   git
+  # tests: libFuzzer targets (fuzz/run.sh).  clang 19: bookworm's default
+  # clang 14 cannot compile libstdc++ 12's std::expected (__cpp_concepts too old).
+  clang-19 libclang-rt-19-dev
 )
 
 missing=()

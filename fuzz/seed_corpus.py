@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora fuzz/corpus/<target>/ from examples/, the golden
+plans and the unit tests' inputs.  Run from anywhere; the output is committed,
+so rerun it only when those inputs change."""
+import json
+import pathlib
+import re
+import shutil
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "fuzz" / "corpus"
+SEP = "\n#@file\n"  # fuzz_yaml_loader splits its input into files here
+
+KVM4 = "AAAAC3NzaC1lZDI1NTE5AAAAIDY3kS+1XDWOQU4B13lhwDFF9G3fUGtZOVS+KqCUME1n"
+OTHER = "AAAAC3NzaC1lZDI1NTE5AAAAIO9BTFDE0bjjUVec/uXjwR6Vi6hWo0EiRV3oMHFhsEk7"
+ECDSA = ("AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBD/5QIrsfu1NqQYBU5Hh1ZPPXWc8UeVdgY8wug5Piu"
+         "u9CqZ0CVQCQZ8yhjLA2RsHmiWMFTH7qOUNMkyviMJSYlc=")
+
+
+def raw_strings(path):
+    """The C++ raw string literals of a test file, by variable name."""
+    text = (ROOT / path).read_text()
+    return {m.group(1): m.group(3)
+            for m in re.finditer(r'(\w+)\s*=\s*R"(\w*)\((.*?)\)\2"', text, re.S)}
+
+
+def write(target, name, data):
+    d = OUT / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data.encode() if isinstance(data, str) else data)
+
+
+def yaml_loader():
+    t = "fuzz_yaml_loader"
+    for example in ("kvm", "kvm-balanced", "lab"):
+        files = sorted((ROOT / "examples" / example).glob("*.yaml"))
+        write(t, f"example-{example}", SEP.join(f.read_text() for f in files))
+        for f in files:
+            write(t, f"example-{example}-{f.stem}", f.read_text())
+    hosts = raw_strings("tests/unit/config_loader_test.cc")["kHosts"]
+    write(t, "test-hosts", hosts)
+    write(t, "test-hosts-and-services", hosts + SEP +
+          "services:\n  web:\n    host: kvm2\n    replicas: 3\n"
+          "    limits: {cpus: \"500m\", memory: 512M}\n    reservations: {cpus: 0.1}\n")
+    write(t, "anchors-and-aliases",
+          "version: 1\ncluster: {manager: h}\n"
+          "hosts:\n  h: &host {ssh: root@h, capacity: {cpus: 4, memory: 1G}}\n  g: *host\n"
+          "services:\n  a: {host: h, labels: &L {x: '1', y: '2'}, limits: &lim {cpus: 1, memory: 64M}}\n"
+          "  b: {host: g, labels: *L, limits: *lim, replicas: 2}\n  c: {<<: *lim, host: h}\n")
+    write(t, "duplicate-across-files",
+          "version: 1\ncluster: {manager: h}\nhosts: {h: {ssh: h, capacity: {cpus: 1, memory: 1G}}}\n"
+          "services: {s: {host: h}}" + SEP + "services: {s: {host: h, replicas: 0}}\n")
+
+
+def response_parser():
+    t = "fuzz_response_parser"
+    # The first byte is the target's control byte: bit 0 HEAD, bit 1 small
+    # limits, bits 2-7 the piece size (0: all at once).
+    chunked = ("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n5\r\n[{\"a\"\r\na\r\n:1},{\"b\":2\r\n2\r\n}]\r\n0\r\n\r\n")
+    sized = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+             "[{\"a\":1},{\"b\":2}]")
+    close = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the peer closes"
+    error = ('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 42\r\n\r\n'
+             '{"message":"service web not found\\u0000"}\n')
+    for name, text in (("chunked", chunked), ("sized", sized), ("close", close), ("404", error),
+                       ("no-content", "HTTP/1.1 204 No Content\r\n\r\n"),
+                       ("truncated-header", "HTTP/1.1 200 OK\r\nContent-Le")):
+        write(t, f"{name}-whole", b"\x00" + text.encode())
+        write(t, f"{name}-bytewise", b"\x04" + text.encode())
+        write(t, f"{name}-small-limits", b"\x1e" + text.encode())
+    write(t, "head", b"\x01HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n")
+    write(t, "two-responses", b"\x00" + (sized + sized).encode())
+
+
+def live_mapping():
+    t = "fuzz_live_mapping"
+    tests = raw_strings("tests/unit/engine_live_mapping_test.cc")
+    nodes, services, tasks = (json.loads(tests[k]) for k in ("kNodes", "kServices", "kTasks"))
+    write(t, "nodes", tests["kNodes"])
+    write(t, "services", tests["kServices"])
+    write(t, "tasks", tests["kTasks"])
+    write(t, "lab-swarm", json.dumps({"nodes": nodes, "services": services, "tasks": tasks}, indent=1))
+    # The same swarm with the services named as the target's desired state.
+    services[0]["Spec"]["Name"] = "web"
+    services[1]["Spec"]["Name"] = "db"
+    services[1]["Spec"]["Labels"] = {"swarmform.managed": "true"}
+    write(t, "lab-swarm-declared", json.dumps({"nodes": nodes, "services": services, "tasks": tasks},
+                                              indent=1))
+
+
+def plan_file():
+    t = "fuzz_plan_file"
+    for golden in sorted((ROOT / "tests" / "golden").glob("plan_*.json")):
+        write(t, golden.stem, golden.read_text())
+    rich = json.loads((ROOT / "tests" / "golden" / "plan_rich.json").read_text())
+    rich["format_version"] = "1.0"
+    for key in ("ref", "uncommitted", "base", "base_commit", "desired_changes"):
+        rich.pop(key, None)
+    write(t, "plan_rich_1.0", json.dumps(rich, indent=2))
+
+
+def known_hosts():
+    t = "fuzz_known_hosts"
+    write(t, "plain", f"# comment\n\nkvm4.example.org,10.0.0.4 ssh-ed25519 {KVM4} root@kvm4\n")
+    write(t, "port", f"[127.0.0.1]:22404 ssh-ed25519 {KVM4}\n")
+    write(t, "two-types", f"[127.0.0.1]:22404 ecdsa-sha2-nistp256 {ECDSA}\n"
+                          f"[127.0.0.1]:22404 ssh-ed25519 {KVM4}\n")
+    write(t, "conflict", f"other.example.org ssh-ed25519 {OTHER}\n[127.0.0.1]:22404 ssh-ed25519 {OTHER}\n")
+    write(t, "hashed", f"|1|PhrESEvCUF5VmG3rXOOn7CrnAD0=|BzrWVVIwdCVAB4jr1kZtkf7KPNc= ssh-ed25519 {KVM4}\n"
+                       f"|1|kX9jsI+2NUl0IQWcC43M6PbY9bg=|2ZrTGgAO4VzHuZ4Vvd7QIETDANQ= ssh-ed25519 {OTHER}\n")
+    write(t, "kvm4", f"kvm4 ssh-ed25519 {KVM4}\r\n")
+    for example in ("kvm", "kvm-balanced"):
+        write(t, f"example-{example}", (ROOT / "examples" / example / "known_hosts").read_text())
+
+
+def quantity():
+    t = "fuzz_quantity"
+    for text in ("1.5", "0.25", "2", "500m", "0", "0.000000001", "512M", "512MiB", "1G", "1.5GiB",
+                 "100", "24683620KiB", "512 MB", "1.0", "8EiB", "1023.99Ki"):
+        write(t, "text-" + text.replace(" ", "_").replace(".", "_"), text)
+    # 24 bytes: three little-endian int64 for the formatters.
+    import struct
+    for name, values in (("ints-small", (1536, 1024, 1_000_000_000)),
+                         ("ints-ratio", (2_380_000_000, 1_000_000_000, 1_500_000_000))):
+        write(t, name, struct.pack("<qqq", *values))
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    yaml_loader()
+    response_parser()
+    live_mapping()
+    plan_file()
+    known_hosts()
+    quantity()
+
+
+if __name__ == "__main__":
+    main()

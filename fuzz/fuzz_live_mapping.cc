@@ -18,6 +18,7 @@
 #include "reconciler/plan/plan_file.h"
 #include "reconciler/render/capacity_table.h"
 #include "reconciler/render/plan_text.h"
+#include "reconciler/util/json_depth.h"
 
 namespace {
 
@@ -53,7 +54,8 @@ const nlohmann::json* member(const nlohmann::json& doc, const char* key) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  // As engine/docker_client.cc parses every engine answer.
+  // As engine/docker_client.cc reads every engine answer.
+  if (!json_depth_within(body)) return 0;
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return 0;
 

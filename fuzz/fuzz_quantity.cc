@@ -1,6 +1,6 @@
 // The quantity parsers on the input as text (CPUs, memory, ratios), each
 // value that parses formatted back and parsed again to itself; and, from the
-// first 24 bytes taken as three int64, every formatter and the budget
+// first 24 bytes taken as three int64, every formatter and the checked
 // arithmetic, which must be total over their input type.
 
 #include <cstddef>
@@ -45,6 +45,9 @@ void formatters(int64_t a, int64_t b, int64_t c) {
   (void)format_ratio(a, b);
   (void)ratio_nano(a, b);
   (void)within_budget(a, b, c);
+  (void)saturating_add(a, b);
+  (void)saturating_mul(a, static_cast<uint64_t>(b));
+  (void)product_at_most(static_cast<uint64_t>(a), b, static_cast<uint64_t>(c), a);
 }
 
 }  // namespace

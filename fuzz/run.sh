@@ -4,8 +4,8 @@
 # build-fuzz/) and runs each for DURATION seconds, several at once
 # (SWARMFORM_JOBS, default the number of cores).  First each target replays
 # its regressions (fuzz/regressions/TARGET/), then fuzzes from its seed corpus
-# (fuzz/corpus/TARGET/, read only) and what earlier runs found
-# (build-fuzz/fuzz-work/TARGET/corpus/), with its dictionary.  Fails on any
+# (fuzz/corpus/TARGET/, read only), its regressions and what earlier runs
+# found (build-fuzz/fuzz-work/TARGET/corpus/), with its dictionary.  Fails on any
 # crash, sanitizer report, leak, timeout (one input over 10 s) or OOM (over
 # 2 GiB), naming the target and the reproducer; replay one with
 #   build-fuzz/fuzz/TARGET REPRODUCER
@@ -69,9 +69,10 @@ run_target() {
   local flags=(-rss_limit_mb=2048 -timeout=10 -max_len="$(max_len "$target")"
                -dict="$root/fuzz/$target.dict" -artifact_prefix="$dir/artifacts/"
                -print_final_stats=1)
-  local regressions=()
+  local regressions=() regression_dirs=()
   if [ -d "$root/fuzz/regressions/$target" ]; then
     mapfile -t regressions < <(find "$root/fuzz/regressions/$target" -type f | sort)
+    regression_dirs=("$root/fuzz/regressions/$target")
   fi
   local rc=0
   {
@@ -81,7 +82,9 @@ run_target() {
     fi
     if [ $rc -eq 0 ]; then
       echo "== fuzzing for ${duration} s"
-      "$bin" "${flags[@]}" -max_total_time="$duration" "$dir/corpus" "$root/fuzz/corpus/$target" || rc=$?
+      # Regressions seed the run too: mutations of a past finding find its relatives.
+      "$bin" "${flags[@]}" -max_total_time="$duration" "$dir/corpus" "$root/fuzz/corpus/$target" \
+        "${regression_dirs[@]}" || rc=$?
     fi
   } >"$dir/log" 2>&1
   if [ $rc -eq 0 ]; then

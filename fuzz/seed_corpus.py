@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora fuzz/corpus/<target>/ from examples/, the golden
-plans and the unit tests' inputs.  Run from anywhere; the output is committed,
+plans and the unit tests' inputs, and the regression inputs
+fuzz/regressions/<target>/.  Run from anywhere; the output is committed,
 so rerun it only when those inputs change."""
 import json
 import pathlib
@@ -126,6 +127,59 @@ def quantity():
         write(t, name, struct.pack("<qqq", *values))
 
 
+def regressions():
+    """Inputs that crashed or exhausted swarmform (issue 11), fixed in 1124c4e;
+    fuzz/run.sh replays them before each run and seeds the run with them."""
+    import struct
+    reg = ROOT / "fuzz" / "regressions"
+
+    def put(target, name, data):
+        d = reg / target
+        d.mkdir(parents=True, exist_ok=True)
+        (d / name).write_bytes(data.encode() if isinstance(data, str) else data)
+
+    # The 148-byte desired state: 4096P x 2 replicas wrapped the host's load to
+    # INT64_MIN, whose format_memory recursed until the stack was gone.
+    state = ("version: 1\ncluster: {manager: h}\nhosts: {h: {ssh: 1, capacity: {cpus: 4, memory: 1G}}}\n"
+             "services: {s: {host: h, replicas: 2, limits: {memory: %s}}}\n")
+    put("fuzz_yaml_loader", "issue11-memory-4096P-x2", state % "4096P")
+    # A capacity of 2^62 nano-CPUs or more overflowed format_ratio's 2 x denominator.
+    put("fuzz_yaml_loader", "issue11-capacity-5000000000-cpus",
+        "version: 1\ncluster: {manager: h}\nhosts: {h: {ssh: 1, capacity: {cpus: 5000000000, memory: 1G}}}\n"
+        "services: {s: {host: h, replicas: 2, limits: {cpus: 1, memory: 64M}}}\n")
+    # Aliases of a large map copied per reference (4,000 x 10,000 took 4.2 GiB).
+    labels = "".join(f"    k{i}: v\n" for i in range(10000))
+    refs = "".join(f"  s{i}: {{host: h, labels: *L}}\n" for i in range(400))
+    put("fuzz_yaml_loader", "issue11-alias-labels-400x10000",
+        "version: 1\ncluster: {manager: h}\nhosts: {h: {ssh: 1, capacity: {cpus: 4, memory: 1G}}}\n"
+        "x-labels: &L\n" + labels + "services:\n" + refs)
+
+    tests = raw_strings("tests/unit/engine_live_mapping_test.cc")
+    nodes, services, tasks = (json.loads(tests[k]) for k in ("kNodes", "kServices", "kTasks"))
+    # MemoryBytes INT64_MIN from the engine crashed `state` the same way.
+    s = json.loads(json.dumps(services))
+    s[0]["Spec"]["TaskTemplate"]["Resources"]["Limits"]["MemoryBytes"] = -9223372036854775808
+    put("fuzz_live_mapping", "issue11-memory-int64-min",
+        json.dumps({"nodes": nodes, "services": s, "tasks": tasks}, indent=1))
+    # NanoCPUs INT64_MAX x two running tasks wrapped the node's total negative ("ok").
+    s = json.loads(json.dumps(services))
+    s[0]["Spec"]["TaskTemplate"]["Resources"]["Limits"]["NanoCPUs"] = 9223372036854775807
+    t = json.loads(json.dumps(tasks))
+    t.append(dict(t[0], ID="second", Slot=1))
+    put("fuzz_live_mapping", "issue11-nanocpus-int64-max-x2",
+        json.dumps({"nodes": nodes, "services": s, "tasks": t}, indent=1))
+    # A Spec nested 100,000 levels deep overflowed the stack in dump().
+    depth = 100000
+    put("fuzz_live_mapping", "issue11-deep-spec",
+        '[{"ID":"x","Spec":{"Name":"s","Unknown":' + "[" * depth + "]" * depth + "}}]")
+
+    # Found by fuzz_quantity on its first run: format_ratio(a, b) computed
+    # 2 x b in int64 (b = 0x8e8e8e8e8e8e8e8e here); and format_memory(INT64_MIN).
+    put("fuzz_quantity", "format-ratio-2x-denominator", b"\xa1" + b"\x8e" * 23)
+    put("fuzz_quantity", "format-ratio-denominator-2pow62", struct.pack("<qqq", 1, 1 << 62, 1))
+    put("fuzz_quantity", "format-memory-int64-min", struct.pack("<qqq", -(1 << 63), 1, 1))
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     yaml_loader()
@@ -134,6 +188,7 @@ def main():
     plan_file()
     known_hosts()
     quantity()
+    regressions()
 
 
 if __name__ == "__main__":

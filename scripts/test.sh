@@ -3,7 +3,8 @@
 #   1. installs the Debian packages it needs (scripts/deps.sh),
 #   2. builds the developer build (warnings are errors),
 #   3. starts the two-node lab swarm (tests/lab/up.sh) and stops it at the end,
-#   4. runs every test (ctest), then builds with ASan+UBSan and runs them again.
+#   4. runs every test (ctest), then builds with ASan+UBSan and runs them again,
+#   5. builds the libFuzzer targets and runs each for 20 s (fuzz/run.sh).
 # Lab tests are SKIPPED (loudly) only when not root; under this script, with
 # the lab up, a lab test that cannot reach the lab FAILS instead.
 set -euo pipefail
@@ -42,4 +43,7 @@ if ! wait "$asan_build"; then
 fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --timeout 600
+
+echo "== fuzzing (libFuzzer, ASan + UBSan, 20 s per target) =="
+fuzz/run.sh 20
 echo "swarmform: all tests passed"

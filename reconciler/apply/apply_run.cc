@@ -124,9 +124,15 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
     r.outcome = Outcome::interrupted;
     return r;
   }
+  // Changed by someone else while we waited: theirs is the newer word, not rolled back over.
+  bool theirs = converged.error().kind == ErrorKind::conflict;
+  if (theirs) {
+    r.detail += "; left as they made it, not rolled back";
+    r.changed = false;  // the swarm holds their spec, not ours
+  }
   report.line("! " + c.name + ": " + r.detail);
   // Roll back only what this run posted: PreviousSpec is otherwise somebody else's.
-  if (!options.rollback_on_failure || !plan::updates(c.action) || !posted) return r;
+  if (theirs || !options.rollback_on_failure || !plan::updates(c.action) || !posted) return r;
   report.line("  " + c.name + ": rolling back to its previous spec");
   ConvergenceOptions back = wait;
   back.stop = {};  // a rollback in progress is always waited for
@@ -134,7 +140,10 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
   if (rolled) {
     r.outcome = Outcome::rolled_back;
     r.changed = false;
-    report.line("  " + c.name + ": rolled back");
+    std::string back_to = "rolled back: previous spec restored, " + std::to_string(rolled->converged.running) +
+                          " running after " + std::to_string(rolled->converged.elapsed.count() / 1000) + "s";
+    r.detail += "; " + back_to;
+    report.line("  " + c.name + ": " + back_to);
   } else {
     r.detail += "; rollback failed: " + rolled.error().message;
   }

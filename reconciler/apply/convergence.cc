@@ -79,6 +79,11 @@ Result<Converged> wait_for_convergence(engine::DockerClient& client,
   SF_TRY_ASSIGN(NodeNames nodes, read_node_names(client));
   ConvergenceJudge judge(target, options.limits);
   while (true) {
+    auto service = client.inspect_service(target.service_id);
+    if (!service && service.error().kind == ErrorKind::not_found) {
+      return fail(name + ": removed by someone else during apply", ErrorKind::conflict);
+    }
+    if (!service) return fail(service.error().wrap("reading service " + name));
     auto tasks = client.tasks({{"service", {target.service_id}}});
     if (!tasks) return fail(tasks.error().wrap("reading the tasks of " + name));
     if (has_unknown_node(*tasks, nodes)) {
@@ -86,7 +91,7 @@ Result<Converged> wait_for_convergence(engine::DockerClient& client,
     }
     auto now = steady_clock::now();
     auto elapsed = std::chrono::duration_cast<milliseconds>(now - start);
-    auto obs = judge.observe(*tasks, nodes, now);
+    auto obs = judge.observe(*service, *tasks, nodes, now);
     if (!obs) return fail(obs.error().wrap("the tasks of " + name));
     if (progress)
       progress(Progress{name, obs->running, obs->desired, obs->node, elapsed, obs->messages});
@@ -95,9 +100,13 @@ Result<Converged> wait_for_convergence(engine::DockerClient& client,
         return Converged{obs->running, elapsed};
       case Observation::Verdict::failed:
         return fail(obs->failure);
+      case Observation::Verdict::changed_elsewhere:
+        return fail(obs->failure, ErrorKind::conflict);
       case Observation::Verdict::waiting:
         break;
     }
+    // The scheduler has said why: its words, not a plain timeout.
+    if (elapsed >= options.timeout && !obs->unschedulable.empty()) return fail(obs->unschedulable);
     if (elapsed >= options.timeout) {
       return fail(
           fmt::format("{}: not converged after {}: {}", name, seconds(elapsed), summary(*obs)),

@@ -41,13 +41,16 @@ struct Converged {
   std::chrono::milliseconds elapsed{0};
 };
 
-/// Polls `GET /tasks?filters={"service":[id]}` every poll_interval (and
-/// `GET /nodes` when a task is on a node not yet known) until the judge says
-/// converged.  On failure: the judge's reason with the engine's task errors
-/// (ErrorKind::failed); at the timeout "<name>: not converged after 300.0s:
-/// 0/1 running on kvm2; latest task messages: ..." (ErrorKind::timeout); a
-/// stop request (ErrorKind::failed, "... stopped while waiting"); or the
-/// engine's error.  Not thread-safe (uses `client`); run concurrent waits on
+/// Polls `GET /services/{id}` and `GET /tasks?filters={"service":[id]}`
+/// every poll_interval (and `GET /nodes` when a task is on a node not yet
+/// known) until the judge says converged.  On failure: the judge's reason
+/// with the engine's task errors (ErrorKind::failed); a spec changed by
+/// someone else, or the service removed, during the wait (ErrorKind::conflict,
+/// "<name>: changed by someone else during apply (written -> now): ...");
+/// at the timeout, a task the scheduler cannot place in the engine's words
+/// (ErrorKind::failed), else "<name>: not converged after 300.0s: 0/1 running
+/// on kvm2; latest task messages: ..." (ErrorKind::timeout); a stop request
+/// (ErrorKind::failed, "... stopped while waiting"); or the engine's error.  Not thread-safe (uses `client`); run concurrent waits on
 /// separate clients.
 Result<Converged> wait_for_convergence(engine::DockerClient& client,
                                        const ConvergenceTarget& target,

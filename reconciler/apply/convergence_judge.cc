@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "reconciler/apply/owned_fields.h"
 #include "reconciler/apply/task_match.h"
 #include "reconciler/engine/json_field.h"
 
@@ -57,6 +58,16 @@ std::string task_words(const TaskView& t) {
   return fmt::format("{}{}: {}", t.state, where, why);
 }
 
+/// The scheduler's reason a pending task has no node: its Status.Err, else a
+/// Status.Message that says so; "" for an ordinary pending task.
+std::string scheduler_words(const TaskView& t) {
+  if (!t.error.empty()) return t.error;
+  for (const char* words : {"no suitable node", "insufficient resources"}) {
+    if (t.message.find(words) != std::string::npos) return t.message;
+  }
+  return "";
+}
+
 std::string seconds(std::chrono::milliseconds d) {
   return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0);
 }
@@ -68,14 +79,15 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
   JsonField list(&tasks, "tasks");
   if (!tasks.is_array()) return fail("tasks: expected an array");
   SF_TRY_ASSIGN(std::vector<JsonField> items, list.elements());
+  const char* spec_words = target_.rollback ? "previous spec" : "new spec";
 
   Observation obs;
   std::set<std::string> running_hosts;
   std::set<std::string> wanted_nodes;
   std::set<std::string> messages;
-  std::set<std::string> pending_now;
+  std::map<std::string, std::string> pending_now;  ///< task ID -> the scheduler's words
   uint64_t lingering = 0;
-  std::string unschedulable;
+  uint64_t stopping = 0;
 
   for (const JsonField& item : items) {
     if (!item.present() || !item.json().is_object())
@@ -89,6 +101,7 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
       running_hosts.insert(t.host.empty() ? t.node_id : t.host);
     } else if (holds_a_node(t.state)) {
       ++lingering;
+      if (!wanted(t.desired_state)) ++stopping;
     }
     if (!t.runs_target) continue;
 
@@ -96,22 +109,30 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
     if (first_ && failed) failed_before_.insert(t.id);
     if (failed && !failed_before_.contains(t.id)) failed_[t.id] = task_words(t);
 
-    if (wanted(t.desired_state) && t.state == "pending" && !t.error.empty()) {
-      pending_now.insert(t.id);
-      auto [since, inserted] = pending_since_.try_emplace(t.id, now);
-      if (now - since->second >= limits_.unschedulable_grace && unschedulable.empty()) {
-        unschedulable = fmt::format(
-            "{}: a task of the new spec stayed pending for {}: {}", target_.service_name,
-            seconds(std::chrono::duration_cast<std::chrono::milliseconds>(now - since->second)),
-            t.error);
-      }
-    }
-    if (!counted && wanted(t.desired_state) && (!t.error.empty() || failed)) {
+    std::string unscheduled = scheduler_words(t);
+    if (wanted(t.desired_state) && t.state == "pending" && !unscheduled.empty()) {
+      pending_now.emplace(t.id, unscheduled);
+      messages.insert(fmt::format("pending: {}", unscheduled));
+    } else if (!counted && wanted(t.desired_state) && (!t.error.empty() || failed)) {
       messages.insert(task_words(t));
     }
   }
   first_ = false;
-  std::erase_if(pending_since_, [&](const auto& kv) { return !pending_now.contains(kv.first); });
+  // The grace runs only while nothing of the service is on its way out: a
+  // stopping task may still hold what the pending one waits for.
+  std::erase_if(pending_since_, [&](const auto& kv) {
+    return stopping > 0 || !pending_now.contains(kv.first);
+  });
+  std::chrono::milliseconds longest{-1};
+  for (const auto& [id, words] : pending_now) {
+    auto since = stopping > 0 ? now : pending_since_.try_emplace(id, now).first->second;
+    auto pending_for = std::chrono::duration_cast<std::chrono::milliseconds>(now - since);
+    if (pending_for > longest) {
+      longest = pending_for;
+      obs.unschedulable = fmt::format("{}: a task of the {} stayed pending for {}: {}",
+                                      target_.service_name, spec_words, seconds(pending_for), words);
+    }
+  }
 
   obs.desired = target_.replicas ? *target_.replicas : wanted_nodes.size();
   if (!target_.node.empty()) {
@@ -122,17 +143,17 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
   for (const auto& [id, words] : failed_) messages.insert(words);
   obs.messages.assign(messages.begin(), messages.end());
 
-  if (!unschedulable.empty()) {
+  if (!obs.unschedulable.empty() && longest >= limits_.unschedulable_grace) {
     obs.verdict = Observation::Verdict::failed;
-    obs.failure = unschedulable;
+    obs.failure = obs.unschedulable;
     return obs;
   }
   if (static_cast<int>(failed_.size()) >= limits_.max_failed_tasks) {
     std::set<std::string> distinct;
     for (const auto& [id, words] : failed_) distinct.insert(words);
     obs.verdict = Observation::Verdict::failed;
-    obs.failure = fmt::format("{}: {} tasks of the new spec failed: {}", target_.service_name,
-                              failed_.size(), fmt::join(distinct, "; "));
+    obs.failure = fmt::format("{}: {} tasks of the {} failed: {}", target_.service_name,
+                              failed_.size(), spec_words, fmt::join(distinct, "; "));
     return obs;
   }
   bool converged = obs.running == obs.desired && lingering == 0 &&
@@ -141,6 +162,42 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
   int needed = target_.replicas ? 1 : 2;
   if (converged_streak_ >= needed) obs.verdict = Observation::Verdict::converged;
   return obs;
+}
+
+Result<Observation> ConvergenceJudge::observe(const nlohmann::json& service,
+                                              const nlohmann::json& tasks, const NodeNames& nodes,
+                                              std::chrono::steady_clock::time_point now) {
+  SF_TRY_ASSIGN(std::string moved, changed_elsewhere(service));
+  SF_TRY_ASSIGN(Observation obs, observe(tasks, nodes, now));
+  if (!moved.empty()) {
+    obs.verdict = Observation::Verdict::changed_elsewhere;
+    obs.failure = std::move(moved);
+  }
+  return obs;
+}
+
+Result<std::string> ConvergenceJudge::changed_elsewhere(const nlohmann::json& service) const {
+  if (!service.is_object()) return fail("service: expected an object");
+  SF_TRY_ASSIGN(ConvergenceTarget now, convergence_target(service));
+  if (same_convergence(now, target_)) return std::string();
+  std::vector<std::string> moved = owned_field_changes(target_.owned, now.owned);
+  std::string what = moved.empty() ? "its task template (resources, placement or force update)"
+                                   : fmt::format("{}", fmt::join(moved, "; "));
+  // A rollback swaps Spec and PreviousSpec: the spec waited for is now the previous one.
+  JsonField s(&service, "service");
+  SF_TRY_ASSIGN(JsonField previous, s.at({"PreviousSpec"}));
+  if (previous.present()) {
+    nlohmann::json before = {{"ID", target_.service_id}, {"Spec", previous.json()}};
+    auto was = convergence_target(before);
+    if (was && same_convergence(*was, target_)) {
+      return fmt::format(
+          "{}: went back to its previous spec during apply (a `docker service rollback`, or the "
+          "engine's update failure_action) (written -> now): {}",
+          target_.service_name, what);
+    }
+  }
+  return fmt::format("{}: changed by someone else during apply (written -> now): {}",
+                     target_.service_name, what);
 }
 
 }  // namespace swarmform::apply

@@ -15,12 +15,21 @@
 //
 // Failed, with the engine's own words:
 //  - a task of the target spec stays pending with a Status.Err (e.g. "no
-//    suitable node (insufficient resources on 2 nodes)") for longer than the
-//    grace period — the scheduler retries, but within an apply nothing else
-//    will free the capacity;
+//    suitable node (insufficient resources on 2 nodes)"; or those words in
+//    Status.Message) for longer than the grace period while no task of the
+//    service is still stopping — the scheduler retries, but within an apply
+//    nothing else will free the capacity.  At the timeout such a task is
+//    reported the same way, never as a plain timeout;
 //  - max_failed_tasks tasks of the target spec reach failed or rejected
 //    (e.g. "Minimum memory limit allowed is 6MB"); tasks already failed at
 //    the first observation are not counted.
+//
+// Changed elsewhere: the service, as a fresh `GET /services/{id}` shows it,
+// no longer converges to the target (same_convergence()): someone changed an
+// owned field or the task template during the apply (`docker service update
+// --limit-cpu ...`), or it went back to its previous spec (`docker service
+// rollback`, or the engine's own update failure_action).  Version.Index is no
+// use for this: Swarm moves it by itself when it marks an update completed.
 
 #include <chrono>
 #include <map>
@@ -38,14 +47,18 @@ namespace swarmform::apply {
 using NodeNames = std::map<std::string, std::string>;
 
 struct JudgeLimits {
-  /// How long a task of the target spec may stay pending with an error.
-  std::chrono::milliseconds unschedulable_grace{std::chrono::seconds(10)};
+  /// How long a task of the target spec may stay pending with the
+  /// scheduler's error once no task of the service is stopping any more (a
+  /// stopping task may hold the resources the new one waits for).
+  std::chrono::milliseconds unschedulable_grace{std::chrono::seconds(5)};
   /// How many tasks of the target spec may fail or be rejected before it is a failure.
   int max_failed_tasks = 3;
 };
 
 struct Observation {
-  enum class Verdict { waiting, converged, failed };
+  /// changed_elsewhere: the spec is no longer the one waited for; `failure`
+  /// says what moved ("written -> now").
+  enum class Verdict { waiting, converged, failed, changed_elsewhere };
   Verdict verdict = Verdict::waiting;
   uint64_t running = 0;  ///< tasks running the target spec where they should
   uint64_t desired = 0;
@@ -53,7 +66,12 @@ struct Observation {
   /// The engine's latest words on tasks of the target spec that are not
   /// running: "pending: no suitable node (...)", "rejected on kvm4: ...".
   std::vector<std::string> messages;
-  std::string failure;  ///< the reason, when verdict is failed
+  std::string failure;  ///< the reason, when verdict is failed or changed_elsewhere
+  /// While a task of the target spec is pending with the scheduler's error:
+  /// "<name>: a task of the new spec stayed pending for 2.0s: no suitable
+  /// node (...)", what a wait that runs out of time reports instead of a
+  /// plain timeout.  "" otherwise.
+  std::string unschedulable;
 };
 
 /// Remembers what it saw across observations (failures already there at the
@@ -70,6 +88,19 @@ class ConvergenceJudge {
   /// objects (naming the JSON path).
   Result<Observation> observe(const nlohmann::json& tasks, const NodeNames& nodes,
                               std::chrono::steady_clock::time_point now);
+
+  /// As above, and first judges `service` (a fresh `GET /services/{id}`):
+  /// when its spec no longer converges to the target the verdict is
+  /// changed_elsewhere, whatever the tasks say.  Fails when `service` is not
+  /// a service (naming the JSON path).
+  Result<Observation> observe(const nlohmann::json& service, const nlohmann::json& tasks,
+                              const NodeNames& nodes, std::chrono::steady_clock::time_point now);
+
+  /// Why `service` no longer converges to the target — "<name>: changed by
+  /// someone else during apply (written -> now): limits.cpus: 0.5 -> 0.75" or
+  /// "<name>: went back to its previous spec during apply (...)" — or "" when
+  /// it still does.  Pure.
+  [[nodiscard]] Result<std::string> changed_elsewhere(const nlohmann::json& service) const;
 
   [[nodiscard]] const ConvergenceTarget& target() const { return target_; }
 

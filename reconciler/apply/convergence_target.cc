@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "reconciler/apply/owned_fields.h"
+#include "reconciler/apply/task_match.h"
 #include "reconciler/engine/json_field.h"
 
 namespace swarmform::apply {
@@ -28,11 +29,17 @@ Result<ConvergenceTarget> convergence_target(const nlohmann::json& service) {
   }
   auto owned = read_owned_fields(spec.json());
   if (!owned) return fail(owned.error().wrap(out.service_name));
+  out.owned = *owned;
   out.replicas = owned->replicas;
   out.node = owned->node.value_or("");
   SF_TRY_ASSIGN(JsonField tt, spec.at({"TaskTemplate"}));
   out.task_template = tt.present() ? tt.json() : nlohmann::json::object();
   return out;
+}
+
+bool same_convergence(const ConvergenceTarget& a, const ConvergenceTarget& b) {
+  return a.replicas == b.replicas && a.node == b.node &&
+         runs_template(a.task_template, b.task_template);
 }
 
 }  // namespace swarmform::apply

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "reconciler/apply/owned_fields.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::apply {
@@ -20,7 +21,19 @@ struct ConvergenceTarget {
   /// Hostname every task must run on (its node.hostname== constraint); "" any.
   std::string node;
   nlohmann::json task_template;  ///< Spec.TaskTemplate the tasks must run
+  /// The owned fields of that spec: a spec read later whose convergence
+  /// differs was changed by someone else, and these name what moved.
+  OwnedFields owned{};
+  /// Waiting for a rollback: the tasks must run the previous spec again
+  /// (only the words of the judge's failures change).
+  bool rollback = false;
 };
+
+/// Whether `a` and `b` converge to the same tasks: same replicas, node, and
+/// TaskTemplate Resources, Placement and ForceUpdate (empty values ignored,
+/// as runs_template() compares them).  IDs, names and `rollback` are not
+/// compared.  Pure.
+bool same_convergence(const ConvergenceTarget& a, const ConvergenceTarget& b);
 
 /// The target of `service` as `GET /services/{id}` returns it (ID, Spec.Name,
 /// Spec.Mode, Spec.TaskTemplate).  Fails for jobs, which do not converge to a

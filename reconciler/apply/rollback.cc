@@ -73,9 +73,12 @@ Result<RollbackOutcome> rollback(engine::DockerClient& client, const std::string
     return fail(fmt::format("{}: after the rollback the spec holds {}, not the previous {}",
                             target.service_name, describe(out.restored), describe(restored)));
   }
+  target.rollback = true;
   auto converged = wait_for_convergence(client, target, options, progress);
   if (!converged) {
-    return fail(converged.error().wrap("rolled back " + target.service_name + " (spec restored)"));
+    // The spec is back, its tasks are not: say so, never "rolled back".
+    return fail(converged.error().wrap(target.service_name +
+                                       ": previous spec restored, but its tasks did not start"));
   }
   out.converged = *converged;
   return out;

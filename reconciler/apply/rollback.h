@@ -37,7 +37,11 @@ struct RollbackOutcome {
 /// would undo their change (or redo ours).  Also fails when the service has no
 /// PreviousSpec, when the engine's spec after the call does not carry the
 /// owned fields of the previous one, after kMaxUpdateRetries "update out of
-/// sequence" answers, or as wait_for_convergence() does.  Not thread-safe.
+/// sequence" answers, or as wait_for_convergence() does, judged as a
+/// rollback ("<name>: previous spec restored, but its tasks did not start:
+/// <name>: a task of the previous spec stayed pending for 5.0s: no suitable
+/// node (...)"): a rollback succeeds only once tasks of the previous spec run.
+/// Not thread-safe.
 Result<RollbackOutcome> rollback(engine::DockerClient& client, const std::string& service_id,
                                  const OwnedFields& expected_current,
                                  const ConvergenceOptions& options = {},

@@ -51,6 +51,25 @@ Result<void> check_as_planned(const FreshRead& fresh, const OwnedFields& expecte
               ErrorKind::conflict);
 }
 
+/// Fails (ErrorKind::conflict) when the owned fields of `service`, read just
+/// after our update, are not those of the spec we posted: someone else
+/// changed it in between.
+Result<void> check_as_written(const std::string& name, const json& posted, const json& service) {
+  auto written = read_owned_fields(posted);
+  if (!written) return fail(written.error().wrap(name));
+  auto it = service.is_object() ? service.find("Spec") : service.end();
+  if (!service.is_object() || it == service.end()) {
+    return fail(name + ": the service read after its update has no Spec");
+  }
+  auto now = read_owned_fields(*it);
+  if (!now) return fail(now.error().wrap(name));
+  std::vector<std::string> moved = owned_field_changes(*written, *now);
+  if (moved.empty()) return {};
+  return fail(fmt::format("{}: changed by someone else during apply (written -> now): {}", name,
+                          fmt::join(moved, "; ")),
+              ErrorKind::conflict);
+}
+
 std::vector<std::string> warnings_of(const json& answer) {
   std::vector<std::string> out;
   auto it = answer.is_object() ? answer.find("Warnings") : answer.end();
@@ -97,6 +116,8 @@ Result<UpdateOutcome> update_service(engine::DockerClient& client, const std::st
     auto after = client.inspect_service(fresh.id);
     if (!after) return fail(after.error().wrap("reading " + fresh.name + " after its update"));
     out.service = std::move(*after);
+    // The wait compares later reads with this one: it must be what we wrote.
+    SF_TRY(check_as_written(fresh.name, *spec, out.service));
     return out;
   }
 }

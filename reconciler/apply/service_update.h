@@ -35,7 +35,11 @@ struct UpdateOutcome {
 /// guard, rewrite), at most kMaxUpdateRetries times.  When the rewrite equals
 /// the live spec nothing is posted.  After a POST the service is inspected
 /// again for the outcome.  Other failures: the engine's error, wrapped with
-/// the service's name.  Does not wait for the tasks (see convergence.h).
+/// the service's name.  When the read after the POST already holds other
+/// owned fields than those posted, someone else changed the service in
+/// between: ErrorKind::conflict, "<name>: changed by someone else during
+/// apply (written -> now): ...".  Does not wait for the tasks (see
+/// convergence.h).
 /// Not thread-safe (uses `client`).
 Result<UpdateOutcome> update_service(engine::DockerClient& client, const std::string& service_id,
                                      const OwnedFields& expected_before, const OwnedFields& desired,

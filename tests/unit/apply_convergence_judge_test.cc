@@ -278,6 +278,174 @@ TEST(ApplyConvergenceJudge, GlobalServicesNeedEveryWantedNodeTwiceInARow) {
   EXPECT_EQ(observe(empty, json::array()).verdict, Verdict::waiting);  // no node wants it yet
 }
 
+/// A service as `GET /services/{id}` shows it: the written spec (kNewTemplate,
+/// 2 replicas) or `spec_template`, with the old one as PreviousSpec.
+json service(const json& spec_template = kNewTemplate, uint64_t replicas = 2,
+             uint64_t version = 250, const json& previous_template = old_template()) {
+  auto spec = [](const json& tmpl, uint64_t n) {
+    return json{{"Name", "sf-judge"},
+                {"Labels", {{"swarmform.managed", "true"}}},
+                {"TaskTemplate", tmpl},
+                {"Mode", {{"Replicated", {{"Replicas", n}}}}}};
+  };
+  return json{{"ID", "3p8t7bc55pivoqq8bzg6gxvob"},
+              {"Version", {{"Index", version}}},
+              {"Spec", spec(spec_template, replicas)},
+              {"PreviousSpec", spec(previous_template, 2)},
+              {"UpdateStatus", {{"State", "updating"}}}};
+}
+
+ConvergenceJudge written_judge() {
+  auto t = convergence_target(service());
+  EXPECT_TRUE(t) << t.error().message;
+  return ConvergenceJudge(t ? *t : ConvergenceTarget{}, {});
+}
+
+const json kTwoRunning = json::array({
+    task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+    task("new1", "running", "running", kNewTemplate, kKvm2),
+    task("new2", "running", "running", kNewTemplate, kKvm2),
+});
+
+TEST(ApplyConvergenceJudge, TheWrittenSpecUnderANewVersionIndexIsStillOurs) {
+  ConvergenceJudge judge = written_judge();
+  // Swarm bumps Version.Index by itself when it marks the update completed.
+  json completed = service(kNewTemplate, 2, 262);
+  completed["UpdateStatus"]["State"] = "completed";
+  EXPECT_EQ(judge.changed_elsewhere(completed).value(), "");
+  // Fields swarmform does not compare (env, labels) moved: still converging to ours.
+  json env = service();
+  env["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] = {"A=2"};
+  env["Spec"]["Labels"]["team"] = "shop";
+  EXPECT_EQ(judge.changed_elsewhere(env).value(), "");
+  auto obs = judge.observe(completed, kTwoRunning, kNodes, t0);
+  ASSERT_TRUE(obs) << obs.error().message;
+  EXPECT_EQ(obs->verdict, Verdict::converged);
+}
+
+/// A spec version that is neither the one written nor the previous one: the
+/// wait stops at once with what moved, whatever the tasks say.
+TEST(ApplyConvergenceJudge, ASpecChangedByHandDuringTheWaitIsChangedElsewhere) {
+  struct Case {
+    const char* what;
+    json service;
+    std::string failure;
+  };
+  json more_cpu = kNewTemplate;
+  more_cpu["Resources"]["Limits"]["NanoCPUs"] = 750000000;
+  json other_node = kNewTemplate;
+  other_node["Placement"]["Constraints"][0] = "node.hostname==kvm4";
+  json extra_constraint = kNewTemplate;
+  extra_constraint["Placement"]["Constraints"].push_back("node.labels.zone==a");
+  json forced = kNewTemplate;
+  forced["ForceUpdate"] = 1;
+  const std::string someone = "sf-judge: changed by someone else during apply (written -> now): ";
+  const std::vector<Case> cases = {
+      {"limit", service(more_cpu, 2, 251), someone + "limits.cpus: 0.5 -> 0.75"},
+      {"replicas", service(kNewTemplate, 3, 251), someone + "replicas: 2 -> 3"},
+      {"node", service(other_node, 2, 251), someone + "node: kvm2 -> kvm4"},
+      {"constraint", service(extra_constraint, 2, 251),
+       someone + "its task template (resources, placement or force update)"},
+      {"force", service(forced, 2, 251),
+       someone + "its task template (resources, placement or force update)"},
+      // `docker service rollback` (or failure_action: rollback) swaps Spec and PreviousSpec.
+      {"rollback", service(old_template(), 2, 251, kNewTemplate),
+       "sf-judge: went back to its previous spec during apply (a `docker service rollback`, or "
+       "the engine's update failure_action) (written -> now): limits.cpus: 0.5 -> 0.25; node: "
+       "kvm2 -> kvm4"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    ConvergenceJudge judge = written_judge();
+    EXPECT_EQ(judge.changed_elsewhere(c.service).value(), c.failure);
+    // The tasks already run the other person's spec: still not "converged", not "waiting".
+    auto obs = judge.observe(c.service, kTwoRunning, kNodes, t0);
+    ASSERT_TRUE(obs) << obs.error().message;
+    EXPECT_EQ(obs->verdict, Verdict::changed_elsewhere);
+    EXPECT_EQ(obs->failure, c.failure);
+  }
+  ConvergenceJudge judge = written_judge();
+  EXPECT_EQ(judge.changed_elsewhere(json::array()).error().message, "service: expected an object");
+}
+
+TEST(ApplyConvergenceJudge, UnschedulableIsToldAtOnceAndFailsAfterAShortGrace) {
+  ConvergenceJudge judge(target(1), {});  // the default grace
+  const std::string why = "no suitable node (insufficient resources on 2 nodes)";
+  json tasks = json::array({
+      task("old1", "shutdown", "shutdown", old_template(), kKvm4),
+      task("new1", "running", "pending", kNewTemplate, "", why, "pending task scheduling"),
+  });
+  Observation first = observe(judge, tasks, t0);
+  EXPECT_EQ(first.verdict, Verdict::waiting);
+  // What a wait that runs out of time reports: the engine's words, not "timed out".
+  EXPECT_EQ(first.unschedulable, "sf-judge: a task of the new spec stayed pending for 0.0s: " + why);
+  Observation late = observe(judge, tasks, t0 + seconds(5));
+  EXPECT_EQ(late.verdict, Verdict::failed);
+  EXPECT_EQ(late.failure, "sf-judge: a task of the new spec stayed pending for 5.0s: " + why);
+}
+
+TEST(ApplyConvergenceJudge, TheSchedulersWordsInStatusMessageCountToo) {
+  ConvergenceJudge judge(target(1), JudgeLimits{.unschedulable_grace = seconds(2)});
+  const std::string why = "no suitable node (scheduling constraints not satisfied on 2 nodes)";
+  json tasks = json::array({task("new1", "running", "pending", kNewTemplate, "", "", why)});
+  EXPECT_EQ(observe(judge, tasks, t0).messages, std::vector<std::string>{"pending: " + why});
+  EXPECT_EQ(observe(judge, tasks, t0 + seconds(2)).failure,
+            "sf-judge: a task of the new spec stayed pending for 2.0s: " + why);
+  // An ordinary pending task (not yet looked at by the scheduler) is no failure.
+  ConvergenceJudge plain(target(1), JudgeLimits{.unschedulable_grace = seconds(2)});
+  json waiting = json::array({task("new1", "running", "pending", kNewTemplate, "", "",
+                                   "pending task scheduling")});
+  observe(plain, waiting, t0);
+  Observation later = observe(plain, waiting, t0 + seconds(9));
+  EXPECT_EQ(later.verdict, Verdict::waiting);
+  EXPECT_EQ(later.unschedulable, "");
+}
+
+TEST(ApplyConvergenceJudge, TheGraceWaitsForTheServicesStoppingTasks) {
+  ConvergenceJudge judge(target(1), JudgeLimits{.unschedulable_grace = seconds(5)});
+  const std::string why = "no suitable node (insufficient resources on 1 node)";
+  // The old task still holds its reservation while it stops.
+  json stopping = json::array({
+      task("old1", "shutdown", "running", old_template(), kKvm2),
+      task("new1", "running", "pending", kNewTemplate, "", why),
+  });
+  observe(judge, stopping, t0);
+  EXPECT_EQ(observe(judge, stopping, t0 + seconds(8)).verdict, Verdict::waiting);
+  json stopped = stopping;
+  stopped[0]["Status"]["State"] = "shutdown";
+  EXPECT_EQ(observe(judge, stopped, t0 + seconds(9)).verdict, Verdict::waiting);
+  Observation failed = observe(judge, stopped, t0 + seconds(14));
+  EXPECT_EQ(failed.verdict, Verdict::failed);
+  EXPECT_EQ(failed.failure, "sf-judge: a task of the new spec stayed pending for 5.0s: " + why);
+}
+
+/// A rollback is judged by the tasks of the previous spec running again: one
+/// whose tasks never run is a failure in the engine's words, named as the
+/// previous spec's, never a success.
+TEST(ApplyConvergenceJudge, ARollbackWhoseTasksNeverRunFailsNamingThePreviousSpec) {
+  auto back = convergence_target(service(old_template(), 1, 270, kNewTemplate));
+  ASSERT_TRUE(back) << back.error().message;
+  back->rollback = true;
+  ConvergenceJudge judge(*back, JudgeLimits{.unschedulable_grace = seconds(5)});
+  const std::string why = "no suitable node (scheduling constraints not satisfied on 2 nodes)";
+  json tasks = json::array({
+      task("old1", "shutdown", "shutdown", old_template(), kKvm4),  // stopped by the update
+      task("new1", "shutdown", "pending", kNewTemplate, "", why),    // the failed change's
+      task("back1", "running", "pending", old_template(), "", why),  // the rollback's
+  });
+  EXPECT_EQ(observe(judge, tasks, t0).verdict, Verdict::waiting);
+  Observation obs = observe(judge, tasks, t0 + seconds(5));
+  EXPECT_EQ(obs.verdict, Verdict::failed);
+  EXPECT_EQ(obs.running, 0U);
+  EXPECT_EQ(obs.failure, "sf-judge: a task of the previous spec stayed pending for 5.0s: " + why);
+
+  ConvergenceJudge rejected(*back, JudgeLimits{.max_failed_tasks = 1});
+  observe(rejected, json::array());
+  Observation r = observe(rejected, json::array({task("back1", "running", "rejected",
+                                                      old_template(), kKvm4, "invalid mount")}));
+  EXPECT_EQ(r.failure, "sf-judge: 1 tasks of the previous spec failed: rejected on kvm4: invalid mount");
+}
+
 TEST(ApplyConvergenceJudge, RejectsWhatIsNotATaskList) {
   ConvergenceJudge judge(target(1), {});
   EXPECT_EQ(judge.observe(json::object(), kNodes, t0).error().message, "tasks: expected an array");

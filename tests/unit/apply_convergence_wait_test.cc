@@ -27,16 +27,32 @@ std::string reply(const std::string& body) {
 const json kTemplate = json::parse(R"({"Resources":{"Limits":{"NanoCPUs":500000000}},
                                        "Placement":{"Constraints":["node.hostname==kvm2"]}})");
 
-/// One engine answering /version, /nodes and one /tasks with a starting task.
-DockerClient engine(FakeServer& server) {
+json starting_task() {
+  return json{{"ID", "t1"},
+              {"NodeID", "n2"},
+              {"DesiredState", "running"},
+              {"Status", {{"State", "starting"}, {"Message", "starting"}}},
+              {"Spec", kTemplate}};
+}
+
+/// The service as written: one replica of kTemplate.
+json written_service() {
+  return json{{"ID", "svc1"},
+              {"Version", {{"Index", 12}}},
+              {"Spec",
+               {{"Name", "sf-wait"},
+                {"TaskTemplate", kTemplate},
+                {"Mode", {{"Replicated", {{"Replicas", 1}}}}}}}};
+}
+
+/// One engine answering /version, /nodes, then one poll: /services/svc1 and
+/// /tasks (a starting task unless told).
+DockerClient engine(FakeServer& server, const json& task = starting_task(),
+                    const json& service = written_service()) {
   json nodes = json::array({{{"ID", "n2"}, {"Description", {{"Hostname", "kvm2"}}}}});
-  json tasks = json::array({{{"ID", "t1"},
-                             {"NodeID", "n2"},
-                             {"DesiredState", "running"},
-                             {"Status", {{"State", "starting"}, {"Message", "starting"}}},
-                             {"Spec", kTemplate}}});
   server.connection_with({reply(R"({"ApiVersion":"1.41","MinAPIVersion":"1.12"})"),
-                          reply(nodes.dump()), reply(tasks.dump())});
+                          reply(nodes.dump()), reply(service.dump()),
+                          reply(json::array({task}).dump())});
   auto client = DockerClient::connect(server.dialer());
   if (!client) throw std::runtime_error(client.error().message);
   return std::move(*client);
@@ -63,11 +79,12 @@ TEST(ApplyConvergenceWait, TimesOutWithTheLatestState) {
   EXPECT_EQ(seen[0].desired, 1U);
   EXPECT_EQ(seen[0].node, "kvm2");
   const auto& r = server.requests();
-  ASSERT_EQ(r.size(), 3U);
+  ASSERT_EQ(r.size(), 4U);
   EXPECT_TRUE(r[1].starts_with("GET /v1.41/nodes "));
+  EXPECT_TRUE(r[2].starts_with("GET /v1.41/services/svc1 ")) << r[2];
   EXPECT_TRUE(
-      r[2].starts_with("GET /v1.41/tasks?filters=%7B%22service%22%3A%7B%22svc1%22%3Atrue%7D%7D "))
-      << r[2];
+      r[3].starts_with("GET /v1.41/tasks?filters=%7B%22service%22%3A%7B%22svc1%22%3Atrue%7D%7D "))
+      << r[3];
 }
 
 TEST(ApplyConvergenceWait, AStopRequestEndsTheWait) {
@@ -82,6 +99,44 @@ TEST(ApplyConvergenceWait, AStopRequestEndsTheWait) {
   EXPECT_EQ(out.error().kind, ErrorKind::failed);
   EXPECT_TRUE(out.error().message.starts_with("sf-wait: stopped while waiting for convergence"))
       << out.error().message;
+}
+
+TEST(ApplyConvergenceWait, ATaskTheSchedulerCannotPlaceIsNeverAPlainTimeout) {
+  FakeServer server;
+  json pending = starting_task();
+  pending.erase("NodeID");
+  pending["Status"] = {{"State", "pending"},
+                       {"Message", "pending task scheduling"},
+                       {"Err", "no suitable node (insufficient resources on 2 nodes)"}};
+  DockerClient client = engine(server, pending);
+  ConvergenceOptions options;
+  options.timeout = std::chrono::milliseconds(0);  // runs out before the grace
+  auto out = wait_for_convergence(client, kTarget, options);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::failed);
+  EXPECT_EQ(out.error().message,
+            "sf-wait: a task of the new spec stayed pending for 0.0s: no suitable node "
+            "(insufficient resources on 2 nodes)");
+}
+
+TEST(ApplyConvergenceWait, ASpecChangedBySomeoneElseEndsTheWaitAtOnce) {
+  FakeServer server;
+  json theirs = written_service();
+  theirs["Version"]["Index"] = 19;
+  theirs["Spec"]["TaskTemplate"]["Resources"]["Limits"]["NanoCPUs"] = 750000000;
+  json running = starting_task();
+  running["Status"]["State"] = "running";
+  running["Spec"] = theirs["Spec"]["TaskTemplate"];
+  DockerClient client = engine(server, running, theirs);
+  auto target = convergence_target(written_service());
+  ASSERT_TRUE(target) << target.error().message;
+  auto out = wait_for_convergence(client, *target);  // the default 5-minute timeout
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(out.error().message,
+            "sf-wait: changed by someone else during apply (written -> now): limits.cpus: 0.5 -> "
+            "0.75");
+  EXPECT_EQ(server.requests().size(), 4U);  // one poll
 }
 
 }  // namespace

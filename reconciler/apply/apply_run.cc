@@ -212,13 +212,16 @@ std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveSt
         for (size_t i = next++; i < wave.size(); i = next++) {
           if (options.stop.stop_requested()) return;  // the rest stay not_started
           size_t index = wave[i];
+          if (auto lost = options.link ? options.link->lost() : std::nullopt) {
+            results[index].detail = "not started: " + lost->message;
+            continue;
+          }
           try {
             if (!client) {
               auto made = connect();
               if (!made) {
-                results[index].outcome = Outcome::failed;
-                results[index].detail = made.error().message;
-                report.finished(results[index]);
+                // Never attempted: the swarm holds nothing of it.
+                results[index].detail = "not started: " + made.error().message;
                 continue;
               }
               client.emplace(std::move(*made));

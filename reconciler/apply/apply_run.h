@@ -13,6 +13,7 @@
 #include "reconciler/engine/docker_client.h"
 #include "reconciler/model/live.h"
 #include "reconciler/plan/plan.h"
+#include "reconciler/transport/link_state.h"
 
 namespace swarmform::apply {
 
@@ -23,6 +24,9 @@ struct ApplyOptions {
   /// A stop request (SIGINT/SIGTERM): start nothing new; changes in flight
   /// finish their request and stop waiting.
   std::stop_token stop;
+  /// The link to the manager, shared by every connection `connect` makes:
+  /// once lost, changes not yet begun are not started (with the cause).
+  std::shared_ptr<const transport::LinkState> link;
 };
 
 enum class Outcome {

@@ -22,6 +22,7 @@ int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged
               const render::Style& st) {
   size_t applied = 0, failed = 0, rolled_back = 0, stopped = 0, not_started = 0;
   std::string changed_list, not_changed_list;
+  std::map<std::string, std::string> not_started_why;  // detail -> names
   for (const auto& r : results) {
     switch (r.outcome) {
       case apply::Outcome::applied: ++applied; break;
@@ -35,6 +36,14 @@ int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged
     if (r.outcome == apply::Outcome::failed || r.outcome == apply::Outcome::rolled_back) {
       std::cerr << st.red("swarmform: error: " + r.name + ": " + r.detail) << "\n";
     }
+    if (r.outcome == apply::Outcome::not_started && !r.detail.empty()) {
+      std::string& names = not_started_why[r.detail];
+      names += (names.empty() ? "" : ", ") + r.name;
+    }
+  }
+  // One line per cause: a lost connection leaves many changes not started.
+  for (const auto& [why, names] : not_started_why) {
+    std::cerr << st.red("swarmform: error: " + names + ": " + why) << "\n";
   }
   bool bad = failed + rolled_back > 0 || interrupted || not_started > 0;
   std::string headline = interrupted ? "Apply interrupted"
@@ -63,7 +72,13 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
     std::cerr << err.red("swarmform: error: " + message) << "\n";
     return kExitError;
   };
-  auto client = connect_to_manager(state, connection);
+  // Every connection of the run shares one link state: the first to lose the
+  // manager stops the others and leaves the rest not started.
+  ConnectionOptions run_connection = connection;
+  auto link = std::make_shared<transport::LinkState>();
+  run_connection.link = link;
+  run_connection.stop = signals.token();
+  auto client = connect_to_manager(state, run_connection);
   if (!client) return error(client.error().message);
   auto info = apply::new_lock_info(plan.commit);
   if (!info) return error(info.error().message);
@@ -72,8 +87,11 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   ScopeExit release([&] {
     auto released = apply::release_lock(*client, *lock);
     if (!released && released.error().kind != ErrorKind::not_found) {
-      // The manager connection sat idle through the apply: try a fresh one.
-      auto again = connect_to_manager(state, connection);
+      // The manager connection sat idle through the apply (or its link was
+      // lost): try a fresh one, briefly once the user asked to stop.
+      ConnectionOptions fresh = connection;
+      if (signals.interrupted()) fresh.connect_timeout_s = 1;
+      auto again = connect_to_manager(state, fresh);
       if (again) released = apply::release_lock(*again, *lock);
     }
     if (!released && released.error().kind != ErrorKind::not_found) {
@@ -102,7 +120,8 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   const char* term = std::getenv("TERM");
   const bool tty = isatty(STDOUT_FILENO) == 1 && !(term != nullptr && std::string(term) == "dumb");
   ApplyProgress shown(std::cout, tty, plan);
-  auto connect = [&state, &connection] { return connect_to_manager(state, connection); };
+  options.link = link;
+  auto connect = [&state, &run_connection] { return connect_to_manager(state, run_connection); };
   auto results = apply::run_apply(plan, *live, connect, options, shown.reporter());
   shown.done();
   return summarize(results, plan.count(plan::Action::noop), signals.interrupted(), out);

@@ -43,6 +43,8 @@ Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state
       host, known_hosts, o.accept_new_host_keys ? transport::NewHostKeys::accept : transport::NewHostKeys::refuse);
   if (o.identity) options.identity = *o.identity;
   options.timeout = timeout;
+  options.stop = o.stop;
+  options.link = o.link;
   spdlog::debug("connecting to {} over SSH", options.label());
   SF_TRY_ASSIGN(auto session, transport::SshSession::connect(options));
   return engine::DockerClient::connect(session.dialer());

@@ -4,13 +4,16 @@
 // its docker socket on this machine.
 
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "reconciler/engine/docker_client.h"
 #include "reconciler/model/desired.h"
+#include "reconciler/transport/link_state.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::cli {
@@ -21,6 +24,10 @@ struct ConnectionOptions {
   bool accept_new_host_keys = false;    ///< --accept-new-host-keys
   bool local = false;                   ///< --local: the manager's socket on this machine
   int connect_timeout_s = 10;           ///< --connect-timeout
+  /// A stop request: SSH waits give up shortly after it (transport::kStopGrace).
+  std::stop_token stop;
+  /// Shared by the connections of one run (see transport::SshOptions::link).
+  std::shared_ptr<transport::LinkState> link;
 };
 
 /// Registers --identity, --accept-new-host-keys, --local, --connect-timeout on `cmd`.

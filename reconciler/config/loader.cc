@@ -1,7 +1,9 @@
 #include "reconciler/config/loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string_view>
@@ -284,6 +286,28 @@ void read_resources(Reader& r, const Entry& e, const std::string& what, model::R
   });
 }
 
+/// Why `path` cannot be a docker_socket, if it cannot.  dial-stdio passes it
+/// to the remote user's shell (`docker -H unix://PATH system dial-stdio`),
+/// so it is an absolute path of plain characters only, quoted or not.
+std::optional<std::string> docker_socket_problem(const std::string& path) {
+  const std::string_view plain = "/._-+@:";
+  for (unsigned char ch : path) {
+    if (std::isalnum(ch) != 0 && ch < 0x80) continue;
+    if (plain.find(static_cast<char>(ch)) != std::string_view::npos) continue;
+    char shown[8];
+    if (ch < 0x20 || ch >= 0x7f) {
+      std::snprintf(shown, sizeof shown, "\\x%02x", ch);
+    } else {
+      std::snprintf(shown, sizeof shown, "%c", ch);
+    }
+    return std::string("may hold only letters, digits and / . _ - + @ : (it reaches a remote shell "
+                       "through dial-stdio), not '") +
+           shown + "'";
+  }
+  if (!path.starts_with("/")) return "must be an absolute path, not '" + path + "'";
+  return std::nullopt;
+}
+
 model::Host read_host(Reader& r, const std::string& name, const Entry& e, model::Diagnostics& diags) {
   model::Host h;
   h.name = name;
@@ -308,8 +332,8 @@ model::Host read_host(Reader& r, const std::string& name, const Entry& e, model:
           if (auto s = r.string(v, what + " node")) h.node = *s;
         } else if (key == "docker_socket") {
           if (auto s = r.string(v, what + " docker_socket")) {
-            if (s->starts_with("/")) h.docker_socket = *s;
-            else r.error(v, what + " docker_socket must be an absolute path, not '" + *s + "'");
+            if (auto why = docker_socket_problem(*s)) r.error(v, what + " docker_socket " + *why);
+            else h.docker_socket = *s;
           }
         } else if (key == "transport") {
           if (auto s = r.string(v, what + " transport")) {

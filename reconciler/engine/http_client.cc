@@ -1,6 +1,7 @@
 #include "reconciler/engine/http_client.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <utility>
@@ -42,6 +43,9 @@ Result<Response> HttpClient::request(std::string_view method, std::string_view t
   const std::string wire = format_request(method, target, json_body);
   const ExpectBody expect = method == "HEAD" ? ExpectBody::no : ExpectBody::yes;
   if (!stream_) SF_TRY(dial());
+  // The request line only: bodies may carry secrets (a service's env).
+  spdlog::trace("{}: {} {} HTTP/1.1{}", stream_->describe(), method, target,
+                json_body ? fmt::format(" ({} bytes of JSON)", json_body->size()) : "");
   const bool reused = stream_used_;
   Response response;
   auto outcome = exchange(wire, expect, &response);
@@ -59,6 +63,7 @@ Result<Response> HttpClient::request(std::string_view method, std::string_view t
     stream_.reset();
     return fail("no response from " + peer + " (connection closed)");
   }
+  spdlog::trace("{}: {} {} -> HTTP {}", last_peer_, method, target, response.status);
   return response;
 }
 

@@ -35,6 +35,67 @@ HostKey key_of(const libssh2_knownhost* entry) {
   return HostKey{"(unreadable)", ""};
 }
 
+/// Checks one entry's shape before libssh2 sees it: libssh2 accepts lines
+/// that can never match (an unknown key type, a key that is not base64 of
+/// its type) and leaks memory on a malformed hashed name, so a broken entry
+/// would read as "has no entry" instead of as the error it is.
+Result<void> check_entry(std::string_view line) {
+  auto next_field = [&line]() {
+    line.remove_prefix(std::min(line.size(), line.find_first_not_of(" \t")));
+    std::string_view field = line.substr(0, line.find_first_of(" \t"));
+    line.remove_prefix(field.size());
+    return field;
+  };
+  const std::string_view names = next_field();
+  const std::string_view type = next_field();
+  const std::string_view blob64 = next_field();
+  if (type.empty() || blob64.empty()) {
+    return fail("not a known_hosts entry: expected HOSTS KEYTYPE BASE64-KEY");
+  }
+  if (names.starts_with("|")) {
+    // OpenSSH's hashed name: |1|base64(20-byte salt)|base64(HMAC-SHA1, 20 bytes).
+    const std::string_view rest = names.substr(names.starts_with("|1|") ? 3 : 0);
+    const auto bar = rest.find('|');
+    if (!names.starts_with("|1|") || bar == std::string_view::npos) {
+      return fail("malformed hashed host name: expected |1|SALT|HASH");
+    }
+    const auto salt = base64_decode(rest.substr(0, bar));
+    const auto hash = base64_decode(rest.substr(bar + 1));
+    if (!salt || salt->size() != 20) {
+      return fail("malformed hashed host name: the salt is not base64 of 20 bytes");
+    }
+    if (!hash || hash->size() != 20) {
+      return fail("malformed hashed host name: the hash is not base64 of 20 bytes");
+    }
+  } else {
+    for (std::size_t at = 0; at <= names.size();) {
+      std::size_t end = std::min(names.find(',', at), names.size());
+      std::string_view name = names.substr(at, end - at);
+      if (name.empty()) return fail("empty host name in '" + std::string(names) + "'");
+      if (name.starts_with("[")) {
+        const auto close = name.find("]:");
+        const std::string_view port = close == std::string_view::npos ? "" : name.substr(close + 2);
+        if (close == std::string_view::npos || close == 1 || port.empty() || port.size() > 5 ||
+            port.find_first_not_of("0123456789") != std::string_view::npos) {
+          return fail("malformed host name '" + std::string(name) + "': expected [HOST]:PORT");
+        }
+      }
+      at = end + 1;
+    }
+  }
+  if (key_type_bits(type) == LIBSSH2_KNOWNHOST_KEY_UNKNOWN) {
+    return fail("unsupported key type '" + std::string(type) + "'");
+  }
+  auto blob = base64_decode(blob64);
+  if (!blob) return fail("the " + std::string(type) + " key is not valid base64");
+  auto key = HostKey::from_blob(std::move(*blob));
+  if (!key || key->type != type) {
+    return fail("the key is not a " + std::string(type) + " key" +
+                (key ? " (it holds " + key->type + ")" : std::string()));
+  }
+  return {};
+}
+
 Result<std::string> read_file(const std::string& path, bool* exists) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
@@ -82,6 +143,9 @@ Result<KnownHosts> KnownHosts::load(const std::string& path) {
     const std::string where = path + ":" + std::to_string(number);
     if (line[first] == '@') {
       return fail(where + ": marker lines (@cert-authority, @revoked) are not supported");
+    }
+    if (auto entry = check_entry(std::string_view(line).substr(first)); !entry) {
+      return fail(where + ": " + entry.error().message);
     }
     KnownHostsPtr entries(libssh2_knownhost_init(known.session_.get()));
     if (!entries) return fail("libssh2 could not allocate a known-hosts collection");

@@ -42,9 +42,12 @@ struct HostKeyVerdict {
 class KnownHosts {
  public:
   /// Reads `path`.  A missing file is an empty set (first contact is then
-  /// "unknown"); an unreadable file or a line libssh2 cannot parse is an
-  /// error naming PATH:LINE.  Marker lines (@cert-authority, @revoked) are
-  /// refused rather than silently ignored.
+  /// "unknown"); an unreadable file or a line that is not a well-formed
+  /// entry (HOSTS KEYTYPE BASE64-KEY with a supported type whose key is of
+  /// that type; a hashed name |1|SALT|HASH of two base64 20-byte values) is
+  /// an error naming PATH:LINE, so a broken file never reads as "has no
+  /// entry".  Marker lines (@cert-authority, @revoked) are refused rather
+  /// than silently ignored.
   static Result<KnownHosts> load(const std::string& path);
 
   [[nodiscard]] const std::string& path() const { return path_; }

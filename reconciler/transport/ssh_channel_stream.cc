@@ -1,10 +1,9 @@
 #include "reconciler/transport/ssh_channel_stream.h"
 
-#include <poll.h>
-
 #include <algorithm>
 #include <array>
-#include <chrono>
+
+#include "reconciler/transport/ssh_session.h"
 
 namespace swarmform::transport {
 
@@ -14,6 +13,25 @@ SshChannelStream::SshChannelStream(std::shared_ptr<SshConnection> conn, ChannelP
       channel_(std::move(channel)),
       kind_(kind),
       description_(std::move(description)) {}
+
+SshChannelStream::~SshChannelStream() {
+  if (!channel_ || !conn_->session) return;
+  if (!conn_->broken) {
+    // A polite close waits for the peer's reply: briefly.  Once the session
+    // broke its socket is shut down and the free below never waits.
+    LIBSSH2_SESSION* s = conn_->session.get();
+    libssh2_session_set_blocking(s, 1);
+    libssh2_session_set_timeout(
+        s, static_cast<long>(std::min(conn_->options.timeout, kTeardownBound).count()));
+    int rc = libssh2_channel_close(channel_.get());
+    if (rc != 0 && is_link_error(rc)) {
+      conn_->mark_broken(Error{kind_of(rc), description_ + ": closing the channel: " + last_error(s), 0},
+                         LinkLoss::no);
+    }
+    libssh2_session_set_blocking(s, 0);
+  }
+  channel_.reset();
+}
 
 Error SshChannelStream::channel_error(const std::string& what, int rc) const {
   if (is_timeout(rc)) {
@@ -27,9 +45,17 @@ Error SshChannelStream::channel_error(const std::string& what, int rc) const {
 }
 
 Result<void> SshChannelStream::write_all(std::string_view data) {
+  SF_TRY(conn_->check_usable());
+  SshWait wait(*conn_, description_, "writing");
   while (!data.empty()) {
     ssize_t n = libssh2_channel_write(channel_.get(), data.data(), data.size());
-    if (n < 0) return fail(channel_error("writing", static_cast<int>(n)));
+    if (n == LIBSSH2_ERROR_EAGAIN) {
+      SF_TRY(wait.wait());
+      continue;
+    }
+    if (n < 0) {
+      return fail(conn_->failed(static_cast<int>(n), channel_error("writing", static_cast<int>(n))));
+    }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return {};
@@ -37,47 +63,53 @@ Result<void> SshChannelStream::write_all(std::string_view data) {
 
 Result<std::size_t> SshChannelStream::read_some(std::span<char> buf) {
   if (buf.empty()) return fail(description_ + ": read_some with an empty buffer");
-  const auto deadline = std::chrono::steady_clock::now() + conn_->options.timeout;
+  SF_TRY(conn_->check_usable());
+  SshWait wait(*conn_, description_, "waiting for data");
   for (;;) {
     ssize_t n = libssh2_channel_read(channel_.get(), buf.data(), buf.size());
     if (n > 0) {
       received_data_ = true;
       return static_cast<std::size_t>(n);
     }
-    if (n < 0) return fail(channel_error("waiting for data", static_cast<int>(n)));
+    if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
+      return fail(conn_->failed(static_cast<int>(n),
+                                channel_error("waiting for data", static_cast<int>(n))));
+    }
     if (libssh2_channel_eof(channel_.get()) != 0) {
       if (kind_ == ChannelKind::dial_stdio && !received_data_) SF_TRY(check_dial_stdio_exit());
       return 0;
     }
-    // libssh2 1.10 can return 0 without EOF after draining packets that held
-    // nothing for this channel's stdout (window adjustments, stderr data).
-    // Drain stderr so its window never stalls the peer, then sleep until the
-    // socket has more to read instead of spinning.
-    std::array<char, 1024> discard{};
-    while (libssh2_channel_read_stderr(channel_.get(), discard.data(), discard.size()) > 0) {
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return fail(channel_error("waiting for data", LIBSSH2_ERROR_TIMEOUT));
-    pollfd pfd{conn_->socket.get(), POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 100)));
+    drain_stderr();
+    SF_TRY(wait.wait());
+  }
+}
+
+void SshChannelStream::drain_stderr() {
+  // Read stderr (dial-stdio's) as it comes, so its window never stalls the
+  // peer; its start is kept for the error when the command fails.
+  std::array<char, 1024> chunk{};
+  for (ssize_t n = 0;
+       (n = libssh2_channel_read_stderr(channel_.get(), chunk.data(), chunk.size())) > 0;) {
+    if (stderr_.size() < 4096) stderr_.append(chunk.data(), static_cast<std::size_t>(n));
   }
 }
 
 Result<void> SshChannelStream::check_dial_stdio_exit() {
-  std::string err;
-  std::array<char, 1024> chunk{};
-  for (ssize_t n = 0;
-       (n = libssh2_channel_read_stderr(channel_.get(), chunk.data(), chunk.size())) > 0;) {
-    if (err.size() < 4096) err.append(chunk.data(), static_cast<std::size_t>(n));
-  }
   // The exit status may arrive after the EOF; it is certainly there once the
   // server closed the channel.
-  libssh2_channel_wait_closed(channel_.get());
+  SshWait wait(*conn_, description_, "waiting for `docker system dial-stdio` to exit");
+  for (;;) {
+    drain_stderr();
+    int rc = libssh2_channel_wait_closed(channel_.get());
+    if (rc != LIBSSH2_ERROR_EAGAIN) break;
+    SF_TRY(wait.wait());
+  }
+  drain_stderr();
   int status = libssh2_channel_get_exit_status(channel_.get());
+  std::string err = stderr_;
   while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.pop_back();
   if (status == 0 && err.empty()) return {};
-  return fail(description_ + ": `docker system dial-stdio` exited with status " +
+  return fail(description_ + ": `" + dial_stdio_command(conn_->options.docker_socket) + "` exited with status " +
               std::to_string(status) + " before sending anything" +
               (err.empty() ? std::string() : ": " + err));
 }

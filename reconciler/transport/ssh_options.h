@@ -3,11 +3,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include "reconciler/model/desired.h"
 #include "reconciler/transport/host_key_verification.h"
+#include "reconciler/transport/link_state.h"
 
 namespace swarmform::transport {
 
@@ -27,10 +30,18 @@ struct SshOptions {
   /// Bounds the TCP connect, the handshake and every later blocking step
   /// (auth, channel open, each read or write).
   std::chrono::milliseconds timeout{10'000};
-  /// The engine's socket on the remote host (streamlocal only; dial-stdio
-  /// reaches whatever engine the remote `docker` CLI is configured for).
+  /// The engine's socket on the remote host, for both transports
+  /// (dial-stdio runs `docker -H unix://SOCKET system dial-stdio`).
   std::string docker_socket = "/var/run/docker.sock";
   model::TransportMode mode = model::TransportMode::automatic;
+  /// A stop request (SIGINT/SIGTERM): every later wait on the peer gives up
+  /// at most kStopGrace after it, so a request in flight on a live peer
+  /// still completes, and one on a frozen peer is abandoned.
+  std::stop_token stop;
+  /// Shared by the sessions of one run to this host: the first that loses
+  /// the link (timeout, EOF, socket error) records it, and the others stop
+  /// waiting at once.  Null: this session alone.
+  std::shared_ptr<LinkState> link;
 
   /// "kvm4 (root@127.0.0.1:22404)"
   [[nodiscard]] std::string label() const {

@@ -17,7 +17,6 @@ namespace {
 
 using model::TransportMode;
 
-constexpr std::string_view kDialStdio = "docker system dial-stdio";
 constexpr std::string_view kStreamLocal = "direct-streamlocal@openssh.com";
 
 Error stage_error(const SshOptions& o, const std::string& stage, const Error& cause) {
@@ -92,63 +91,100 @@ Result<void> check_host_key(SshConnection& c, const KnownHosts& known) {
   return {};
 }
 
+/// Opens a channel with `open` (a libssh2 call returning null on failure),
+/// looping on EAGAIN.  A failure is "LABEL: channel failed: WHAT (libssh2's error)".
+/// `refused` is added to WHAT when sshd turned the channel down.
+template <class Open>
+Result<ChannelPtr> open_channel(SshConnection& c, const std::string& what, Open open,
+                                const std::string& refused = "") {
+  SF_TRY(c.check_usable());
+  SshWait wait(c, c.options.label() + ": channel failed", what);
+  for (;;) {
+    ChannelPtr channel(open());
+    if (channel) return channel;
+    const int rc = last_errno(c.session.get());
+    if (rc != LIBSSH2_ERROR_EAGAIN) {
+      const std::string cause = rc == LIBSSH2_ERROR_CHANNEL_FAILURE ? what + refused : what;
+      return fail(c.failed(rc, libssh2_stage_error(c, "channel", cause, rc)));
+    }
+    SF_TRY(wait.wait());
+  }
+}
+
 Result<ChannelPtr> open_streamlocal(SshConnection& c) {
   std::string message;
   append_ssh_string(message, c.options.docker_socket);
   append_ssh_string(message, "");  // reserved: originator address
   message.append(4, '\0');         // reserved: originator port
-  ChannelPtr channel(libssh2_channel_open_ex(
-      c.session.get(), kStreamLocal.data(), static_cast<unsigned>(kStreamLocal.size()),
-      LIBSSH2_CHANNEL_WINDOW_DEFAULT, LIBSSH2_CHANNEL_PACKET_DEFAULT, message.data(),
-      static_cast<unsigned>(message.size())));
-  if (!channel) {
-    int rc = last_errno(c.session.get());
-    std::string cause =
-        "opening a " + std::string(kStreamLocal) + " channel to " + c.options.docker_socket;
-    if (rc == LIBSSH2_ERROR_CHANNEL_FAILURE) {
-      // OpenSSH answers "connect failed" both when its config forbids the
-      // channel and when nothing listens at the path: say both.
-      cause +=
-          " (sshd refused it: either forwarding is disabled there (AllowTcpForwarding "
-          "or AllowStreamLocalForwarding no; transport auto then uses `docker system "
-          "dial-stdio`) or nothing listens at that path (is dockerd running, is "
-          "docker_socket right?))";
-    }
-    return fail(libssh2_stage_error(c, "channel", cause, rc));
-  }
-  return channel;
+  spdlog::trace("{}: opening a {} channel to {}", c.options.label(), kStreamLocal,
+                c.options.docker_socket);
+  // OpenSSH answers "connect failed" both when its config forbids the
+  // channel and when nothing listens at the path: say both.
+  return open_channel(
+      c, "opening a " + std::string(kStreamLocal) + " channel to " + c.options.docker_socket,
+      [&] {
+        return libssh2_channel_open_ex(
+            c.session.get(), kStreamLocal.data(), static_cast<unsigned>(kStreamLocal.size()),
+            LIBSSH2_CHANNEL_WINDOW_DEFAULT, LIBSSH2_CHANNEL_PACKET_DEFAULT, message.data(),
+            static_cast<unsigned>(message.size()));
+      },
+      " (sshd refused it: either forwarding is disabled there (AllowTcpForwarding or "
+      "AllowStreamLocalForwarding no; transport auto then runs `docker system dial-stdio` on "
+      "the same socket) or nothing listens at that path (is dockerd running, is docker_socket "
+      "right?))");
 }
 
 /// True when sshd turned the streamlocal channel down (as opposed to the
-/// session failing).  OpenSSH 9.2 gives the same reason, "connect failed",
-/// whether its configuration forbids the channel or the socket is missing,
-/// so both count.
+/// session failing).  RFC 4254 tells "administratively prohibited" (1) from
+/// "connect failed" (2), and libssh2 1.10 names the reason in its message,
+/// but OpenSSH 9.2 answers 2 ("open failed") both when its configuration
+/// forbids the channel and when nothing listens at the path.  Both count:
+/// the fallback is told the same socket (dial_stdio_command), so it reaches
+/// the declared engine or fails naming it, never another engine.
 bool streamlocal_refused(SshConnection& c) {
-  return last_errno(c.session.get()) == LIBSSH2_ERROR_CHANNEL_FAILURE;
+  return !c.broken && last_errno(c.session.get()) == LIBSSH2_ERROR_CHANNEL_FAILURE;
 }
 
 Result<ChannelPtr> open_dial_stdio(SshConnection& c) {
-  ChannelPtr channel(libssh2_channel_open_session(c.session.get()));
-  if (!channel) {
-    return fail(libssh2_stage_error(c, "channel", "opening a session channel",
-                                    last_errno(c.session.get())));
+  const std::string command = dial_stdio_command(c.options.docker_socket);
+  spdlog::trace("{}: opening a session channel to run `{}`", c.options.label(), command);
+  SF_TRY_ASSIGN(ChannelPtr channel, open_channel(c, "opening a session channel", [&] {
+                  return libssh2_channel_open_session(c.session.get());
+                }));
+  SshWait wait(c, c.options.label() + ": channel failed", "running `" + command + "`");
+  for (;;) {
+    int rc = libssh2_channel_exec(channel.get(), command.c_str());
+    if (rc == 0) return channel;
+    if (rc != LIBSSH2_ERROR_EAGAIN) {
+      return fail(c.failed(rc, libssh2_stage_error(c, "channel", "running `" + command + "`", rc)));
+    }
+    SF_TRY(wait.wait());
   }
-  // The command is fixed: nothing from the desired state reaches a shell.
-  int rc = libssh2_channel_exec(channel.get(), std::string(kDialStdio).c_str());
-  if (rc != 0) {
-    return fail(libssh2_stage_error(c, "channel", "running `" + std::string(kDialStdio) + "`", rc));
-  }
-  return channel;
 }
 
 std::string stream_description(const SshOptions& o, TransportMode mode) {
-  std::string how =
-      mode == TransportMode::dial_stdio ? "dial-stdio" : "streamlocal " + o.docker_socket;
+  std::string how = (mode == TransportMode::dial_stdio ? "dial-stdio " : "streamlocal ") + o.docker_socket;
   return o.host_label + " (" + o.user + "@" + o.address + ":" + std::to_string(o.port) + ", " +
          how + ")";
 }
 
 }  // namespace
+
+std::string shell_quote(std::string_view word) {
+  std::string out = "'";
+  for (char ch : word) {
+    if (ch == '\'') {
+      out += "'\\''";
+    } else {
+      out += ch;
+    }
+  }
+  return out + "'";
+}
+
+std::string dial_stdio_command(std::string_view docker_socket) {
+  return "docker -H " + shell_quote("unix://" + std::string(docker_socket)) + " system dial-stdio";
+}
 
 Result<SshSession> SshSession::connect(SshOptions options) {
   auto c = std::make_shared<SshConnection>();
@@ -161,22 +197,38 @@ Result<SshSession> SshSession::connect(SshOptions options) {
   auto known = KnownHosts::load(o.known_hosts);
   if (!known) return fail(stage_error(o, "host key verification", known.error()));
 
+  spdlog::trace("{}: TCP connect", o.label());
+  // The host unreachable, or not speaking SSH: the other sessions of the
+  // run to it need not wait for it either.
+  auto link_lost = [&o](const Error& e) {
+    if (o.link) o.link->mark_lost(e);
+    return fail(e);
+  };
   auto socket = tcp_connect(o.address, o.port, o.timeout);
-  if (!socket) return fail(stage_error(o, "connect", socket.error()));
+  if (!socket) return link_lost(stage_error(o, "connect", socket.error()));
   c->socket = std::move(*socket);
 
-  SF_TRY(handshake(*c, *known));
+  spdlog::trace("{}: SSH handshake", o.label());
+  if (auto shaken = handshake(*c, *known); !shaken) return link_lost(shaken.error());
+  spdlog::trace("{}: checking the host key against {}", o.label(), o.known_hosts);
   SF_TRY(check_host_key(*c, *known));
 
   AuthRequest auth{o.user, o.identity, env_or_empty("SWARMFORM_SSH_PASSPHRASE"),
                    env_or_empty("SSH_AUTH_SOCK")};
+  spdlog::trace("{}: authenticating with {}", o.label(),
+                o.identity ? *o.identity : std::string("the ssh-agent"));
   auto authed = authenticate(c->session.get(), auth);
   if (!authed) return fail(stage_error(o, "auth", authed.error()));
+  // From here on every step waits through SshWait: bounded, and it notices
+  // a stop request or another session losing the link.
+  libssh2_session_set_blocking(c->session.get(), 0);
+  spdlog::trace("{}: authenticated", o.label());
   return SshSession(std::move(c));
 }
 
 Result<std::unique_ptr<Stream>> SshSession::open_engine_stream() {
   SshConnection& c = *conn_;
+  SF_TRY(c.check_usable());
   TransportMode mode = c.resolved_mode.value_or(c.options.mode);
   Result<ChannelPtr> channel = fail("no channel");
   if (mode == TransportMode::dial_stdio) {
@@ -184,11 +236,10 @@ Result<std::unique_ptr<Stream>> SshSession::open_engine_stream() {
   } else {
     channel = open_streamlocal(c);
     if (!channel && mode == TransportMode::automatic && streamlocal_refused(c)) {
-      spdlog::warn(
-          "{}: sshd did not open a {} channel to {} ({}); falling back to `{}`, which reaches "
-          "the engine the remote docker CLI is configured for",
-          c.options.label(), kStreamLocal, c.options.docker_socket,
-          last_error_message(c.session.get()), kDialStdio);
+      spdlog::warn("{}: sshd did not open a {} channel to {} ({}); falling back to `{}`",
+                   c.options.label(), kStreamLocal, c.options.docker_socket,
+                   last_error_message(c.session.get()),
+                   dial_stdio_command(c.options.docker_socket));
       Error streamlocal_error = channel.error();
       mode = TransportMode::dial_stdio;
       channel = open_dial_stdio(c);

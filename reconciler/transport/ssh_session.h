@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "reconciler/transport/ssh_options.h"
 #include "reconciler/transport/stream.h"
@@ -24,19 +25,26 @@ struct SshConnection;
 class SshSession {
  public:
   /// Connects, handshakes, verifies the host key and authenticates, each
-  /// step bounded by options.timeout.  Every failure's message reads
+  /// step bounded by options.timeout.  Every later step (channel opens,
+  /// reads, writes) is bounded by it too, gives up kStopGrace after
+  /// options.stop is requested, and gives up at once when options.link is
+  /// lost; a timeout, EOF or socket error marks options.link lost.  Every failure's message reads
   /// "LABEL (USER@ADDRESS:PORT): STAGE failed: CAUSE" with STAGE one of
   /// connect, handshake, host key verification, auth; a timeout has
   /// ErrorKind::timeout, a refusal (host key, auth) ErrorKind::refused.
   static Result<SshSession> connect(SshOptions options);
 
-  /// Opens a new channel to the engine, as options.mode says:
-  /// streamlocal (a direct-streamlocal@openssh.com channel to
-  /// options.docker_socket), dial_stdio (an exec channel running the fixed
-  /// command `docker system dial-stdio`), or automatic (streamlocal, and when
-  /// sshd refuses that channel type, dial-stdio; the choice is kept for the
-  /// rest of the session).  The stream keeps the session alive.  Failures
-  /// read "LABEL (USER@ADDRESS:PORT): channel failed: CAUSE".
+  /// Opens a new channel to the engine at options.docker_socket, as
+  /// options.mode says: streamlocal (a direct-streamlocal@openssh.com
+  /// channel), dial_stdio (an exec channel running dial_stdio_command), or
+  /// automatic (streamlocal, and when sshd turns that channel down,
+  /// dial-stdio on the same socket; the choice is kept for the rest of the
+  /// session).  sshd cannot be told apart refusing forwarding from a missing
+  /// socket, so a missing socket fails through dial-stdio, naming the socket:
+  /// no transport ever reaches another engine.  The stream keeps the session
+  /// alive.  Failures read "LABEL (USER@ADDRESS:PORT): channel failed: CAUSE";
+  /// a session that broke (or whose host link another session lost) fails at
+  /// once.
   Result<std::unique_ptr<Stream>> open_engine_stream();
 
   /// Changes the time limit of every later blocking step of this session
@@ -54,5 +62,13 @@ class SshSession {
   explicit SshSession(std::shared_ptr<SshConnection> conn) : conn_(std::move(conn)) {}
   std::shared_ptr<SshConnection> conn_;
 };
+
+/// `word` in single quotes for a POSIX shell ('\'' for a quote inside).
+std::string shell_quote(std::string_view word);
+
+/// The command dial-stdio runs on the remote host:
+/// `docker -H 'unix://SOCKET' system dial-stdio`, the socket quoted, so it
+/// reaches the same engine as streamlocal whatever the remote CLI's default.
+std::string dial_stdio_command(std::string_view docker_socket);
 
 }  // namespace swarmform::transport

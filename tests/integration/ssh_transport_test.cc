@@ -131,8 +131,8 @@ TEST(SshTransport, ForcedDialStdioAnswersPing) {
   ASSERT_TRUE(session) << session.error().message;
   auto stream = session->open_engine_stream();
   ASSERT_TRUE(stream) << stream.error().message;
-  EXPECT_EQ((*stream)->describe(),
-            "kvm4 (root@127.0.0.1:" + lab.get("KVM4_SSH_PORT") + ", dial-stdio)");
+  EXPECT_EQ((*stream)->describe(), "kvm4 (root@127.0.0.1:" + lab.get("KVM4_SSH_PORT") +
+                                       ", dial-stdio " + lab.get("KVM4_SOCKET") + ")");
   expect_pong(ping(**stream));
 }
 
@@ -143,10 +143,55 @@ TEST(SshTransport, AutomaticModeFallsBackToDialStdioWhenForwardingIsOff) {
   for (int i = 0; i < 2; ++i) {
     auto stream = session->open_engine_stream();
     ASSERT_TRUE(stream) << stream.error().message;
-    EXPECT_EQ((*stream)->describe(),
-              "kvm4 (root@127.0.0.1:" + lab.get("KVM4_SSH_NOFWD_PORT") + ", dial-stdio)");
+    EXPECT_EQ((*stream)->describe(), "kvm4 (root@127.0.0.1:" + lab.get("KVM4_SSH_NOFWD_PORT") +
+                                         ", dial-stdio " + lab.get("KVM4_SOCKET") + ")");
     expect_pong(ping(**stream));
   }
+}
+
+/// GET /info over `stream` (connection closed after it): the engine's answer.
+std::string engine_info(Stream& stream) {
+  auto sent = stream.write_all("GET /v1.41/info HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
+  if (!sent) return "write failed: " + sent.error().message;
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    auto n = stream.read_some(buf);
+    if (!n) return answer + "read failed: " + n.error().message;
+    if (*n == 0) return answer;
+    answer.append(buf, *n);
+  }
+}
+
+// issue 10 §6: the nofwd sshd's remote CLI defaults to kvm4's engine; the
+// declared socket is kvm2's, and dial-stdio must reach that one.
+TEST(SshTransport, DialStdioReachesTheDeclaredSocketNotTheRemoteDefault) {
+  SF_REQUIRE_LAB(lab);
+  for (TransportMode mode : {TransportMode::automatic, TransportMode::dial_stdio}) {
+    SshOptions o = kvm4_nofwd(lab, mode);
+    o.docker_socket = lab.get("KVM2_SOCKET");
+    auto session = SshSession::connect(o);
+    ASSERT_TRUE(session) << session.error().message;
+    auto stream = session->open_engine_stream();
+    ASSERT_TRUE(stream) << stream.error().message;
+    const std::string info = engine_info(**stream);
+    EXPECT_NE(info.find("\"Name\":\"kvm2\""), std::string::npos) << info.substr(0, 400);
+    EXPECT_EQ(info.find("\"Name\":\"kvm4\""), std::string::npos) << info.substr(0, 400);
+  }
+}
+
+// issue 10 §6: a typo in docker_socket must not reach the engine the remote
+// CLI defaults to (kvm4's, here): it fails, naming the socket.
+TEST(SshTransport, AutomaticModeWithAMissingSocketReachesNoOtherEngine) {
+  SF_REQUIRE_LAB(lab);
+  SshOptions o = kvm4(lab, TransportMode::automatic);
+  o.docker_socket = "/nonexistent/docker.sock";
+  auto session = SshSession::connect(o);
+  ASSERT_TRUE(session) << session.error().message;
+  auto stream = session->open_engine_stream();
+  std::string outcome = stream ? engine_info(**stream) : stream.error().message;
+  EXPECT_EQ(outcome.find("HTTP/1.1 200 OK"), std::string::npos) << outcome.substr(0, 400);
+  EXPECT_NE(outcome.find("/nonexistent/docker.sock"), std::string::npos) << outcome.substr(0, 400);
 }
 
 TEST(SshTransport, ForcedStreamlocalFailsAtChannelWhenForwardingIsOff) {

@@ -162,6 +162,24 @@ hosts:
   }
 }
 
+TEST(Loader, DockerSocketIsAnAbsolutePathOfPlainCharacters) {
+  auto with = [](const std::string& socket) {
+    return load({{"a.yaml", "version: 1\ncluster: {manager: a}\nhosts:\n  a:\n    ssh: root@h\n"
+                            "    docker_socket: \"" + socket + "\"\n    capacity: {cpus: 1, memory: 1G}\n"}});
+  };
+  auto ok = with("/run/user/1000/docker-2.sock");
+  ASSERT_TRUE(ok.state) << all(ok);
+  EXPECT_EQ(ok.state->hosts.at("a").docker_socket, "/run/user/1000/docker-2.sock");
+  EXPECT_REPORTS(with("run/docker.sock"), "a.yaml:6:20: error: host 'a' docker_socket must be an absolute path");
+  for (const char* bad : {"/var/run/docker.sock; rm -rf /", "/tmp/$(id).sock", "/tmp/a b.sock",
+                          "/tmp/x'.sock", "/tmp/`id`", "/tmp/a|b", "/tmp/a\\nb"}) {
+    auto l = with(bad);
+    EXPECT_FALSE(l.state) << bad;
+    EXPECT_REPORTS(l, "a.yaml:6:20: error: host 'a' docker_socket may hold only letters, digits");
+  }
+  EXPECT_REPORTS(with("/tmp/a\\x1b[31m.sock"), "not '\\x1b'");
+}
+
 // --- hostile and malformed files: a clear located error, quickly, never a crash ---
 
 struct Hostile {

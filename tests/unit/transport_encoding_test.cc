@@ -6,6 +6,7 @@
 #include "reconciler/util/base64.h"
 #include "reconciler/transport/host_key.h"
 #include "reconciler/transport/sha256.h"
+#include "reconciler/transport/ssh_session.h"
 
 namespace swarmform::transport {
 namespace {
@@ -88,6 +89,16 @@ TEST(TransportFingerprint, MatchesOpenSsh) {
 TEST(TransportFingerprint, RejectsABlobWithoutAType) {
   EXPECT_FALSE(HostKey::from_blob(""));
   EXPECT_FALSE(HostKey::from_blob(std::string("\0\0\0\x09ssh", 7)));
+}
+
+// dial-stdio is told the declared socket, so it reaches the same engine as
+// streamlocal; the socket is one shell word whatever it holds.
+TEST(TransportDialStdio, CommandNamesTheDeclaredSocketQuoted) {
+  EXPECT_EQ(dial_stdio_command("/var/run/docker.sock"),
+            "docker -H 'unix:///var/run/docker.sock' system dial-stdio");
+  EXPECT_EQ(shell_quote("a'b"), "'a'\\''b'");
+  EXPECT_EQ(shell_quote("$(id); `x` \"y\""), "'$(id); `x` \"y\"'");
+  EXPECT_EQ(shell_quote(""), "''");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "reconciler/util/base64.h"
 #include "reconciler/transport/known_hosts.h"
@@ -139,6 +140,63 @@ TEST_F(TransportKnownHostsFile, UnreadableLinesAreErrorsWithFileAndLine) {
   ASSERT_FALSE(garbage);
   EXPECT_TRUE(garbage.error().message.starts_with(path_ + ":1: not a known_hosts entry"))
       << garbage.error().message;
+}
+
+// Lines libssh2 reads without complaint but that can never match: they must
+// fail the load with PATH:LINE instead of reading as "has no entry".
+TEST_F(TransportKnownHostsFile, EntriesThatCannotMatchAreErrorsWithFileAndLine) {
+  const std::string ok = std::string("[127.0.0.1]:22404 ssh-ed25519 ") + kKvm4 + "\n";
+  struct Case {
+    std::string line;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {std::string("[127.0.0.1]:22404 ssh-ed2551 ") + kKvm4, "unsupported key type 'ssh-ed2551'"},
+      {std::string("[127.0.0.1]:22404 ssh-ed25519 ") + kEcdsa,
+       "the key is not a ssh-ed25519 key (it holds ecdsa-sha2-nistp256)"},
+      {"[127.0.0.1]:22404 ssh-ed25519 AAAA%%%notbase64", "the ssh-ed25519 key is not valid base64"},
+      {std::string("[127.0.0.1:22404 ssh-ed25519 ") + kKvm4, "expected [HOST]:PORT"},
+      {std::string("[127.0.0.1]:port ssh-ed25519 ") + kKvm4, "expected [HOST]:PORT"},
+      {std::string("a,,b ssh-ed25519 ") + kKvm4, "empty host name"},
+      {"[127.0.0.1]:22404 ssh-ed25519", "expected HOSTS KEYTYPE BASE64-KEY"},
+  };
+  for (const Case& c : cases) {
+    auto known = KnownHosts::load(write("# pinned\n" + ok + c.line + "\n"));
+    ASSERT_FALSE(known) << c.line;
+    EXPECT_EQ(known.error().message.rfind(path_ + ":3: ", 0), 0u) << known.error().message;
+    EXPECT_NE(known.error().message.find(c.expect), std::string::npos) << known.error().message;
+  }
+}
+
+// issue 11: libssh2 leaks its HMAC context checking a hashed entry whose hash
+// is not 20 bytes; such entries never reach it.
+TEST_F(TransportKnownHostsFile, MalformedHashedEntriesAreRejectedBeforeLibssh2SeesThem) {
+  const std::string key = std::string(" ssh-ed25519 ") + kKvm4;
+  const std::string salt = "PhrESEvCUF5VmG3rXOOn7CrnAD0=";
+  const std::string hash = "BzrWVVIwdCVAB4jr1kZtkf7KPNc=";
+  struct Case {
+    std::string names;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {"|1||" + hash, "the salt is not base64 of 20 bytes"},
+      {"|1|" + salt + "|", "the hash is not base64 of 20 bytes"},
+      {"|1|!!!!|" + hash, "the salt is not base64 of 20 bytes"},
+      {"|1|" + salt + "|AAAA", "the hash is not base64 of 20 bytes"},
+      {"|1|AAAA|" + hash, "the salt is not base64 of 20 bytes"},
+      {"|1|" + salt, "expected |1|SALT|HASH"},
+      {"|2|" + salt + "|" + hash, "expected |1|SALT|HASH"},
+  };
+  for (const Case& c : cases) {
+    auto known = KnownHosts::load(write(c.names + key + "\n"));
+    ASSERT_FALSE(known) << c.names;
+    EXPECT_EQ(known.error().message.rfind(path_ + ":1: malformed hashed host name", 0), 0u)
+        << known.error().message;
+    EXPECT_NE(known.error().message.find(c.expect), std::string::npos) << known.error().message;
+  }
+  // The well-formed one still loads and matches.
+  KnownHosts known = load("|1|" + salt + "|" + hash + key + "\n");
+  EXPECT_EQ(status(known, "127.0.0.1", 22404, kKvm4), HostKeyStatus::match);
 }
 
 TEST_F(TransportKnownHostsFile, AppendWritesABracketedLineAndCreatesTheFile) {

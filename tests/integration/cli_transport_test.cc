@@ -86,7 +86,7 @@ std::string state_through_kvm2_sshd(const Lab& lab, const std::vector<std::strin
 }
 
 /// Removes the lock the apply printed ("Applying (lock ID)"), which a frozen
-/// peer leaves held.
+/// peer leaves held, then the test's directory.
 struct LockCleanup {
   const Lab& lab;
   std::string out_file;
@@ -97,6 +97,7 @@ struct LockCleanup {
       run_command("cd " SWARMFORM_SOURCE_DIR "; " SWARMFORM_BINARY " unlock -C " + dir + " " + m[1].str() +
                   " >/dev/null 2>&1");
     }
+    std::filesystem::remove_all(dir);
   }
   std::string dir;
 };
@@ -159,7 +160,6 @@ TEST(CliApplyDeadLink, ChangesQueuedBehindAFrozenPeerAreNotStarted) {
   EXPECT_NE(out.find("timed out after 2000 ms"), std::string::npos) << out;
   // The lock could not be released over the frozen link: the user is told how.
   EXPECT_NE(out.find("swarmform unlock"), std::string::npos) << out;
-  std::filesystem::remove_all(dir);
 }
 
 // issue 10 §6, as the user sees it: a typo in docker_socket with transport

@@ -575,6 +575,12 @@ write_env() {
 
 # --- main ---------------------------------------------------------------------------
 [ -d "$LAB_DIR/ssh" ] || mkdir -p "$LAB_DIR/ssh"
+# Close what the caller left open (a test runner's `flock FILE ...` lock, a
+# pipe): dockerd and sshd started below would hold it for as long as they run.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then eval "exec $fd>&-"; fi
+done
 # One up.sh / down.sh at a time (tests may call up.sh in parallel).  The lock is
 # fd 9: what stays running (dockerd, sshd) is started with 9>&-.
 exec 9>"$LAB_DIR/.lock"

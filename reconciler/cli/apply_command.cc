@@ -8,9 +8,9 @@
 #include "reconciler/cli/duration.h"
 #include "reconciler/cli/engine_connection.h"
 #include "reconciler/cli/plan_output.h"
-#include "reconciler/plan/plan_file.h"
+#include "reconciler/cli/saved_plan.h"
+#include "reconciler/plan/hash.h"
 #include "reconciler/render/style.h"
-#include "reconciler/util/file.h"
 
 namespace swarmform::cli {
 namespace {
@@ -40,6 +40,42 @@ bool confirmed() {
   return answer == "yes";
 }
 
+/// " (made from commit 3f2c1a0, ref main)", or "" when the plan knows neither.
+std::string made_from(const plan::Plan& saved) {
+  std::string out;
+  if (!saved.commit.empty()) out += "commit " + saved.commit.substr(0, 12);
+  if (!saved.ref.empty()) out += (out.empty() ? "" : ", ") + std::string("--ref ") + saved.ref;
+  return out.empty() ? "" : " (it was made from " + out + ")";
+}
+
+/// The desired state a saved plan was made from, read where -C and --ref
+/// say, with its diagnostics printed.  An error when there is none there,
+/// when it does not load, or when its content hash is not the one the plan
+/// records (another desired state).
+Result<DesiredInput> desired_of_saved_plan(const GlobalOptions& global, const ApplyCommandOptions& opts,
+                                           const plan::Plan& saved) {
+  DesiredInput in = read_desired(global.dir, with_connection(opts.source, opts.connection), CheckBudgets::no);
+  if (!in.loaded.state && in.files.empty() && !in.source_error) {
+    const auto& diags = in.loaded.diagnostics.items();
+    std::string why = diags.empty() ? std::string("nothing to read") : diags.front().message;
+    return fail("a saved plan needs the desired state it was made from" + made_from(saved) +
+                ": give its folder with -C DIR, or its commit with --ref REF; " + global.dir + " has none (" + why +
+                ")");
+  }
+  print_diagnostics(in.loaded.diagnostics, global.no_color);
+  if (!in.loaded.state) {
+    return fail("the desired state in " + global.dir + " has errors (above); a saved plan is applied with the " +
+                "desired state it was made from");
+  }
+  const std::string hash = plan::desired_content_hash(in.files);
+  if (hash != saved.desired_hash) {
+    return fail("the desired state read from " + global.dir + (in.ref.empty() ? "" : " at " + in.ref) + " (" + hash +
+                ") is not the one the plan was made from (" + saved.desired_hash + ")" + made_from(saved) +
+                "; nothing was applied. Give that desired state with -C DIR and --ref REF, or make a new plan");
+  }
+  return in;
+}
+
 int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& opts) {
   render::Style err = render::style_for(STDERR_FILENO, global.no_color);
   auto error = [&err](const std::string& message) {
@@ -52,24 +88,30 @@ int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& op
     return error("--target applies to a fresh plan; a saved plan is applied as it was saved (plan it with --target)");
   }
 
-  // The desired state names the manager to connect to, also for a saved plan.
+  // The desired state names the manager to connect to, and for a saved plan
+  // it is where every desired value comes from: the file only carries what
+  // was reviewed and the live versions it was made against.
   PlanInputs inputs{opts.targets, opts.source, ""};
-  auto in = read_plan_input(global, opts.connection, inputs);
-  if (!in) return error("the desired state in " + global.dir + " has errors; it names the swarm to apply to");
-  const model::DesiredState& state = *in->loaded.state;
-
   plan::Plan plan;
+  Result<DesiredInput> in = fail("");
   if (!opts.planfile.empty()) {
-    auto text = read_file(opts.planfile);
-    if (!text) return error(text.error().message);
-    auto loaded = plan::parse_plan_json_text(*text);
-    if (!loaded) return error(opts.planfile + " is not a swarmform plan: " + loaded.error().message);
-    plan = std::move(*loaded);
+    auto saved = read_plan_file(opts.planfile);
+    if (!saved) return error(saved.error().message);
+    plan = std::move(*saved);
+    in = desired_of_saved_plan(global, opts, plan);
+    if (!in) return in.error().message.empty() ? kExitError : error(in.error().message);
+    // What is applied is labelled with where its desired state was read now.
+    plan.commit = in->commit;
+    plan.ref = in->ref;
+    plan.uncommitted = in->uncommitted;
   } else {
+    in = read_plan_input(global, opts.connection, inputs);
+    if (!in) return error("the desired state in " + global.dir + " has errors; it names the swarm to apply to");
     auto made = plan_for(*in, global, opts.connection, inputs);
     if (!made) return made.error().message.empty() ? kExitError : error(made.error().message);
     plan = std::move(*made);
   }
+  const model::DesiredState& state = *in->loaded.state;
   print_plan(plan, "text", global.no_color);
   if (plan.blocked()) return error("the plan has errors (above); nothing was applied");
   if (plan.empty()) return kExitOk;  // the plan text said "No changes."

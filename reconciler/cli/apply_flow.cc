@@ -13,6 +13,8 @@
 #include "reconciler/cli/options.h"
 #include "reconciler/cli/scope_exit.h"
 #include "reconciler/engine/live_reader.h"
+#include "reconciler/plan/compute.h"
+#include "reconciler/plan/plan_match.h"
 #include "reconciler/render/style.h"
 
 namespace swarmform::cli {
@@ -60,6 +62,46 @@ int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged
               << ".\nRun `swarmform plan` to see what is left; the next apply finishes it.\n";
   }
   return bad ? kExitError : kExitOk;
+}
+
+/// `plan` made again from `state` and the live swarm just read under the
+/// lock: every check the plan ran (nodes ready and active, budgets,
+/// feasibility, prune policy) runs again before anything changes, and the
+/// changes must be the plan's own.  The plan to carry out, or an error
+/// (details printed to stderr first).
+Result<plan::Plan> plan_again(const plan::Plan& plan, const model::DesiredState& state, const model::LiveState& live,
+                              const render::Style& err) {
+  plan::Plan fresh = plan::compute_plan(state, live, plan::options_of(plan));
+  fresh.ref = plan.ref;
+  fresh.uncommitted = plan.uncommitted;
+  auto mismatches = plan::compare_changes(plan, fresh);
+  if (!mismatches.empty()) {
+    bool swarm_only = true;
+    for (const auto& m : mismatches) {
+      std::cerr << err.red("swarmform: error: " + m.service + ": " + m.what) << "\n";
+      swarm_only = swarm_only && m.swarm_changed;
+    }
+    if (swarm_only) {
+      return fail("the plan is stale: " + std::to_string(mismatches.size()) +
+                  " change(s) differ now that the swarm changed since it was made; nothing was applied. "
+                  "Run `swarmform plan` again");
+    }
+    return fail("the plan file does not match the desired state it claims to come from (" + plan.desired_hash +
+                "): planned again from that desired state and the swarm, " + std::to_string(mismatches.size()) +
+                " change(s) differ (above). It was edited after `swarmform plan` wrote it, or the swarm changed in "
+                "a way the plan did not record; nothing was applied. Make a new plan (swarmform plan --out FILE), "
+                "review it, and apply that");
+  }
+  if (fresh.blocked()) {
+    for (const auto& f : fresh.findings) {
+      if (f.severity == model::Severity::error) {
+        std::cerr << err.red("swarmform: error: " + f.subject + ": " + f.message) << "\n";
+      }
+    }
+    return fail("the swarm changed since the plan was made: " + std::to_string(fresh.count(model::Severity::error)) +
+                " check(s) the plan passed fail now (above); nothing was applied. Run `swarmform plan` again");
+  }
+  return fresh;
 }
 
 }  // namespace
@@ -110,6 +152,10 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
                  " service(s) changed since it was made; nothing was applied. Run `swarmform plan` again");
   }
 
+  auto remade = plan_again(plan, state, *live, err);
+  if (!remade) return error(remade.error().message);
+  const plan::Plan& checked = *remade;  // its changes are the plan's
+
   std::cout << "\n" << out.bold("Applying") << " (lock " << lock->info.id << ")...\n";
   apply::ApplyOptions options;
   options.parallelism = settings.parallelism;
@@ -119,12 +165,12 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   // The status line only where someone watches it, never in a CI log.
   const char* term = std::getenv("TERM");
   const bool tty = isatty(STDOUT_FILENO) == 1 && !(term != nullptr && std::string(term) == "dumb");
-  ApplyProgress shown(std::cout, tty, plan);
+  ApplyProgress shown(std::cout, tty, checked);
   options.link = link;
   auto connect = [&state, &run_connection] { return connect_to_manager(state, run_connection); };
-  auto results = apply::run_apply(plan, *live, connect, options, shown.reporter());
+  auto results = apply::run_apply(checked, *live, connect, options, shown.reporter());
   shown.done();
-  return summarize(results, plan.count(plan::Action::noop), signals.interrupted(), out);
+  return summarize(results, checked.count(plan::Action::noop), signals.interrupted(), out);
 }
 
 }  // namespace swarmform::cli

@@ -20,8 +20,11 @@ struct ApplySettings {
 
 /// Applies `plan` (not blocked, not empty, already confirmed) to the swarm
 /// whose manager `state` names: takes the lock (refusing when another apply
-/// holds it), refuses a stale plan, applies, releases the lock on every
-/// path, and prints progress and the summary (what was and was not
+/// holds it), refuses a stale plan, makes the plan again from `state` (the
+/// desired state it was made from) and the swarm read under the lock and
+/// refuses unless its changes are the plan's and it passes every check
+/// (nodes, budgets, feasibility, prune policy), applies, releases the lock
+/// on every path, and prints progress and the summary (what was and was not
 /// changed) to stdout, errors to stderr.  A stop request from `signals`
 /// starts nothing new.  Returns the exit code: 0 when every change applied,
 /// else 1.

@@ -4,9 +4,8 @@
 
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/plan_output.h"
-#include "reconciler/plan/plan_file.h"
+#include "reconciler/cli/saved_plan.h"
 #include "reconciler/render/style.h"
-#include "reconciler/util/file.h"
 
 namespace swarmform::cli {
 namespace {
@@ -18,15 +17,11 @@ struct ShowOptions {
 
 int run_show(const GlobalOptions& global, const ShowOptions& opts) {
   render::Style err = render::style_for(STDERR_FILENO, global.no_color);
-  auto text = read_file(opts.file);
-  if (!text) {
-    std::cerr << err.red("swarmform: error: " + text.error().message) << "\n";
-    return kExitError;
-  }
-  auto plan = plan::parse_plan_json_text(*text);
+  // Rendered from the values apply writes (see derive_shown in plan_file.cc),
+  // never from the text stored beside them.
+  auto plan = read_plan_file(opts.file);
   if (!plan) {
-    std::cerr << err.red("swarmform: error: " + opts.file + " is not a swarmform plan: " + plan.error().message)
-              << "\n";
+    std::cerr << err.red("swarmform: error: " + plan.error().message) << "\n";
     return kExitError;
   }
   print_plan(*plan, opts.format, global.no_color);

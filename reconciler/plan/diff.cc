@@ -97,6 +97,21 @@ model::LiveService created_service(const model::Service& service, const OwnedFie
   return with_owned(live, owned);
 }
 
+std::vector<FieldChange> create_changes(const model::Service& service, const std::string& host) {
+  std::vector<FieldChange> changes;
+  changes.push_back({"host", "none", host, false});
+  if (service.replicas)
+    changes.push_back({"replicas", "none", std::to_string(*service.replicas), false});
+  auto add = [&changes](const std::string& field, const std::optional<int64_t>& v, bool cpu) {
+    if (v) changes.push_back({field, "none", cpu ? cpus_or_none(*v) : memory_or_none(*v), false});
+  };
+  add("limits.cpus", service.limits.nano_cpus, true);
+  add("limits.memory", service.limits.memory_bytes, false);
+  add("reservations.cpus", service.reservations.nano_cpus, true);
+  add("reservations.memory", service.reservations.memory_bytes, false);
+  return changes;
+}
+
 ServiceChange plan_create(const model::Service& service, const model::Host& host) {
   ServiceChange c;
   c.name = service.name;
@@ -105,16 +120,7 @@ ServiceChange plan_create(const model::Service& service, const model::Host& host
   c.desired = desired_owned(service, host, false);
   c.to_host = host.name;
   c.create = service;
-  c.changes.push_back({"host", "none", host.name, false});
-  if (service.replicas)
-    c.changes.push_back({"replicas", "none", std::to_string(*service.replicas), false});
-  auto add = [&c](const std::string& field, const std::optional<int64_t>& v, bool cpu) {
-    if (v) c.changes.push_back({field, "none", cpu ? cpus_or_none(*v) : memory_or_none(*v), false});
-  };
-  add("limits.cpus", service.limits.nano_cpus, true);
-  add("limits.memory", service.limits.memory_bytes, false);
-  add("reservations.cpus", service.reservations.nano_cpus, true);
-  add("reservations.memory", service.reservations.memory_bytes, false);
+  c.changes = create_changes(service, host.name);
   c.tasks_after = service.replicas.value_or(1);
   return c;
 }

@@ -19,6 +19,10 @@ ServiceChange diff_service(const model::Service& service, const model::Host& hos
                            const model::LiveService& live, const Topology& topology,
                            std::vector<Finding>& findings);
 
+/// The field changes of a create of `service` on the host named `host`:
+/// every declared owned field, from "none".  None of them restarts a task.
+std::vector<FieldChange> create_changes(const model::Service& service, const std::string& host);
+
 /// A create of `service` on `host`: every declared owned field from "none".
 /// REQUIRES: service.image is set.
 ServiceChange plan_create(const model::Service& service, const model::Host& host);

@@ -2,7 +2,9 @@
 
 #include "reconciler/model/quantity.h"
 #include "reconciler/plan/applied_label.h"
+#include "reconciler/plan/diff.h"
 #include "reconciler/plan/json_reader.h"
+#include "reconciler/plan/plan_match.h"
 
 namespace swarmform::plan {
 namespace {
@@ -199,6 +201,46 @@ Result<FieldChange> read_field_change(const JsonReader& r) {
   return f;
 }
 
+/// What a change shows is made from the values apply writes, never taken
+/// from the text beside them: each field change of an update shows the owned
+/// value `desired` holds (a field it does not own is refused); a create owns
+/// and shows exactly what the service it carries declares; a delete or a
+/// no-op shows no field changes.  So `show` cannot print one thing while
+/// apply writes another.
+Result<void> derive_shown(ServiceChange& c, const JsonReader& changes) {
+  switch (c.action) {
+    case Action::noop:
+    case Action::remove:
+      c.changes.clear();
+      c.restarts_tasks = false;
+      return {};
+    case Action::create:
+      if (c.desired.host.empty()) return fail(changes.error("a create needs desired.host"));
+      c.desired.replicas = c.create->replicas;
+      c.desired.limits = c.create->limits;
+      c.desired.reservations = c.create->reservations;
+      c.changes = create_changes(*c.create, c.desired.host);
+      c.restarts_tasks = false;
+      return {};
+    case Action::update:
+      break;
+  }
+  bool new_template = false;
+  for (size_t i = 0; i < c.changes.size(); ++i) {
+    FieldChange& f = c.changes[i];
+    std::optional<std::string> value = owned_field_text(c.desired, f.field);
+    if (!value) {
+      return fail(JsonReader(changes.json()[i], changes.path() + "[" + std::to_string(i) + "]")
+                      .error("field '" + f.field + "' is not an owned value of \"desired\""));
+    }
+    f.after = *value;
+    f.restarts = f.field != "replicas";  // a new task template
+    new_template = new_template || f.restarts;
+  }
+  c.restarts_tasks = new_template && std::min(c.tasks_before, c.tasks_after) > 0;
+  return {};
+}
+
 Result<ServiceChange> read_change(const JsonReader& r) {
   ServiceChange c;
   SF_TRY_ASSIGN(c.name, read_string(r, "name"));
@@ -237,6 +279,7 @@ Result<ServiceChange> read_change(const JsonReader& r) {
   }
   if (c.action == Action::create && !c.create)
     return fail(r.error("a create needs \"create\": the service"));
+  SF_TRY(derive_shown(c, changes));
   return c;
 }
 

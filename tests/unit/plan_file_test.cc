@@ -174,6 +174,10 @@ TEST(PlanFile, RefusesWhatIsNotAPlan) {
        "services[1].drift: unknown drift 'sideways'"},
       {with([](auto& j) { j["services"][1]["changes"][0].erase("after"); }),
        "services[1].changes[0].after: missing"},
+      {with([](auto& j) { j["services"][1]["changes"][0]["field"] = "image"; }),
+       "services[1].changes[0]: field 'image' is not an owned value of \"desired\""},
+      {with([](auto& j) { j["services"][1]["desired"].erase("replicas"); }),
+       "services[1].changes[0]: field 'replicas' is not an owned value of \"desired\""},
       {with([](auto& j) { j["services"][1]["desired"]["limits"]["nano_cpus"] = "1"; }),
        "services[1].desired.limits.nano_cpus: expected an unsigned integer"},
       {with([](auto& j) { j["services"][2].erase("create"); }),
@@ -206,6 +210,39 @@ TEST(PlanFile, RefusesWhatIsNotAPlan) {
     EXPECT_EQ(got.error().message.rfind(c.error, 0), 0u)
         << "want " << c.error << "\n got " << got.error().message;
   }
+}
+
+// What `show` prints comes from the values apply writes: a file whose text
+// says one thing and whose values another reads as its values.
+TEST(PlanFile, ChangesShowTheValuesApplyWrites) {
+  nlohmann::json j = nlohmann::json::parse(plan_json_text(rich_plan()));
+  ASSERT_EQ(j["services"][1]["name"], "django-crm");
+  ASSERT_EQ(j["services"][1]["changes"][0]["field"], "replicas");
+  j["services"][1]["desired"]["replicas"] = 40u;                 // what apply would write
+  j["services"][1]["changes"][0]["after"] = "2";                // what a reviewer would read
+  j["services"][1]["changes"][0]["restarts"] = true;
+  ASSERT_EQ(j["services"][2]["name"], "lab-echo");
+  j["services"][2]["create"]["limits"]["nano_cpus"] = 1'900'000'000u;
+  j["services"][2]["changes"] = nlohmann::json::array();        // a create hiding its limits
+  j["services"][2]["desired"]["limits"]["nano_cpus"] = 250'000'000u;
+  size_t old = 0;
+  while (old < j["services"].size() && j["services"][old]["name"] != "old-worker") ++old;
+  ASSERT_LT(old, j["services"].size());
+  j["services"][old]["changes"] = {{{"field", "replicas"}, {"before", "1"}, {"after", "1"}, {"restarts", false}}};
+  Result<Plan> got = decode_plan(j);
+  ASSERT_TRUE(got.has_value()) << got.error().message;
+
+  const ServiceChange& crm = got->services[1];
+  ASSERT_EQ(crm.changes.size(), 1u);
+  EXPECT_EQ(crm.changes[0].after, "40");
+  EXPECT_FALSE(crm.changes[0].restarts);
+  const ServiceChange& echo = got->services[2];
+  EXPECT_EQ(echo.desired.limits.nano_cpus, 1'900'000'000);  // labels record what is created
+  bool shows_limit = false;
+  for (const auto& f : echo.changes) shows_limit = shows_limit || (f.field == "limits.cpus" && f.after == "1.9");
+  EXPECT_TRUE(shows_limit);
+  EXPECT_EQ(got->services[old].action, Action::remove);
+  EXPECT_TRUE(got->services[old].changes.empty());
 }
 
 TEST(PlanFile, AcceptsLaterMinorVersionsAndUnknownKeys) {

@@ -1,0 +1,159 @@
+#include "reconciler/plan/plan_match.h"
+
+#include <map>
+
+#include "reconciler/plan/wording.h"
+
+namespace swarmform::plan {
+namespace {
+
+/// The owned fields a field change can name, in the order a plan lists them.
+constexpr std::string_view kOwnedFieldNames[] = {
+    "host", "replicas", "limits.cpus", "limits.memory", "reservations.cpus", "reservations.memory"};
+
+std::string or_unset(const std::optional<std::string>& text) { return text.value_or("not owned"); }
+
+std::string changes_text(const std::vector<FieldChange>& changes) {
+  if (changes.empty()) return "no field changes";
+  std::string out;
+  for (const auto& f : changes) {
+    out += (out.empty() ? "" : ", ") + f.field + " " + f.before + " → " + f.after;
+  }
+  return out;
+}
+
+/// The first field in which two services to create differ ("" when none).
+std::string service_difference(const model::Service& a, const model::Service& b) {
+  auto spec = [](const model::ResourceSpec& r) {
+    return std::to_string(r.nano_cpus.value_or(-1)) + "/" + std::to_string(r.memory_bytes.value_or(-1));
+  };
+  auto ports = [](const std::vector<model::PortSpec>& list) {
+    std::string out;
+    for (const auto& p : list) {
+      out += std::to_string(p.published) + ":" + std::to_string(p.target) + "/" + p.protocol + ",";
+    }
+    return out;
+  };
+  if (a.name != b.name) return "name";
+  if (a.match != b.match) return "match";
+  if (a.host != b.host) return "host";
+  if (a.replicas != b.replicas) return "replicas";
+  if (spec(a.limits) != spec(b.limits)) return "limits";
+  if (spec(a.reservations) != spec(b.reservations)) return "reservations";
+  if (a.allow_data_move != b.allow_data_move) return "allow_data_move";
+  if (a.image != b.image) return "image";
+  if (a.command != b.command) return "command";
+  if (a.env != b.env) return "env";
+  if (a.labels != b.labels) return "labels";
+  if (ports(a.ports) != ports(b.ports)) return "ports";
+  return "";
+}
+
+/// The differences between the same service's entries in the two plans.
+void compare_service(const ServiceChange& saved, const ServiceChange& remade,
+                     std::vector<PlanMismatch>& out) {
+  const bool swarm = saved.live_id != remade.live_id || saved.owned_hash != remade.owned_hash;
+  auto add = [&](const std::string& what) { out.push_back({saved.name, what, swarm}); };
+  if (saved.action != remade.action) {
+    add("the plan says " + std::string(action_name(saved.action)) + ", planned again: " +
+        std::string(action_name(remade.action)));
+    return;  // the rest follows from the action
+  }
+  if (saved.live_id != remade.live_id || saved.live_name != remade.live_name) {
+    add("the plan names live service " + saved.live_name + " (" + saved.live_id + "), planned again: " +
+        remade.live_name + " (" + remade.live_id + ")");
+  }
+  if (saved.to_host != remade.to_host) {
+    add("host: the plan says " + saved.to_host + ", planned again: " + remade.to_host);
+  }
+  if (saved.desired.node != remade.desired.node) {
+    add("node: the plan pins it to " + saved.desired.node + ", planned again: " + remade.desired.node);
+  }
+  for (std::string_view field : kOwnedFieldNames) {
+    auto a = owned_field_text(saved.desired, field);
+    auto b = owned_field_text(remade.desired, field);
+    if (a != b) {
+      add(std::string(field) + ": the plan writes " + or_unset(a) + ", planned again: " + or_unset(b));
+    }
+  }
+  if (saved.create.has_value() != remade.create.has_value()) {
+    add("the plan " + std::string(saved.create ? "carries" : "lacks") + " a service to create");
+  } else if (saved.create) {
+    if (std::string field = service_difference(*saved.create, *remade.create); !field.empty()) {
+      add("the service to create differs in " + field + " from the one the desired state declares");
+    }
+  }
+  bool same_changes = saved.changes.size() == remade.changes.size();
+  for (size_t i = 0; same_changes && i < saved.changes.size(); ++i) {
+    const FieldChange& a = saved.changes[i];
+    const FieldChange& b = remade.changes[i];
+    same_changes = a.field == b.field && a.before == b.before && a.after == b.after && a.restarts == b.restarts;
+  }
+  if (!same_changes) {
+    add("the plan shows " + changes_text(saved.changes) + "; planned again: " + changes_text(remade.changes));
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> owned_field_text(const OwnedFields& owned, std::string_view field) {
+  auto cpus = [](const std::optional<int64_t>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return cpus_or_none(*v);
+  };
+  auto memory = [](const std::optional<int64_t>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return memory_or_none(*v);
+  };
+  if (field == "host") return owned.host.empty() ? std::nullopt : std::optional<std::string>(owned.host);
+  if (field == "replicas") {
+    if (!owned.replicas) return std::nullopt;
+    return std::to_string(*owned.replicas);
+  }
+  if (field == "limits.cpus") return cpus(owned.limits.nano_cpus);
+  if (field == "limits.memory") return memory(owned.limits.memory_bytes);
+  if (field == "reservations.cpus") return cpus(owned.reservations.nano_cpus);
+  if (field == "reservations.memory") return memory(owned.reservations.memory_bytes);
+  return std::nullopt;
+}
+
+PlanOptions options_of(const Plan& plan) {
+  PlanOptions options;
+  options.targets = plan.targets;
+  options.desired_hash = plan.desired_hash;
+  options.commit = plan.commit;
+  options.created_at = plan.created_at;
+  return options;
+}
+
+std::vector<PlanMismatch> compare_changes(const Plan& saved, const Plan& remade) {
+  std::vector<PlanMismatch> out;
+  // By name: two entries of one name (a delete named like a declared key)
+  // pair in order.
+  std::multimap<std::string, const ServiceChange*> unpaired;
+  for (const auto& c : remade.services) unpaired.emplace(c.name, &c);
+  for (const auto& c : saved.services) {
+    auto it = unpaired.find(c.name);
+    if (it == unpaired.end()) {
+      out.push_back({c.name,
+                     "the plan says " + std::string(action_name(c.action)) + "; planned again: nothing for it",
+                     false});
+      continue;
+    }
+    compare_service(c, *it->second, out);
+    unpaired.erase(it);
+  }
+  for (const auto& c : remade.services) {
+    // Left unpaired, in plan order.
+    for (auto [it, end] = unpaired.equal_range(c.name); it != end; ++it) {
+      if (it->second != &c) continue;
+      out.push_back({c.name,
+                     "the plan does not have it; planned again: " + std::string(action_name(c.action)),
+                     plan::removes(c.action)});
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace swarmform::plan

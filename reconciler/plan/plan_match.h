@@ -28,8 +28,8 @@ struct PlanMismatch {
 /// desired state planned again): per service, by name, its action, live
 /// service, target host, owned values to write, service to create, and the
 /// field changes a reviewer read (field, before, after).  What describes the
-/// live swarm only (version index, task counts, drift, where tasks run,
-/// findings, host projections) is not compared: the stale check and the
+/// live swarm only (version index, task counts, drift, where tasks run (the
+/// before of "host"), findings, host projections) is not compared: the stale check and the
 /// remade plan's own findings judge that.  Empty when they agree.
 std::vector<PlanMismatch> compare_changes(const Plan& saved, const Plan& remade);
 

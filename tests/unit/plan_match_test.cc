@@ -202,6 +202,24 @@ TEST(PlanMatch, EditedBeforeValuesAreRefused) {
             "the plan shows limits.cpus 0.5 → 0.5; planned again: limits.cpus 1 → 0.5");
 }
 
+TEST(PlanMatch, TasksOfAnUnpinnedServiceStartingSinceThePlanAreNoChange) {
+  Scenario s;
+  model::LiveService& api = live_named(s.live, "api");
+  api.constraints = {"node.role==manager"};  // not pinned: placed where its tasks run
+  std::erase_if(s.live.tasks, [](const model::LiveTask& t) { return t.service_id == "id-api"; });
+  PlanOptions options = options_of(s.saved);
+  s.saved = *parse_plan_json_text(plan_json_text(compute_plan(s.desired, s.live, options)));
+  model::LiveTask task;
+  task.id = "id-api-t0";
+  task.service_id = "id-api";
+  task.node_id = "node-kvm4";
+  task.desired_state = task.state = "running";
+  s.live.tasks.push_back(task);  // started after the plan
+  Plan remade = s.remade();
+  ASSERT_NE(s.change("api").changes.front().before, remade.services[0].changes.front().before);
+  EXPECT_TRUE(compare_changes(s.saved, remade).empty()) << all(compare_changes(s.saved, remade));
+}
+
 TEST(PlanMatch, AServiceChangedInTheSwarmIsToldApartFromAnEditedFile) {
   Scenario s;
   live_named(s.live, "quiet").replicas = 3;  // scaled by hand after the plan

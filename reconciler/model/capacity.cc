@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 #include "reconciler/model/quantity.h"
 
@@ -51,19 +52,22 @@ std::vector<const ServiceLoad*> HostLoad::largest(bool cpu, size_t n) const {
 
 std::vector<HostLoad> desired_host_loads(const DesiredState& state) {
   std::vector<HostLoad> loads;
+  loads.reserve(state.hosts.size());
+  std::map<std::string_view, HostLoad*> by_host;  // one pass over the services, not one per host
   for (const auto& [name, host] : state.hosts) {
-    HostLoad load;
+    HostLoad& load = loads.emplace_back();
     load.host = name;
     load.capacity = host.capacity;
     load.cpu_budget = state.cpu_budget(host);
     load.memory_budget = state.memory_budget(host);
-    for (const auto& [service_name, s] : state.services) {
-      if (s.host != name) continue;
-      load.add(service_name, s.replicas.value_or(1),
-               {s.limits.nano_cpus.value_or(0), s.limits.memory_bytes.value_or(0)},
-               {s.reservations.nano_cpus.value_or(0), s.reservations.memory_bytes.value_or(0)});
-    }
-    loads.push_back(std::move(load));
+  }
+  for (HostLoad& load : loads) by_host.emplace(load.host, &load);
+  for (const auto& [service_name, s] : state.services) {
+    auto it = by_host.find(s.host);
+    if (it == by_host.end()) continue;
+    it->second->add(service_name, s.replicas.value_or(1),
+                    {s.limits.nano_cpus.value_or(0), s.limits.memory_bytes.value_or(0)},
+                    {s.reservations.nano_cpus.value_or(0), s.reservations.memory_bytes.value_or(0)});
   }
   return loads;
 }

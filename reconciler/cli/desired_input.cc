@@ -66,7 +66,7 @@ void materialize_known_hosts(DesiredInput& in, const std::string& files_dir, con
   if (content) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(*known).parent_path(), ec);
-    written = write_file_atomically(*known, *content);
+    written = write_file_atomically(*known, *content, kReadableFileMode);
   }
   if (!written) {
     in.loaded.diagnostics.error({}, "known_hosts: " + written.error().message);

@@ -69,14 +69,17 @@ int publish_report(const report::DriftReport& r, const Publish& publish, bool no
                    bool* delivered) {
   if (delivered != nullptr) *delivered = true;
   render::Style err = render::style_for(STDERR_FILENO, no_color);
+  // --metrics-file -: the metrics are what stdout carries; the report goes to stderr.
+  const bool report_to_stderr = publish.metrics_file == "-";
+  std::ostream& out = report_to_stderr ? std::cerr : std::cout;
   if (publish.format == "json") {
-    std::cout << report::encode_drift_report(r).dump(2) << "\n";
+    out << report::encode_drift_report(r).dump(2) << "\n";
   } else if (publish.format == "markdown") {
-    std::cout << render::drift_markdown(r);
+    out << render::drift_markdown(r);
   } else if (publish.format == "text") {
-    std::cout << render::drift_text(r, render::style_for(STDOUT_FILENO, no_color));
+    out << render::drift_text(r, render::style_for(report_to_stderr ? STDERR_FILENO : STDOUT_FILENO, no_color));
   }
-  std::cout << std::flush;
+  out << std::flush;
   int rc = r.exit_code();
   if (notify && !publish.notify_url.empty()) {
     auto sent = report::post_json(publish.notify_url, report::encode_drift_report(r).dump(), publish.notify_timeout);

@@ -44,7 +44,8 @@ void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
   cmd->add_option("--notify-timeout", opts->notify_timeout, "Give up on the webhook after this long")
       ->capture_default_str();
   cmd->add_option("--metrics-file", opts->publish.metrics_file,
-                  "Write Prometheus metrics here, atomically (for node_exporter's textfile collector)");
+                  "Write Prometheus metrics here (mode 0644, replaced atomically, for node_exporter's textfile "
+                  "collector; a device or FIFO is written straight; - is stdout, the report then goes to stderr)");
   add_source_flags(*cmd, opts->source);
   add_connection_flags(*cmd, opts->connection);
   cmd->callback([&global, &exit_code, opts] { exit_code = run_drift(global, *opts); });

@@ -31,14 +31,15 @@ int run_plan(const GlobalOptions& global, const PlanCommandOptions& opts) {
     return kExitError;
   }
   const plan::Plan& plan = *made;
-  print_plan(plan, opts.format, global.no_color);
+  // --out -: the plan file is what stdout carries; the view goes to stderr.
+  print_plan(plan, opts.format, global.no_color, opts.out == "-" ? PlanView::to_stderr : PlanView::to_stdout);
   if (!opts.out.empty()) {
-    auto written = write_file_atomically(opts.out, plan::plan_json_text(plan));
+    auto written = write_output_file(opts.out, plan::plan_json_text(plan), kPrivateFileMode);
     if (!written) {
       std::cerr << err.red("swarmform: error: " + written.error().message) << "\n";
       return kExitError;
     }
-    if (opts.format == "text") {
+    if (opts.format == "text" && *written == WrittenTo::file) {
       std::cout << "\nSaved the plan to " << opts.out << ". To apply exactly this plan: swarmform apply " << opts.out
                 << "\n";
     }
@@ -53,7 +54,8 @@ void add_plan_command(CLI::App& app, const GlobalOptions& global, int& exit_code
   CLI::App* cmd = app.add_subcommand(
       "plan", "Compare the desired state with the live swarm and show what apply would change (changes nothing)");
   cmd->add_option("--target", opts->targets, "Plan only this service (repeatable); the plan is partial");
-  cmd->add_option("--out", opts->out, "Save the plan to FILE for `swarmform apply FILE`");
+  cmd->add_option("--out", opts->out, "Save the plan to FILE for `swarmform apply FILE` (mode 0600, replaced atomically; a device or "
+                  "FIFO is written straight; - is stdout, the plan view then goes to stderr)");
   cmd->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->add_flag("--detailed-exitcode", opts->detailed_exitcode, "Exit 0 no changes, 2 changes, 1 error");
   cmd->add_option("--base", opts->base,

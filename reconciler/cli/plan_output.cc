@@ -89,13 +89,15 @@ Result<plan::Plan> make_plan(const GlobalOptions& global, const ConnectionOption
   return plan_for(in, global, connection, inputs);
 }
 
-void print_plan(const plan::Plan& plan, const std::string& format, bool no_color) {
+void print_plan(const plan::Plan& plan, const std::string& format, bool no_color, PlanView where) {
+  const bool to_stderr = where == PlanView::to_stderr;
+  std::ostream& out = to_stderr ? std::cerr : std::cout;
   if (format == "json") {
-    std::cout << plan::plan_json_text(plan);
+    out << plan::plan_json_text(plan);
   } else if (format == "markdown") {
-    std::cout << render::plan_markdown(plan);
+    out << render::plan_markdown(plan);
   } else {
-    std::cout << render::plan_text(plan, render::style_for(STDOUT_FILENO, no_color)) << "\n";
+    out << render::plan_text(plan, render::style_for(to_stderr ? STDERR_FILENO : STDOUT_FILENO, no_color)) << "\n";
   }
 }
 

@@ -41,8 +41,12 @@ Result<plan::Plan> plan_for(const DesiredInput& in, const GlobalOptions& global,
 /// --repo over SSH.
 SourceOptions with_connection(SourceOptions source, const ConnectionOptions& connection);
 
-/// Prints `plan` to stdout as text (colour on a tty), json or markdown.
-void print_plan(const plan::Plan& plan, const std::string& format, bool no_color);
+/// Where print_plan prints: stderr when stdout carries something else (plan --out -).
+enum class PlanView { to_stdout, to_stderr };
+
+/// Prints `plan` to stdout (or stderr) as text (colour on a tty), json or markdown.
+void print_plan(const plan::Plan& plan, const std::string& format, bool no_color,
+                PlanView where = PlanView::to_stdout);
 
 /// 1 when the plan is blocked by an error finding; with `detailed`, 2 when it
 /// changes something; else 0.

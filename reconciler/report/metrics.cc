@@ -58,7 +58,8 @@ std::string drift_metrics_text(const DriftReport& r) {
 }
 
 Result<void> write_metrics_file(const std::string& path, const DriftReport& report) {
-  return write_file_atomically(path, drift_metrics_text(report));
+  SF_TRY(write_output_file(path, drift_metrics_text(report), kReadableFileMode));
+  return {};
 }
 
 }  // namespace swarmform::report

@@ -21,8 +21,10 @@ namespace swarmform::report {
 /// Host families are absent when the check failed before reading the swarm.
 std::string drift_metrics_text(const DriftReport& report);
 
-/// Writes drift_metrics_text(report) to `path` atomically (a temporary file
-/// in the same folder, renamed over it), readable by node_exporter (0644).
+/// Writes drift_metrics_text(report) to `path` as write_output_file does:
+/// a regular file atomically (a temporary file in the same folder, renamed
+/// over it), readable by node_exporter (0644); a device, FIFO or "-"
+/// straight; anything else refused.
 Result<void> write_metrics_file(const std::string& path, const DriftReport& report);
 
 }  // namespace swarmform::report

@@ -3,7 +3,11 @@
 // that differ in each owned field, and exactly those changes in the plan.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -139,6 +143,54 @@ TEST_F(CliPlan, AMissingServiceWithoutAnImageIsAnError) {
   auto p = plan(lab, declare());
   EXPECT_EQ(p.result.exit_code, 1) << p.result.out;
   EXPECT_NE(p.result.out.find("not found in the swarm"), std::string::npos) << p.result.out;
+}
+
+/// lstat's st_mode of `path` (0 when it cannot be read).
+mode_t lstat_mode(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 ? st.st_mode : 0;
+}
+
+// --out writes a regular file atomically and privately, writes a device
+// straight (as root, a rename would replace /dev/null with a plan), refuses
+// a directory, and `-` puts the plan file alone on stdout.
+TEST_F(CliPlan, OutWritesPlansPrivatelyAndDevicesStraight) {
+  SF_REQUIRE_LAB(lab);
+  std::string dir = write_lab_state(lab, "", "  cpu_overcommit: 100\n  memory_overcommit: 100\n");
+
+  auto saved = run_swarmform({"plan", "-C", dir, "--out", dir + "/saved.plan"});
+  EXPECT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_EQ(lstat_mode(dir + "/saved.plan") & 07777, 0600u) << "a plan describes the production swarm";
+  EXPECT_NE(saved.out.find("Saved the plan to " + dir + "/saved.plan"), std::string::npos) << saved.out;
+
+  if (::geteuid() == 0) {
+    // First a node of /dev/null's device in the test's folder: if it were
+    // replaced, the real /dev/null is not tried.
+    const std::string node = dir + "/null";
+    ASSERT_EQ(::mknod(node.c_str(), S_IFCHR | 0666, makedev(1, 3)), 0) << std::strerror(errno);
+    auto to_node = run_swarmform({"plan", "-C", dir, "--out", node});
+    EXPECT_EQ(to_node.exit_code, 0) << to_node.err;
+    ASSERT_TRUE(S_ISCHR(lstat_mode(node))) << node << " was replaced by a regular file";
+    EXPECT_EQ(to_node.out.find("Saved the plan"), std::string::npos) << "nothing to apply later: " << to_node.out;
+
+    auto to_null = run_swarmform({"plan", "-C", dir, "--out", "/dev/null"});
+    EXPECT_EQ(to_null.exit_code, 0) << to_null.err;
+    EXPECT_TRUE(S_ISCHR(lstat_mode("/dev/null"))) << "/dev/null is no longer a character device";
+  }
+
+  auto to_dir = run_swarmform({"plan", "-C", dir, "--out", dir});
+  EXPECT_EQ(to_dir.exit_code, 1) << to_dir.out;
+  EXPECT_NE(to_dir.err.find("cannot write " + dir + ": it is a directory"), std::string::npos) << to_dir.err;
+  EXPECT_TRUE(std::filesystem::is_directory(dir));
+
+  auto to_stdout = run_swarmform({"plan", "-C", dir, "--out", "-"});
+  EXPECT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  auto file = nlohmann::json::parse(to_stdout.out, nullptr, false);  // the plan file alone
+  EXPECT_FALSE(file.is_discarded()) << to_stdout.out;
+  EXPECT_TRUE(file.contains("format_version")) << to_stdout.out;
+  EXPECT_NE(to_stdout.err.find("swarmform plan"), std::string::npos) << "the view goes to stderr: " << to_stdout.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/-"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

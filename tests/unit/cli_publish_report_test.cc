@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "reconciler/cli/drift_check.h"
@@ -12,6 +18,32 @@
 
 namespace swarmform::cli {
 namespace {
+
+/// A reader of the FIFO at `path`, open before the write (so the writer's
+/// open finds it and does not wait) and read after it: what the writer put
+/// in the pipe.  Should the FIFO be replaced instead, it reads nothing
+/// rather than waiting forever.
+class FifoReader {
+ public:
+  explicit FifoReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)) {
+    EXPECT_GE(fd_, 0) << path << ": " << std::strerror(errno);
+  }
+  ~FifoReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FifoReader(const FifoReader&) = delete;
+  FifoReader& operator=(const FifoReader&) = delete;
+  std::string read_all() {
+    std::string out;
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    return out;
+  }
+
+ private:
+  int fd_;
+};
 
 report::DriftReport drifted() {
   report::DriftReport r;
@@ -60,6 +92,46 @@ TEST(PublishReport, MetricsFileIsReplacedWholeAndReadableByTheCollector) {
   // A folder that does not exist: an error (exit 1), as the job it feeds would go stale.
   p.metrics_file = dir + "/missing/swarmform.prom";
   EXPECT_EQ(publish_report(drifted(), p, false, true), 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PublishReport, MetricsFileHasModeExactly0644WhateverTheUmask) {
+  std::string dir = testing::make_temp_dir("sf-metrics");
+  Publish p;
+  p.format = "";
+  p.metrics_file = dir + "/swarmform.prom";
+  mode_t old = ::umask(077);
+  EXPECT_EQ(publish_report(drifted(), p, false, true), 2);
+  ::umask(old);
+  struct stat st {};
+  ASSERT_EQ(::stat(p.metrics_file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PublishReport, MetricsToAFifoAreWrittenStraightAndTheFifoStays) {
+  std::string dir = testing::make_temp_dir("sf-metrics");
+  Publish p;
+  p.format = "";
+  p.metrics_file = dir + "/metrics.fifo";
+  ASSERT_EQ(::mkfifo(p.metrics_file.c_str(), 0600), 0);
+  FifoReader reader(p.metrics_file);
+  EXPECT_EQ(publish_report(drifted(), p, false, true), 2);
+  EXPECT_NE(reader.read_all().find("swarmform_drift_status 1"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::lstat(p.metrics_file.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a regular file";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PublishReport, MetricsToADirectoryAreRefusedNamingIt) {
+  std::string dir = testing::make_temp_dir("sf-metrics");
+  Publish p;
+  p.format = "";
+  p.metrics_file = dir + "/textfile";
+  std::filesystem::create_directory(p.metrics_file);
+  EXPECT_EQ(publish_report(drifted(), p, false, true), 1);
+  EXPECT_TRUE(std::filesystem::is_directory(p.metrics_file));
   std::filesystem::remove_all(dir);
 }
 

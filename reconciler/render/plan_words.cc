@@ -7,6 +7,9 @@ namespace swarmform::render {
 using plan::plural;
 
 std::string plan_summary(const plan::Plan& p) {
+  // Errors can leave a plan empty (a service that could not be planned):
+  // the swarm is then not known to match the desired state.
+  if (p.empty() && p.blocked()) return "No changes planned.";
   if (p.empty()) return "No changes. The swarm matches the desired state.";
   size_t restarting = p.restarting();
   return "Plan: " + std::to_string(p.count(plan::Action::create)) + " to create, " +

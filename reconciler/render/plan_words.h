@@ -10,6 +10,8 @@ namespace swarmform::render {
 
 /// "Plan: 1 to create, 3 to update, 0 to delete; 2 services restart." or,
 /// when nothing changes, "No changes. The swarm matches the desired state."
+/// -- but "No changes planned." when errors block the plan (blocked_line
+/// then says why): the swarm is not known to match.
 std::string plan_summary(const plan::Plan& plan);
 
 /// "Apply is blocked: 2 errors must be fixed first."; empty when not blocked.

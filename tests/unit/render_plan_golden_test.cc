@@ -65,5 +65,30 @@ TEST(PlanGolden, NoChangesText) {
   expect_golden("plan_empty.txt", plan_text(p, Style{false}));
 }
 
+/// A plan with nothing to change only because an error stopped it: a
+/// declared service without an image that the swarm does not run.
+plan::Plan blocked_empty_plan() {
+  model::DesiredState d = plan::testing::rich_desired();
+  model::LiveState live = plan::testing::live_matching(d);
+  d.services["billing"] = plan::testing::make_service("billing", "kvm2");
+  return plan::compute_plan(d, live, {});
+}
+
+TEST(PlanGolden, BlockedWithoutChangesText) {
+  plan::Plan p = blocked_empty_plan();
+  ASSERT_TRUE(p.empty());
+  ASSERT_TRUE(p.blocked());
+  const std::string text = plan_text(p, Style{false});
+  EXPECT_EQ(text.find("The swarm matches the desired state"), std::string::npos) << text;
+  expect_golden("plan_blocked_empty.txt", text);
+}
+
+TEST(PlanGolden, BlockedWithoutChangesMarkdown) {
+  plan::Plan p = blocked_empty_plan();
+  const std::string md = plan_markdown(p);
+  EXPECT_EQ(md.find("The swarm matches the desired state"), std::string::npos) << md;
+  expect_golden("plan_blocked_empty.md", md);
+}
+
 }  // namespace
 }  // namespace swarmform::render

@@ -7,6 +7,7 @@
 
 #include "reconciler/source/git_handles.h"
 #include "reconciler/source/git_open.h"
+#include "reconciler/source/size_cap.h"
 
 namespace swarmform::source {
 
@@ -113,6 +114,7 @@ Result<std::vector<model::SourceFile>> read_files(git_repository* repo, git_tree
                                                   const std::string& short_sha,
                                                   const std::string& path, const std::string& at) {
   std::vector<model::SourceFile> files;
+  TotalSizeCap cap;
   const size_t count = git_tree_entrycount(tree);
   for (size_t i = 0; i < count; ++i) {
     const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
@@ -132,7 +134,9 @@ Result<std::vector<model::SourceFile>> read_files(git_repository* repo, git_tree
     // an oversized file.
     const auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));
     const auto* bytes = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-    files.push_back({display, std::string(bytes, std::min(size, model::kMaxSourceFileBytes + 1))});
+    const size_t kept = std::min(size, model::kMaxSourceFileBytes + 1);
+    SF_TRY(cap.add(display, kept));
+    files.push_back({display, std::string(bytes, kept)});
   }
   std::sort(files.begin(), files.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });

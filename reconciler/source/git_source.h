@@ -24,7 +24,8 @@ struct GitSnapshot {
   /// as git show spells it (e.g. "3f2a1bc:examples/kvm/cluster.yaml"), so a
   /// diagnostic reads "3f2a1bc:examples/kvm/cluster.yaml:15:3: error: ...".
   /// Contents larger than model::kMaxSourceFileBytes are cut at that size
-  /// plus one byte, as read_directory does, so the loader refuses them.
+  /// plus one byte, as read_directory does, so the loader refuses them; all
+  /// of them together past model::kMaxSourceTotalBytes fail the read.
   std::vector<model::SourceFile> files;
 };
 

@@ -30,6 +30,11 @@ TEST(PlanSummary, Wording) {
   EXPECT_EQ(plan_summary(p), "No changes. The swarm matches the desired state.");
   p.services.push_back(change(Action::noop, false));
   EXPECT_EQ(plan_summary(p), "No changes. The swarm matches the desired state.");
+  p.findings.push_back({model::Severity::warning, "web", "a warning does not block"});
+  EXPECT_EQ(plan_summary(p), "No changes. The swarm matches the desired state.");
+  p.findings.push_back({model::Severity::error, "web", "not found in the swarm"});
+  EXPECT_EQ(plan_summary(p), "No changes planned.");
+  p.findings.clear();
   p.services.push_back(change(Action::create, false));
   for (int i = 0; i < 3; ++i) p.services.push_back(change(Action::update, i < 2));
   EXPECT_EQ(plan_summary(p), "Plan: 1 to create, 3 to update, 0 to delete; 2 services restart.");
@@ -60,7 +65,7 @@ TEST(PlanText, PartialAndBlockedNotices) {
             std::string::npos);
   EXPECT_NE(text.find("  error: target api: names no declared service\n"), std::string::npos);
   EXPECT_TRUE(
-      text.ends_with("No changes. The swarm matches the desired state.\n"
+      text.ends_with("No changes planned.\n"  // never "the swarm matches" beside errors
                      "Apply is blocked: 2 errors must be fixed first.\n"))
       << text;
   EXPECT_EQ(text.find('\x1b'), std::string::npos);

@@ -183,13 +183,11 @@ Result<std::string> ConvergenceJudge::changed_elsewhere(const nlohmann::json& se
   std::vector<std::string> moved = owned_field_changes(target_.owned, now.owned);
   std::string what = moved.empty() ? "its task template (resources, placement or force update)"
                                    : fmt::format("{}", fmt::join(moved, "; "));
-  // A rollback swaps Spec and PreviousSpec: the spec waited for is now the previous one.
-  JsonField s(&service, "service");
-  SF_TRY_ASSIGN(JsonField previous, s.at({"PreviousSpec"}));
-  if (previous.present()) {
-    nlohmann::json before = {{"ID", target_.service_id}, {"Spec", previous.json()}};
+  // A rollback brings back the spec that was there before the one waited for.
+  if (target_.previous_spec.is_object()) {
+    nlohmann::json before = {{"ID", target_.service_id}, {"Spec", target_.previous_spec}};
     auto was = convergence_target(before);
-    if (was && same_convergence(*was, target_)) {
+    if (was && same_convergence(*was, now)) {
       return fmt::format(
           "{}: went back to its previous spec during apply (a `docker service rollback`, or the "
           "engine's update failure_action) (written -> now): {}",

@@ -34,6 +34,8 @@ Result<ConvergenceTarget> convergence_target(const nlohmann::json& service) {
   out.node = owned->node.value_or("");
   SF_TRY_ASSIGN(JsonField tt, spec.at({"TaskTemplate"}));
   out.task_template = tt.present() ? tt.json() : nlohmann::json::object();
+  SF_TRY_ASSIGN(JsonField previous, s.at({"PreviousSpec"}));
+  if (previous.present()) out.previous_spec = previous.json();
   return out;
 }
 

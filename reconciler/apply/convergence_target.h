@@ -27,6 +27,9 @@ struct ConvergenceTarget {
   /// Waiting for a rollback: the tasks must run the previous spec again
   /// (only the words of the judge's failures change).
   bool rollback = false;
+  /// PreviousSpec of the service as read (null when none): a spec that
+  /// converges like it is a rollback, not someone else's new change.
+  nlohmann::json previous_spec{};
 };
 
 /// Whether `a` and `b` converge to the same tasks: same replicas, node, and

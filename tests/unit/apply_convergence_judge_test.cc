@@ -341,7 +341,8 @@ TEST(ApplyConvergenceJudge, ASpecChangedByHandDuringTheWaitIsChangedElsewhere) {
   forced["ForceUpdate"] = 1;
   const std::string someone = "sf-judge: changed by someone else during apply (written -> now): ";
   const std::vector<Case> cases = {
-      {"limit", service(more_cpu, 2, 251), someone + "limits.cpus: 0.5 -> 0.75"},
+      // As the engine shows it after `docker service update`: ours is now PreviousSpec.
+      {"limit", service(more_cpu, 2, 251, kNewTemplate), someone + "limits.cpus: 0.5 -> 0.75"},
       {"replicas", service(kNewTemplate, 3, 251), someone + "replicas: 2 -> 3"},
       {"node", service(other_node, 2, 251), someone + "node: kvm2 -> kvm4"},
       {"constraint", service(extra_constraint, 2, 251),

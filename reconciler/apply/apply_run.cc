@@ -203,6 +203,7 @@ std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveSt
       wave.push_back(index);
     }
     if (wave.empty() || options.stop.stop_requested()) continue;
+    if (options.before_wave && !options.before_wave()) break;
     std::atomic<size_t> next{0};
     int workers = std::max(1, std::min<int>(options.parallelism, static_cast<int>(wave.size())));
     std::vector<std::jthread> pool;

@@ -27,6 +27,10 @@ struct ApplyOptions {
   /// The link to the manager, shared by every connection `connect` makes:
   /// once lost, changes not yet begun are not started (with the cause).
   std::shared_ptr<const transport::LinkState> link;
+  /// Called before each wave starts (on the calling thread, no change in
+  /// flight); false starts no more waves (the rest stay not_started), e.g.
+  /// when the lock was taken away.  The hook reports why.  Optional.
+  std::function<bool()> before_wave;
 };
 
 enum class Outcome {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "reconciler/engine/json_field.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::apply {
 namespace {
@@ -29,7 +30,7 @@ std::string unreadable(std::string_view config_name, const Holder& h) {
   return fmt::format(
       "the lock {} (config {}) exists but is not a swarmform lock ({}); if no apply is running, "
       "remove it with: docker config rm {}",
-      config_name, h.config_id, h.info.error().message, config_name);
+      config_name, printable(h.config_id), printable(h.info.error().message), config_name);
 }
 
 }  // namespace
@@ -53,7 +54,8 @@ Result<Lock> acquire_lock(engine::DockerClient& client, const LockInfo& info,
                   ErrorKind::conflict);
     }
     if (!holder->info) return fail(unreadable(config_name, *holder), ErrorKind::conflict);
-    return fail(lock_held_message(*holder->info, std::chrono::system_clock::now()),
+    return fail(lock_held_message(*holder->info, std::chrono::system_clock::now(),
+                                  holder_state(*holder->info)),
                 ErrorKind::conflict);
   }
 }
@@ -63,10 +65,11 @@ Result<void> release_lock(engine::DockerClient& client, const Lock& lock) {
   if (deleted) return {};
   if (deleted.error().kind == ErrorKind::not_found) {
     return fail(
-        fmt::format("releasing lock {}: it was already removed (swarmform unlock?)", lock.info.id),
+        fmt::format("releasing lock {}: it was already removed (swarmform unlock?)",
+                    printable(lock.info.id)),
         ErrorKind::not_found);
   }
-  return fail(deleted.error().wrap("releasing lock " + lock.info.id));
+  return fail(deleted.error().wrap("releasing lock " + printable(lock.info.id)));
 }
 
 Result<std::optional<LockInfo>> read_lock(engine::DockerClient& client,
@@ -78,25 +81,58 @@ Result<std::optional<LockInfo>> read_lock(engine::DockerClient& client,
 }
 
 Result<LockInfo> force_unlock(engine::DockerClient& client, std::string_view lock_id,
-                              std::string_view config_name) {
+                              RemoveLive live, std::string_view config_name) {
   SF_TRY_ASSIGN(std::optional<Holder> holder, read_holder(client, config_name));
+  const std::string id = printable(lock_id);
   if (!holder) {
-    return fail(fmt::format("unlock {}: no lock is held on this swarm", lock_id),
-                ErrorKind::not_found);
+    return fail(fmt::format("unlock {}: no lock is held on this swarm", id), ErrorKind::not_found);
   }
   if (!holder->info) return fail(unreadable(config_name, *holder), ErrorKind::conflict);
   const LockInfo& held = *holder->info;
   if (held.id != lock_id) {
     return fail(fmt::format("unlock {}: refused, the lock held now is {} (taken by {}, pid {}, "
                             "at {}), not {}",
-                            lock_id, held.id, held.who, held.pid, held.created, lock_id),
+                            id, printable(held.id), printable(held.who), held.pid,
+                            printable(held.created), id),
+                ErrorKind::conflict);
+  }
+  if (live == RemoveLive::no && holder_state(held) == HolderState::running_here) {
+    return fail(fmt::format("unlock {}: refused, its holder is still running: {} (pid {} on this "
+                            "host, since {}). Stop that apply (SIGINT or SIGTERM: it releases the "
+                            "lock itself), or pass --force to remove the lock anyway (the holder "
+                            "then stops before its next wave)",
+                            id, printable(held.who), held.pid, printable(held.created)),
                 ErrorKind::conflict);
   }
   // By config ID: if the lock was released and taken again meanwhile, the new
   // config has another ID and this delete finds nothing.
   auto deleted = client.delete_config(holder->config_id);
-  if (!deleted) return fail(deleted.error().wrap(fmt::format("unlock {}", lock_id)));
+  if (!deleted) return fail(deleted.error().wrap(fmt::format("unlock {}", id)));
   return held;
+}
+
+Result<void> check_lock_held(engine::DockerClient& client, const Lock& lock) {
+  SF_TRY_ASSIGN(std::optional<Holder> holder, read_holder(client, lock.config_name));
+  const std::string id = printable(lock.info.id);
+  if (!holder) {
+    return fail(fmt::format("the lock {} was taken away by someone: it no longer exists (removed by "
+                            "`swarmform unlock --force` or `docker config rm {}`)",
+                            id, lock.config_name),
+                ErrorKind::conflict);
+  }
+  if (!holder->info) {
+    return fail(fmt::format("the lock {} was taken away by someone: {}", id,
+                            unreadable(lock.config_name, *holder)),
+                ErrorKind::conflict);
+  }
+  const LockInfo& now = *holder->info;
+  if (holder->config_id != lock.config_id || now.id != lock.info.id) {
+    return fail(fmt::format("the lock {} was taken away by {} (pid {}, lock {}, since {})", id,
+                            now.who.empty() ? "(unknown)" : printable(now.who), now.pid,
+                            printable(now.id), printable(now.created)),
+                ErrorKind::conflict);
+  }
+  return {};
 }
 
 }  // namespace swarmform::apply

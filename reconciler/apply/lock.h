@@ -39,11 +39,23 @@ Result<void> release_lock(engine::DockerClient& client, const Lock& lock);
 Result<std::optional<LockInfo>> read_lock(engine::DockerClient& client,
                                           std::string_view config_name = kLockConfigName);
 
+/// Whether force_unlock may remove the lock of a holder still running here.
+enum class RemoveLive { no, yes };
+
 /// Removes the lock when its id is `lock_id` and returns what it recorded.
 /// Refuses (ErrorKind::conflict, naming the current holder) when the lock
-/// held now has another id; ErrorKind::not_found when no lock is held.
+/// held now has another id, and when its holder still runs on this host
+/// (holder_state() running_here) unless `live` is RemoveLive::yes (`unlock
+/// --force`); ErrorKind::not_found when no lock is held.
 /// Not thread-safe (uses `client`).
 Result<LockInfo> force_unlock(engine::DockerClient& client, std::string_view lock_id,
+                              RemoveLive live = RemoveLive::no,
                               std::string_view config_name = kLockConfigName);
+
+/// Checks `lock` is still held by us: its config still exists under its
+/// name, with our lock id.  ErrorKind::conflict with "the lock ID was taken
+/// away ..." naming who holds it now (or saying it was removed) when not;
+/// other engine errors as they are.  Not thread-safe (uses `client`).
+Result<void> check_lock_held(engine::DockerClient& client, const Lock& lock);
 
 }  // namespace swarmform::apply

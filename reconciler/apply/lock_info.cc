@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -13,6 +15,7 @@
 #include "reconciler/engine/json_field.h"
 #include "reconciler/util/base64.h"
 #include "reconciler/util/json_depth.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::apply {
 
@@ -46,10 +49,10 @@ Result<LockInfo> new_lock_info(std::string commit) {
   }
   LockInfo info;
   for (unsigned char b : bytes) info.id += fmt::format("{:02x}", b);
-  info.who = user_name() + "@" + host_name();
+  info.who = printable(user_name() + "@" + host_name());
   info.pid = getpid();
   info.created = format_rfc3339_utc(std::chrono::system_clock::now());
-  info.commit = std::move(commit);
+  info.commit = printable(commit);
   return info;
 }
 
@@ -141,17 +144,37 @@ std::string format_age(std::chrono::seconds age) {
   return fmt::format("{}d{:02}h", s / 86400, s % 86400 / 3600);
 }
 
-std::string lock_held_message(const LockInfo& holder, std::chrono::system_clock::time_point now) {
+HolderState holder_state(const LockInfo& holder) {
+  auto at = holder.who.rfind('@');
+  if (at == std::string::npos || holder.who.substr(at + 1) != host_name() || holder.pid <= 0) {
+    return HolderState::elsewhere;
+  }
+  if (holder.pid == getpid()) return HolderState::running_here;
+  if (kill(static_cast<pid_t>(holder.pid), 0) == 0 || errno == EPERM) return HolderState::running_here;
+  return HolderState::gone_here;
+}
+
+std::string lock_held_message(const LockInfo& holder, std::chrono::system_clock::time_point now,
+                              HolderState state) {
   std::string age = "unknown age";
   if (auto created = parse_rfc3339_utc(holder.created)) {
     age = format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *created)) + " ago";
   }
-  std::string commit = holder.commit.empty() ? "" : fmt::format(", commit {}", holder.commit);
+  std::string commit =
+      holder.commit.empty() ? "" : fmt::format(", commit {}", printable(holder.commit));
+  std::string head = fmt::format(
+      "another apply holds the lock on this swarm: lock {} taken by {} (pid {}) {} ({}){}",
+      printable(holder.id), holder.who.empty() ? "(unknown)" : printable(holder.who), holder.pid,
+      age, printable(holder.created), commit);
+  if (state == HolderState::gone_here) {
+    return fmt::format(
+        "{}. The holder is gone (no process {} on this host: that apply died without releasing "
+        "the lock): run `swarmform unlock {}`",
+        head, holder.pid, printable(holder.id));
+  }
   return fmt::format(
-      "another apply holds the lock on this swarm: lock {} taken by {} (pid {}) {} ({}){}. If "
-      "that apply is no longer running, remove the lock with: swarmform unlock {}",
-      holder.id, holder.who.empty() ? "(unknown)" : holder.who, holder.pid, age, holder.created,
-      commit, holder.id);
+      "{}. If that apply is no longer running, remove the lock with: swarmform unlock {}", head,
+      printable(holder.id));
 }
 
 }  // namespace swarmform::apply

@@ -23,7 +23,9 @@ struct LockInfo {
 };
 
 /// A LockInfo for this process: a fresh random id (OpenSSL RAND_bytes),
-/// $USER (else the passwd entry) @ gethostname(), getpid(), now.
+/// $USER (else the passwd entry) @ gethostname(), getpid(), now; `who` and
+/// `commit` with control characters escaped (printable()), as they are
+/// written into the swarm and shown to the next operator.
 /// Fails only when the random generator does.  Thread-safe.
 Result<LockInfo> new_lock_info(std::string commit);
 
@@ -45,8 +47,21 @@ Result<std::chrono::system_clock::time_point> parse_rfc3339_utc(std::string_view
 /// "45s", "3m12s", "2h05m", "3d04h" (negative ages, from clock skew, are "0s").
 std::string format_age(std::chrono::seconds age);
 
+/// Where the holder of a lock runs, as far as this process can tell.
+enum class HolderState {
+  running_here,  ///< on this host (the host part of `who`), its pid alive
+  gone_here,     ///< on this host, no process with its pid: the lock is stale
+  elsewhere,     ///< another host (or no pid recorded): cannot tell
+};
+/// Looks at `holder` from this host: gethostname() and kill(pid, 0).  A pid
+/// reused by another process counts as running (the safe side).  Thread-safe.
+HolderState holder_state(const LockInfo& holder);
+
 /// The refusal when `holder` holds the lock, as seen at `now`: names the
-/// holder, the lock's age and the command that removes it.
-std::string lock_held_message(const LockInfo& holder, std::chrono::system_clock::time_point now);
+/// holder, the lock's age and the command that removes it; when `state` is
+/// gone_here, says the holder is gone.  Every recorded value is shown with
+/// its control characters escaped.
+std::string lock_held_message(const LockInfo& holder, std::chrono::system_clock::time_point now,
+                              HolderState state = HolderState::elsewhere);
 
 }  // namespace swarmform::apply

@@ -1,6 +1,7 @@
 #include "reconciler/apply/plan_bridge.h"
 
 #include "reconciler/plan/applied_label.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::apply {
 
@@ -20,7 +21,7 @@ Labels applied_labels(const plan::Plan& plan, const plan::ServiceChange& change)
   // A dirty tree (apply --allow-dirty) is not the commit: say so, as git
   // describe --dirty does.  No commit known (a folder outside git): remove
   // the label an earlier apply wrote, which would now be untrue.
-  labels[plan::kCommitLabel] = plan.commit.empty() ? "" : plan.commit + (plan.dirty() ? "-dirty" : "");
+  labels[plan::kCommitLabel] = plan.commit.empty() ? "" : printable(plan.commit) + (plan.dirty() ? "-dirty" : "");
   return labels;
 }
 

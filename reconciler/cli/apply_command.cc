@@ -114,7 +114,10 @@ int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& op
   const model::DesiredState& state = *in->loaded.state;
   print_plan(plan, "text", global.no_color);
   if (plan.blocked()) return error("the plan has errors (above); nothing was applied");
-  if (plan.empty()) return kExitOk;  // the plan text said "No changes."
+  if (plan.empty()) {  // the plan text said "No changes."
+    mention_held_lock(state, opts.connection, global.no_color);
+    return kExitOk;
+  }
   if (plan.dirty() && !opts.allow_dirty) {
     return error("the desired state has uncommitted changes (" + joined(plan.uncommitted) +
                  "); nothing was applied. Commit them, so the swarm is labelled with the commit it runs, "

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <sstream>
+#include <stop_token>
 
 #include "reconciler/apply/apply_run.h"
 #include "reconciler/apply/lock.h"
@@ -16,12 +18,13 @@
 #include "reconciler/plan/compute.h"
 #include "reconciler/plan/plan_match.h"
 #include "reconciler/render/style.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::cli {
 namespace {
 
 int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged, bool interrupted,
-              const render::Style& st) {
+              const render::Style& st, std::ostream& out) {
   size_t applied = 0, failed = 0, rolled_back = 0, stopped = 0, not_started = 0;
   std::string changed_list, not_changed_list;
   std::map<std::string, std::string> not_started_why;  // detail -> names
@@ -34,30 +37,30 @@ int summarize(const std::vector<apply::ServiceResult>& results, size_t unchanged
       case apply::Outcome::not_started: ++not_started; break;
     }
     std::string& list = r.changed ? changed_list : not_changed_list;
-    list += (list.empty() ? "" : ", ") + r.name;
+    list += (list.empty() ? "" : ", ") + printable(r.name);
     if (r.outcome == apply::Outcome::failed || r.outcome == apply::Outcome::rolled_back) {
-      std::cerr << st.red("swarmform: error: " + r.name + ": " + r.detail) << "\n";
+      std::cerr << st.red("swarmform: error: " + printable(r.name) + ": " + printable_lines(r.detail)) << "\n";
     }
     if (r.outcome == apply::Outcome::not_started && !r.detail.empty()) {
       std::string& names = not_started_why[r.detail];
-      names += (names.empty() ? "" : ", ") + r.name;
+      names += (names.empty() ? "" : ", ") + printable(r.name);
     }
   }
   // One line per cause: a lost connection leaves many changes not started.
   for (const auto& [why, names] : not_started_why) {
-    std::cerr << st.red("swarmform: error: " + names + ": " + why) << "\n";
+    std::cerr << st.red("swarmform: error: " + names + ": " + printable_lines(why)) << "\n";
   }
   bool bad = failed + rolled_back > 0 || interrupted || not_started > 0;
   std::string headline = interrupted ? "Apply interrupted"
                          : bad       ? "Apply finished with failures"
                                      : "Apply complete";
-  std::cout << "\n"
-            << (bad ? st.red(headline) : st.green(headline)) << ": " << applied << " applied, " << unchanged
-            << " unchanged, " << failed << " failed, " << rolled_back << " rolled back";
-  if (stopped + not_started > 0) std::cout << ", " << stopped << " interrupted, " << not_started << " not started";
-  std::cout << ".\n";
+  out << "\n"
+      << (bad ? st.red(headline) : st.green(headline)) << ": " << applied << " applied, " << unchanged
+      << " unchanged, " << failed << " failed, " << rolled_back << " rolled back";
+  if (stopped + not_started > 0) out << ", " << stopped << " interrupted, " << not_started << " not started";
+  out << ".\n";
   if (bad) {
-    std::cout << "Changed: " << (changed_list.empty() ? "none" : changed_list)
+    out << "Changed: " << (changed_list.empty() ? "none" : changed_list)
               << ". Not changed: " << (not_changed_list.empty() ? "none" : not_changed_list)
               << ".\nRun `swarmform plan` to see what is left; the next apply finishes it.\n";
   }
@@ -111,7 +114,7 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   render::Style err = render::style_for(STDERR_FILENO, no_color);
   render::Style out = render::style_for(STDOUT_FILENO, no_color);
   auto error = [&err](const std::string& message) {
-    std::cerr << err.red("swarmform: error: " + message) << "\n";
+    std::cerr << err.red("swarmform: error: " + printable_lines(message)) << "\n";
     return kExitError;
   };
   // Every connection of the run shares one link state: the first to lose the
@@ -137,7 +140,7 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
       if (again) released = apply::release_lock(*again, *lock);
     }
     if (!released && released.error().kind != ErrorKind::not_found) {
-      std::cerr << err.red("swarmform: error: releasing the lock: " + released.error().message +
+      std::cerr << err.red("swarmform: error: releasing the lock: " + printable_lines(released.error().message) +
                            "; remove it with `swarmform unlock " + lock->info.id + "`") << "\n";
     }
   });
@@ -147,7 +150,9 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   if (!live) return error(live.error().message);
   auto stale = apply::find_stale(plan, *live);
   if (!stale.empty()) {
-    for (const auto& s : stale) std::cerr << err.red("swarmform: error: " + s.name + ": " + s.what) << "\n";
+    for (const auto& s : stale) {
+      std::cerr << err.red("swarmform: error: " + printable(s.name) + ": " + printable_lines(s.what)) << "\n";
+    }
     return error("the plan is stale: " + std::to_string(stale.size()) +
                  " service(s) changed since it was made; nothing was applied. Run `swarmform plan` again");
   }
@@ -156,21 +161,89 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   if (!remade) return error(remade.error().message);
   const plan::Plan& checked = *remade;  // its changes are the plan's
 
-  std::cout << "\n" << out.bold("Applying") << " (lock " << lock->info.id << ")...\n";
+  std::cout << "\n" << out.bold("Applying") << " (lock " << lock->info.id << ")...\n" << std::flush;
+  // `apply | head` closed our stdout, or the terminal went away: SIGPIPE is
+  // ignored (SignalGuard), so the write failed instead.  Stop printing (the
+  // stream stays failed) and stop as on SIGTERM; the summary goes to stderr.
+  if (!std::cout.good()) return error("stdout was closed before anything was changed; nothing was applied");
+  std::stop_source stop;
+  std::stop_callback forward(signals.token(), [&stop] { stop.request_stop(); });
+  bool stdout_lost = false;  // touched only under run_apply's reporter lock, read after it returns
+  auto watch_stdout = [&] {
+    if (stdout_lost || std::cout.good()) return;
+    stdout_lost = true;
+    std::cerr << "\nswarmform: stdout was closed: printing stops; starting nothing new, waiting for requests in "
+                 "flight\n";
+    stop.request_stop();
+  };
+
   apply::ApplyOptions options;
   options.parallelism = settings.parallelism;
   options.timeout = settings.timeout;
   options.rollback_on_failure = settings.rollback_on_failure;
-  options.stop = signals.token();
+  options.stop = stop.get_token();
+  // Between waves nothing is in flight and the manager connection is idle:
+  // make sure the lock is still ours (`unlock --force` or `docker config rm`
+  // may have taken it), else a second apply may be running alongside.
+  options.before_wave = [&] {
+    auto held = apply::check_lock_held(*client, *lock);
+    if (!held && held.error().kind != ErrorKind::conflict) {
+      if (auto again = connect_to_manager(state, connection)) held = apply::check_lock_held(*again, *lock);
+    }
+    if (held) return true;
+    std::cerr << err.red("swarmform: error: " + printable_lines(held.error().message) +
+                         "; stopping: nothing more is started")
+              << "\n";
+    stop.request_stop();
+    return false;
+  };
   // The status line only where someone watches it, never in a CI log.
   const char* term = std::getenv("TERM");
   const bool tty = isatty(STDOUT_FILENO) == 1 && !(term != nullptr && std::string(term) == "dumb");
   ApplyProgress shown(std::cout, tty, checked);
   options.link = link;
+  apply::Reporter inner = shown.reporter();
+  apply::Reporter watched{[&](const std::string& line) {
+                            inner.line(line);
+                            watch_stdout();
+                          },
+                          [&](const apply::Progress& p) {
+                            inner.progress(p);
+                            watch_stdout();
+                          },
+                          [&](const apply::ServiceResult& r) {
+                            inner.finished(r);
+                            watch_stdout();
+                          }};
   auto connect = [&state, &run_connection] { return connect_to_manager(state, run_connection); };
-  auto results = apply::run_apply(checked, *live, connect, options, shown.reporter());
+  auto results = apply::run_apply(checked, *live, connect, options, watched);
   shown.done();
-  return summarize(results, checked.count(plan::Action::noop), signals.interrupted(), out);
+  std::ostringstream summary;
+  int rc = summarize(results, checked.count(plan::Action::noop), stop.stop_requested(), out, summary);
+  std::cout << summary.str() << std::flush;
+  if (!std::cout.good()) {
+    // Nobody reads stdout any more: the summary goes where it can be seen.
+    std::cerr << summary.str() << "(stdout was closed: this summary is on stderr)\n";
+    rc = kExitError;
+  }
+  return rc;
+}
+
+void mention_held_lock(const model::DesiredState& state, const ConnectionOptions& connection, bool no_color) {
+  render::Style err = render::style_for(STDERR_FILENO, no_color);
+  auto client = connect_to_manager(state, connection);
+  if (!client) return;  // the plan just read this swarm; nothing more to say
+  auto held = apply::read_lock(*client);
+  if (!held) {
+    std::cerr << err.yellow("swarmform: warning: " + printable_lines(held.error().message)) << "\n";
+    return;
+  }
+  if (!held->has_value()) return;
+  const apply::LockInfo& holder = **held;
+  std::cerr << err.yellow("swarmform: warning: nothing to apply, but " +
+                          apply::lock_held_message(holder, std::chrono::system_clock::now(),
+                                                   apply::holder_state(holder)))
+            << "\n";
 }
 
 }  // namespace swarmform::cli

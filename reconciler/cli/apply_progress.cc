@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "reconciler/util/text_sanitize.h"
+
 namespace swarmform::cli {
 namespace {
 
@@ -11,8 +13,8 @@ constexpr const char* kClearLine = "\r\x1b[K";
 
 std::string progress_words(const std::string& service, uint64_t running, uint64_t desired, const std::string& node,
                            int64_t secs) {
-  return service + " " + std::to_string(running) + "/" + std::to_string(desired) +
-         (node.empty() ? "" : " on " + node) + " " + std::to_string(secs) + "s";
+  return printable(service) + " " + std::to_string(running) + "/" + std::to_string(desired) +
+         (node.empty() ? "" : " on " + printable(node)) + " " + std::to_string(secs) + "s";
 }
 
 }  // namespace
@@ -44,10 +46,10 @@ void ApplyProgress::redraw() {
 
 void ApplyProgress::line(const std::string& text) {
   if (!tty_) {
-    out_ << text << std::endl;
+    out_ << printable(text) << std::endl;
     return;
   }
-  out_ << kClearLine << text << "\n";
+  out_ << kClearLine << printable(text) << "\n";
   redraw();
 }
 
@@ -61,9 +63,10 @@ void ApplyProgress::progress(const apply::Progress& p) {
   auto& last = last_printed_[p.service];
   if (last.running == p.running && last.desired == p.desired && secs - last.secs < 10) return;
   last = {p.running, p.desired, secs, p.node};
-  std::string text = "  " + p.service + "  " + std::to_string(p.running) + "/" + std::to_string(p.desired) +
-                     " running" + (p.node.empty() ? "" : " on " + p.node) + "  " + std::to_string(secs) + "s";
-  if (!p.messages.empty()) text += "  (" + p.messages.front() + ")";
+  std::string text = "  " + printable(p.service) + "  " + std::to_string(p.running) + "/" +
+                     std::to_string(p.desired) + " running" + (p.node.empty() ? "" : " on " + printable(p.node)) +
+                     "  " + std::to_string(secs) + "s";
+  if (!p.messages.empty()) text += "  (" + printable(p.messages.front()) + ")";
   out_ << text << std::endl;
 }
 

@@ -14,30 +14,43 @@
 
 namespace swarmform::cli {
 
-/// SIGINT/SIGTERM: a stop request instead of death, so the
-/// lock is released and the summary says what was done.  The signals are
+/// SIGINT/SIGTERM/SIGHUP (the terminal closed): a stop request instead of
+/// death, so the lock is released and the summary says what was done.
+/// SIGPIPE is ignored from then on (also at exit, when stdio flushes what is
+/// left, so it is never restored): a write to a closed pipe
+/// (`apply | head`) fails with EPIPE instead, and apply stops printing and
+/// stops as on SIGTERM (apply_flow.cc).  The signals are
 /// blocked in every thread (workers inherit the mask) and taken by one
 /// watcher with sigtimedwait, so no request in flight ever sees EINTR.  A
-/// second signal ends the process at once, as a user pressing Ctrl-C twice
-/// expects.
+/// second SIGINT/SIGTERM ends the process at once, as a user pressing Ctrl-C
+/// twice expects; SIGHUP never does (a closed terminal can send it twice:
+/// the shell passes its own on, and the kernel sends one when the shell
+/// exits), so a hangup always finishes safely.
 class SignalGuard {
  public:
   SignalGuard() {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set_, &old_mask_);
+    struct sigaction ignore{};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, nullptr);
     watcher_ = std::jthread([this](std::stop_token done) {
       const timespec tick{0, 50'000'000};
       while (!done.stop_requested()) {
         int sig = sigtimedwait(&set_, nullptr, &tick);
         if (sig <= 0) continue;
+        if (stop_.stop_requested() && sig == SIGHUP) continue;
         if (stop_.stop_requested()) {
           std::cerr << "\nswarmform: second signal: exiting now; the lock may stay (swarmform unlock)\n";
           std::_Exit(128 + sig);
         }
-        std::cerr << "\nswarmform: interrupted: starting nothing new; waiting for requests in flight "
-                     "(again to exit at once)\n";
+        std::cerr << (sig == SIGHUP ? "\nswarmform: hangup: " : "\nswarmform: interrupted: ")
+                  << "starting nothing new; waiting for requests in flight (SIGINT or SIGTERM again to exit at "
+                     "once)\n";
         stop_.request_stop();
       }
     });

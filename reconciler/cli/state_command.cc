@@ -11,6 +11,7 @@
 #include "reconciler/model/quantity.h"
 #include "reconciler/render/capacity_table.h"
 #include "reconciler/render/table.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::cli {
 namespace {
@@ -85,17 +86,17 @@ std::string replicas_text(const model::LiveService& s, uint64_t here) {
 }
 
 void print_text(const StateView& v, const std::string& peer, const render::Style& st) {
-  std::cout << st.bold("Swarm") << " via " << peer << ": Docker " << v.live.engine_version << ", API "
-            << v.live.api_version << ", " << v.live.nodes.size() << " nodes, " << v.live.services.size()
+  std::cout << st.bold("Swarm") << " via " << peer << ": Docker " << printable(v.live.engine_version) << ", API "
+            << printable(v.live.api_version) << ", " << v.live.nodes.size() << " nodes, " << v.live.services.size()
             << " services\n";
   for (const auto& load : v.loads) {
     const model::LiveNode* n = v.node(load.host);
     std::string host = v.host_name(load.host);
     std::cout << "\n"
-              << st.bold(load.host) << (host.empty() || host == load.host ? "" : " (host " + host + ")")
-              << (host.empty() ? st.yellow(" (not a declared host)") : "") << "  " << n->role << ", "
-              << (n->state == "ready" ? st.green(n->state) : st.red(n->state)) << ", "
-              << (n->availability == "active" ? n->availability : st.yellow(n->availability)) << ", "
+              << st.bold(printable(load.host)) << (host.empty() || host == load.host ? "" : " (host " + host + ")")
+              << (host.empty() ? st.yellow(" (not a declared host)") : "") << "  " << printable(n->role) << ", "
+              << (n->state == "ready" ? st.green(n->state) : st.red(printable(n->state))) << ", "
+              << (n->availability == "active" ? n->availability : st.yellow(printable(n->availability))) << ", "
               << format_cpus(n->nano_cpus) << " CPUs, " << format_memory(n->memory_bytes) << "\n";
     if (load.services.empty()) {
       std::cout << "  no running tasks\n";
@@ -110,7 +111,8 @@ void print_text(const StateView& v, const std::string& peer, const render::Style
       std::string limits = resources_text(s->limits);
       if (sl.cpu_limit_missing || sl.memory_limit_missing) limits = st.yellow(limits + "  (no limit!)");
       std::string commit = label(*s, "swarmform.commit");
-      t.add({s->name, replicas_text(*s, sl.tasks), limits, resources_text(s->reservations),
+      commit = printable(commit);
+      t.add({printable(s->name), replicas_text(*s, sl.tasks), limits, resources_text(s->reservations),
              commit.empty() ? (label(*s, "swarmform.managed") == "true" ? "yes" : "-")
                             : commit.substr(0, 12) + (commit.ends_with("-dirty") ? "-dirty" : "")});
     }
@@ -121,7 +123,7 @@ void print_text(const StateView& v, const std::string& peer, const render::Style
     std::cout << "\nNot running anywhere:\n";
     render::Table t({"SERVICE", "REPLICAS", "LIMITS CPU / MEM", "RESERVED CPU / MEM"});
     for (const auto* s : idle) {
-      t.add({s->name, s->global ? "global" : "0/" + std::to_string(s->replicas.value_or(0)),
+      t.add({printable(s->name), s->global ? "global" : "0/" + std::to_string(s->replicas.value_or(0)),
              resources_text(s->limits), resources_text(s->reservations)});
     }
     std::cout << t.str("  ");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "reconciler/util/json_depth.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::engine {
 namespace {
@@ -24,13 +25,14 @@ std::string engine_message(const Response& r) {
                                           : nlohmann::json(nlohmann::json::value_t::discarded);
   if (parsed.is_object()) {
     auto it = parsed.find("message");
-    if (it != parsed.end() && it->is_string()) return it->get<std::string>();
+    // The engine's words, shown to a terminal: never its control characters.
+    if (it != parsed.end() && it->is_string()) return printable(it->get<std::string>());
   }
   std::string body = trimmed(r.body);
   if (body.empty()) return "(no message)";
   constexpr std::size_t kMax = 300;
   if (body.size() > kMax) body = body.substr(0, kMax) + "...";
-  return body;
+  return printable(body);
 }
 
 }  // namespace

@@ -69,8 +69,11 @@ Result<OwnedFields> owned_from_json(const JsonReader& r) {
 }
 
 std::string encode_applied(const OwnedFields& owned) {
+  // ensure_ascii: a label value is shown by `docker service inspect` and by
+  // us; every control character (C0, DEL, C1) and all non-ASCII is written
+  // as a JSON \u escape, so the label is printable and decodes to the same value.
   return owned_to_json(owned, HumanValues::no)
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      .dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
 }
 
 Result<OwnedFields> decode_applied(std::string_view label) {

@@ -2,6 +2,7 @@
 
 #include "reconciler/model/quantity.h"
 #include "reconciler/render/table.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::render {
 
@@ -32,7 +33,7 @@ std::string capacity_table(const std::vector<model::HostLoad>& loads, const Styl
       return amount + " (" + format_ratio(n, d) + ")";
     };
     std::string verdict = budget_verdict(l);
-    t.add({l.host, format_cpus(l.capacity.nano_cpus), format_memory(l.capacity.memory_bytes),
+    t.add({printable(l.host), format_cpus(l.capacity.nano_cpus), format_memory(l.capacity.memory_bytes),
            cell(format_cpus(l.limits.nano_cpus), l.limits.nano_cpus, l.capacity.nano_cpus),
            cell(format_cpus(l.reservations.nano_cpus), l.reservations.nano_cpus, l.capacity.nano_cpus),
            cell(format_memory(l.limits.memory_bytes), l.limits.memory_bytes, l.capacity.memory_bytes),

@@ -5,6 +5,8 @@
 #include "reconciler/render/markdown_escape.h"
 #include "reconciler/render/plan_words.h"
 
+#include "reconciler/util/text_sanitize.h"
+
 namespace swarmform::render {
 namespace {
 
@@ -65,9 +67,11 @@ std::string drift_text(const report::DriftReport& r, const Style& st) {
     out += "Drift: " + services_word(r.services.size()) + " from the desired state" + source_words(r) + ".\n";
   }
   for (const auto& s : r.services) {
-    out += fmt::format("  {} {}: {}\n", symbol(s.cause), s.name, report::cause_words(s.cause));
+    out += fmt::format("  {} {}: {}\n", symbol(s.cause), printable(s.name), report::cause_words(s.cause));
     if (s.cause == report::Cause::missing) continue;  // every field would read "none -> x"
-    for (const auto& c : s.changes) out += fmt::format("      {}: live {}, desired {}\n", c.field, c.before, c.after);
+    for (const auto& c : s.changes) {
+      out += fmt::format("      {}: live {}, desired {}\n", printable(c.field), printable(c.before), printable(c.after));
+    }
   }
   for (const auto& f : r.findings) {
     std::string line = "  " + finding_line(f);

@@ -4,6 +4,7 @@
 #include "reconciler/render/plan_capacity.h"
 #include "reconciler/render/plan_source.h"
 #include "reconciler/render/plan_words.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::render {
 namespace {
@@ -13,17 +14,17 @@ std::string header(const plan::ServiceChange& c, const Style& style) {
   std::string line;
   switch (c.action) {
     case plan::Action::create:
-      line = style.green(symbol + " " + c.name);
+      line = style.green(symbol + " " + printable(c.name));
       break;
     case plan::Action::remove:
-      line = style.red(symbol + " " + c.name);
+      line = style.red(symbol + " " + printable(c.name));
       break;
     default:
-      line = style.yellow(symbol + " " + c.name);
+      line = style.yellow(symbol + " " + printable(c.name));
       break;
   }
   line = style.bold(line);
-  if (!c.live_name.empty() && c.live_name != c.name) line += "  [" + c.live_name + "]";
+  if (!c.live_name.empty() && c.live_name != c.name) line += "  [" + printable(c.live_name) + "]";
   std::string marker = "(" + restart_words(c) + ")";
   return line + "  " + (c.restarts_tasks ? style.yellow(marker) : style.dim(marker)) + "\n";
 }
@@ -31,15 +32,15 @@ std::string header(const plan::ServiceChange& c, const Style& style) {
 std::string body(const plan::ServiceChange& c) {
   std::string out;
   if (c.action == plan::Action::create && c.create && c.create->image)
-    out += "    image: " + *c.create->image + "\n";
+    out += "    image: " + printable(*c.create->image) + "\n";
   for (const auto& f : c.changes) {
-    out += "    " + f.field + ": ";
-    out += c.action == plan::Action::create ? f.after : f.before + " → " + f.after;
+    out += "    " + printable(f.field) + ": ";
+    out += c.action == plan::Action::create ? printable(f.after) : printable(f.before) + " → " + printable(f.after);
     out += "\n";
   }
   if (c.action == plan::Action::remove) {
     out += "    no longer declared (policy.prune)";
-    if (!c.from_host.empty()) out += "; runs on " + c.from_host;
+    if (!c.from_host.empty()) out += "; runs on " + printable(c.from_host);
     out += "\n";
   }
   if (std::string drift = drift_words(c.drift); !drift.empty()) out += "    drift: " + drift + "\n";

@@ -1,6 +1,7 @@
 #include "reconciler/render/plan_words.h"
 
 #include "reconciler/plan/wording.h"
+#include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::render {
 
@@ -60,8 +61,8 @@ std::string restart_words(const plan::ServiceChange& c) {
 }
 
 std::string finding_line(const plan::Finding& f) {
-  return std::string(f.severity == model::Severity::error ? "error: " : "warning: ") + f.subject +
-         ": " + f.message;
+  return std::string(f.severity == model::Severity::error ? "error: " : "warning: ") +
+         printable(f.subject) + ": " + printable_lines(f.message);
 }
 
 }  // namespace swarmform::render

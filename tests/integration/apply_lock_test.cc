@@ -143,14 +143,14 @@ TEST(ApplyLabLock, ForceUnlockNeedsTheCurrentLockId) {
   const std::string name = unique_name("lock-force");
   ConfigCleanup cleanup(lab, name);
   DockerClient client = connect_kvm4(lab);
-  auto none = force_unlock(client, "0000000000000000", name);
+  auto none = force_unlock(client, "0000000000000000", RemoveLive::no, name);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().kind, ErrorKind::not_found);
 
   LockInfo dead = info("c0ffee");
   auto held = acquire_lock(client, dead, name);
   ASSERT_TRUE(held) << held.error().message;
-  auto wrong = force_unlock(client, "0000000000000000", name);
+  auto wrong = force_unlock(client, "0000000000000000", RemoveLive::no, name);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().kind, ErrorKind::conflict);
   EXPECT_EQ(wrong.error().message, "unlock 0000000000000000: refused, the lock held now is " +
@@ -160,7 +160,13 @@ TEST(ApplyLabLock, ForceUnlockNeedsTheCurrentLockId) {
   auto still = read_lock(client, name);
   ASSERT_TRUE(still && still->has_value());
 
-  auto removed = force_unlock(client, dead.id, name);
+  // Its holder (this test process) is alive on this host: refused unless forced.
+  auto live = force_unlock(client, dead.id, RemoveLive::no, name);
+  ASSERT_FALSE(live);
+  EXPECT_EQ(live.error().kind, ErrorKind::conflict);
+  EXPECT_NE(live.error().message.find("its holder is still running"), std::string::npos) << live.error().message;
+  EXPECT_NE(live.error().message.find("--force"), std::string::npos) << live.error().message;
+  auto removed = force_unlock(client, dead.id, RemoveLive::yes, name);
   ASSERT_TRUE(removed) << removed.error().message;
   EXPECT_EQ(*removed, dead);
   auto after = acquire_lock(client, info("next"), name);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 
 #include "reconciler/util/file.h"
@@ -96,6 +97,28 @@ TEST_F(CliAgent, StopsCleanlyOnSigtermAndBacksOffOnErrors) {
   EXPECT_EQ(rc, "0\n") << *out;
   EXPECT_NE(out->find("Drift check failed"), std::string::npos) << *out;
   EXPECT_NE(out->find("cycle failed (1 in a row); next try in 10s"), std::string::npos) << *out;
+  EXPECT_NE(out->find("agent stopped"), std::string::npos) << *out;
+}
+
+TEST_F(CliAgent, StopsCleanlyOnSighupLikeSigterm) {
+  // The terminal an agent was started from is closed: it stops as on SIGTERM.
+  std::string dir = make_temp_dir("sf-agent-hup");
+  dirs_ = {dir};
+  write_file(dir + "/swarmform.yaml",
+             "version: 1\ncluster: {manager: kvm4}\nhosts:\n  kvm4:\n    ssh: root@127.0.0.1:1\n"
+             "    capacity: {cpus: 4, memory: 16GiB}\nservices: {}\n");
+  std::string script = "trap - HUP; cd " + dir + "; NO_COLOR=1 " SWARMFORM_BINARY " agent -C " + dir +
+                       " --interval 10m --connect-timeout 2 > out 2>&1 & pid=$!; "
+                       "for i in $(seq 200); do grep -q 'next try in 10s' out && break; sleep 0.05; done; "
+                       "kill -HUP $pid; wait $pid; echo $?";
+  write_file(dir + "/run.sh", script + "\n");
+  auto old = std::signal(SIGHUP, SIG_DFL);  // an ignored SIGHUP would be inherited and hide the fault
+  std::string rc = run_command("timeout 60 sh " + dir + "/run.sh");
+  std::signal(SIGHUP, old);
+  auto out = read_file(dir + "/out");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(rc, "0\n") << *out;
+  EXPECT_NE(out->find("hangup"), std::string::npos) << *out;
   EXPECT_NE(out->find("agent stopped"), std::string::npos) << *out;
 }
 

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cstdlib>
 #include <string>
 
 #include "reconciler/apply/lock_info.h"
@@ -104,6 +107,57 @@ TEST(ApplyLockInfo, HeldMessageNamesHolderAgeAndUnlockCommand) {
   EXPECT_NE(lock_held_message(odd, created).find("(pid 4242) unknown age (yesterday). If"),
             std::string::npos)
       << lock_held_message(odd, created);
+}
+
+TEST(ApplyLockInfo, HeldMessageSaysAHolderGoneFromThisHostIsGone) {
+  auto created = *parse_rfc3339_utc(kInfo.created);
+  std::string m = lock_held_message(kInfo, created + seconds(60), HolderState::gone_here);
+  EXPECT_NE(m.find("taken by ci@runner-7 (pid 4242) 1m00s ago"), std::string::npos) << m;
+  EXPECT_NE(m.find("The holder is gone (no process 4242 on this host"), std::string::npos) << m;
+  EXPECT_NE(m.find("run `swarmform unlock 3f9a1c0b7d2e4a65`"), std::string::npos) << m;
+}
+
+TEST(ApplyLockInfo, HeldMessageShowsControlCharactersEscaped) {
+  LockInfo evil = kInfo;
+  evil.who = std::string("mallory") + '\x1b' + "[2J@host";
+  evil.commit = std::string("c0ffee") + '\x9b' + "2J";
+  std::string m = lock_held_message(evil, std::chrono::system_clock::now());
+  EXPECT_EQ(m.find('\x1b'), std::string::npos) << m;
+  EXPECT_NE(m.find("taken by mallory\\x1b[2J@host"), std::string::npos) << m;
+  EXPECT_NE(m.find("commit c0ffee\\x9b2J"), std::string::npos) << m;
+}
+
+TEST(ApplyLockInfo, NewLockInfoEscapesUserControlCharacters) {
+  const char* old = std::getenv("USER");
+  std::string saved = old ? old : "";
+  setenv("USER", "evil\x1b[2Jme", 1);
+  auto info = new_lock_info(std::string("abc") + '\x07');
+  if (old) setenv("USER", saved.c_str(), 1); else unsetenv("USER");
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->who.rfind("evil\\x1b[2Jme@", 0), 0u) << info->who;
+  EXPECT_EQ(info->commit, "abc\\x07");
+  EXPECT_EQ(lock_config_spec(*info, "swarmform-lock")["Labels"]["swarmform.lock.who"], info->who);
+}
+
+TEST(ApplyLockInfo, HolderStateLooksAtThisHostAndPid) {
+  auto mine = new_lock_info("");
+  ASSERT_TRUE(mine) << mine.error().message;
+  EXPECT_EQ(holder_state(*mine), HolderState::running_here);
+  // A child that has exited and been reaped: its pid runs no more.
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  LockInfo dead = *mine;
+  dead.pid = child;
+  EXPECT_EQ(holder_state(dead), HolderState::gone_here);
+  LockInfo far = dead;
+  far.who = "ci@another-host-that-is-not-this-one";
+  EXPECT_EQ(holder_state(far), HolderState::elsewhere);
+  LockInfo none = *mine;
+  none.pid = 0;
+  EXPECT_EQ(holder_state(none), HolderState::elsewhere);
 }
 
 }  // namespace

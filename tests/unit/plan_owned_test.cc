@@ -6,6 +6,7 @@
 #include "reconciler/plan/applied_label.h"
 #include "reconciler/plan/hash.h"
 #include "reconciler/plan/owned.h"
+#include "reconciler/util/text_sanitize.h"
 #include "tests/unit/plan_fixtures.h"
 
 namespace swarmform::plan {
@@ -153,6 +154,19 @@ TEST(AppliedLabel, RoundTripsAndOmitsWhatIsNotOwned) {
   ASSERT_TRUE(empty.has_value());
   EXPECT_FALSE(empty->replicas.has_value());
   EXPECT_FALSE(empty->limits.nano_cpus.has_value());
+}
+
+TEST(AppliedLabel, ControlCharactersAreWrittenEscapedAndReadBack) {
+  OwnedFields owned;
+  owned.host = std::string("kvm\x1b[2J") + "\x7f" + "\xc2\x9b" + "é";
+  owned.node = "kvm2";
+  std::string label = encode_applied(owned);
+  EXPECT_TRUE(is_printable(label)) << label;
+  for (unsigned char ch : label) EXPECT_LT(ch, 0x7f) << label;
+  EXPECT_NE(label.find(R"(kvm\u001b[2J\u007f\u009b\u00e9)"), std::string::npos) << label;
+  auto back = decode_applied(label);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->host, owned.host);
 }
 
 TEST(AppliedLabel, ErrorsNameTheField) {

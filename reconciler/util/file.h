@@ -18,7 +18,8 @@ inline constexpr mode_t kReadableFileMode = 0644;  ///< metrics (node_exporter r
 /// see the old file or the new one, never a part.  Only a regular file or a
 /// missing path is replaced: a directory, device, FIFO, socket or symlink at
 /// `path` is refused with an error naming the path and what it is (a missing
-/// path that something else creates meanwhile is not replaced either).
+/// path that something else creates meanwhile is replaced only if it is a
+/// regular file by the time of the rename).
 /// On failure `path` is untouched and no temporary file is left.
 Result<void> write_file_atomically(const std::string& path, std::string_view content, mode_t mode);
 

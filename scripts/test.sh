@@ -18,7 +18,8 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSWARMFORM_WERROR=ON >/de
 cmake --build build -j "$jobs"
 
 if [ "$(id -u)" -eq 0 ]; then
-  trap '[ -z "${asan_build:-}" ] || kill "$asan_build" 2>/dev/null; "$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
+  # (each step ends in `|| true`: under set -e a failing step would end the trap early and fail the run)
+  trap 'if [ -n "${asan_build:-}" ]; then kill "$asan_build" 2>/dev/null || true; fi; "$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
   tests/lab/up.sh
   export SWARMFORM_REQUIRE_LAB=1
 else

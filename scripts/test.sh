@@ -1,16 +1,46 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone on Debian 12, as root:
+# The whole test suite, from a fresh clone on Debian 12, as root (what CI runs):
 #   1. installs the Debian packages it needs (scripts/deps.sh),
 #   2. builds the developer build (warnings are errors),
 #   3. starts the two-node lab swarm (tests/lab/up.sh) and stops it at the end,
-#   4. runs every test (ctest), then builds with ASan+UBSan and runs them again,
+#   4. runs every test (ctest: labels unit, tools and lab), then builds with
+#      ASan+UBSan and runs them again,
 #   5. builds the libFuzzer targets and runs each for 20 s (fuzz/run.sh).
 # Lab tests are SKIPPED (loudly) only when not root; under this script, with
 # the lab up, a lab test that cannot reach the lab FAILS instead.
+#
+# scripts/test.sh --unit: only the `unit` label (no root, no lab, no network,
+# no git/ssh-keygen/python), after building what it needs (the packages of
+# scripts/deps.sh installed).  Run as root, the tests run as `nobody`.  The
+# same by hand, as any user:  ctest --test-dir build -L unit -j "$(nproc)"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=${SWARMFORM_JOBS:-$(nproc)}
+
+if [ "${1:-}" = --unit ]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSWARMFORM_WERROR=ON >/dev/null
+  cmake --build build -j "$jobs" --target swarmform swarmform_unit_tests
+  if [ "$(id -u)" -ne 0 ]; then
+    exec ctest --test-dir build -L unit -j "$jobs" --output-on-failure --timeout 600
+  fi
+  # As root: as nobody, with its own HOME and ctest's log folder (build/Testing)
+  # writable by it; the build itself stays root's and is only read.
+  home=$(mktemp -d)
+  trap 'rm -rf "$home"' EXIT
+  mkdir -p build/Testing/Temporary
+  chown nobody "$home" build/Testing/Temporary
+  as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$home")
+  "${as_nobody[@]}" test -x build/tests/swarmform_unit_tests -a -x build/swarmform -a -r tests/golden/plan_git.txt || {
+    echo "swarmform: nobody cannot read the source tree or run the build (umask? a folder above it closed?)" >&2
+    exit 1
+  }
+  "${as_nobody[@]}" ctest --test-dir build -L unit -j "$jobs" --output-on-failure --timeout 600
+  exit
+elif [ $# -gt 0 ]; then
+  echo "usage: scripts/test.sh [--unit]" >&2
+  exit 2
+fi
 
 scripts/deps.sh
 

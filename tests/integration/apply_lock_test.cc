@@ -12,18 +12,17 @@
 
 #include "reconciler/apply/lock.h"
 #include "reconciler/engine/docker_client.h"
-#include "support/lab.h"
+#include "support/lab_engine.h"
 #include "support/lab_state.h"
-#include "support/unix_stream.h"
 
 namespace swarmform::apply {
 namespace {
 
 using engine::DockerClient;
+using swarmform::testing::connect_kvm4;
 using swarmform::testing::docker;
 using swarmform::testing::Lab;
 using swarmform::testing::unique_name;
-using swarmform::testing::unix_dialer;
 
 /// Removes the config when the test ends, however it ends.
 class ConfigCleanup {
@@ -37,12 +36,6 @@ class ConfigCleanup {
   const Lab& lab_;
   std::string name_;
 };
-
-DockerClient connect_kvm4(const Lab& lab) {
-  auto client = DockerClient::connect(unix_dialer(lab.get("KVM4_SOCKET")));
-  if (!client) throw std::runtime_error(client.error().message);
-  return std::move(*client);
-}
 
 LockInfo info(const std::string& commit) {
   auto i = new_lock_info(commit);

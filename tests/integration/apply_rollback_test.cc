@@ -12,9 +12,8 @@
 #include "reconciler/apply/rollback.h"
 #include "reconciler/apply/service_update.h"
 #include "reconciler/engine/docker_client.h"
-#include "support/lab.h"
+#include "support/lab_engine.h"
 #include "support/lab_state.h"
-#include "support/unix_stream.h"
 
 namespace swarmform::apply {
 namespace {
@@ -22,11 +21,13 @@ namespace {
 using engine::DockerClient;
 using nlohmann::json;
 using std::chrono::seconds;
+using swarmform::testing::connect_kvm4;
+using swarmform::testing::create_with_cli;
 using swarmform::testing::docker;
 using swarmform::testing::Lab;
 using swarmform::testing::ServiceCleanup;
+using swarmform::testing::spec_of;
 using swarmform::testing::unique_name;
-using swarmform::testing::unix_dialer;
 
 const Labels kLabels = {{"swarmform.managed", "true"}, {"swarmform.commit", "0123abcd"}};
 const OwnedFields kStart{.replicas = 1,
@@ -36,31 +37,10 @@ const OwnedFields kStart{.replicas = 1,
                          .reservation_memory_bytes = 0,
                          .node = "kvm4"};
 
-/// Creates `name` at kStart.  Callers check HasFatalFailure().
-void create_with_cli(const Lab& lab, const std::string& name, const std::string& extra = "") {
-  int status = -1;
-  std::string out = docker(lab,
-                           "service create --detach --no-resolve-image --name " + name +
-                               " --limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05"
-                               " --constraint node.hostname==kvm4 --label other.team=keep"
-                               " --env A=1 " +
-                               extra + " " + lab.get("LAB_IMAGE"),
-                           &status);
-  ASSERT_EQ(status, 0) << out;
-  ASSERT_TRUE(swarmform::testing::wait_running(lab, name, 1)) << name << " did not start";
-}
-
-DockerClient connect_kvm4(const Lab& lab) {
-  auto client = DockerClient::connect(unix_dialer(lab.get("KVM4_SOCKET")));
-  if (!client) throw std::runtime_error(client.error().message);
-  return std::move(*client);
-}
-
-json spec_of(DockerClient& client, const std::string& name) {
-  auto s = client.inspect_service(name);
-  if (!s) throw std::runtime_error(s.error().message);
-  return (*s)["Spec"];
-}
+/// The docker CLI flags that create a service at kStart.
+const std::string kStartFlags =
+    "--limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05"
+    " --constraint node.hostname==kvm4 --label other.team=keep --env A=1";
 
 ConvergenceOptions fast_failing() {
   ConvergenceOptions o;
@@ -120,7 +100,7 @@ TEST(ApplyLabRollback, UnsatisfiableReservationIsDetectedAndRolledBack) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-nonode");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);  // Docker's defaults: update and rollback stop-first
+  create_with_cli(lab, name, kStartFlags);  // Docker's defaults: update and rollback stop-first
   if (HasFatalFailure()) return;
   auto took = fail_and_roll_back(lab, name, {.reservation_nano_cpus = 64'000'000'000},
                                  "no suitable node (insufficient resources on 2 nodes)");
@@ -134,7 +114,7 @@ TEST(ApplyLabRollback, StartFirstRollbackFromUnschedulableIsQuick) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-nonode-sf");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name, "--rollback-order start-first");
+  create_with_cli(lab, name, kStartFlags + " --rollback-order start-first");
   if (HasFatalFailure()) return;
   auto took = fail_and_roll_back(lab, name, {.reservation_nano_cpus = 64'000'000'000},
                                  "no suitable node (insufficient resources on 2 nodes)");
@@ -147,7 +127,7 @@ TEST(ApplyLabRollback, RejectedTasksAreDetectedAndRolledBack) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-rejected");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, kStartFlags);
   if (HasFatalFailure()) return;
   // Swarm accepts 5 MiB (its floor is 4 MiB); dockerd then rejects each task.
   auto took = fail_and_roll_back(lab, name, {.limit_memory_bytes = 5 << 20},
@@ -160,7 +140,7 @@ TEST(ApplyLabRollback, RollbackIsRefusedWhenTheServiceMovedOn) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-rb-guard");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, kStartFlags);
   if (HasFatalFailure()) return;
   DockerClient client = connect_kvm4(lab);
 

@@ -17,7 +17,7 @@
 #include "reconciler/apply/service_update.h"
 #include "reconciler/apply/spec_rewrite.h"
 #include "reconciler/engine/docker_client.h"
-#include "support/lab.h"
+#include "support/lab_engine.h"
 #include "support/lab_state.h"
 #include "support/unix_stream.h"
 
@@ -26,9 +26,12 @@ namespace {
 
 using engine::DockerClient;
 using nlohmann::json;
+using swarmform::testing::connect_kvm4;
+using swarmform::testing::create_with_cli;
 using swarmform::testing::docker;
 using swarmform::testing::Lab;
 using swarmform::testing::ServiceCleanup;
+using swarmform::testing::spec_of;
 using swarmform::testing::unique_name;
 using swarmform::testing::unix_dialer;
 
@@ -44,37 +47,16 @@ const OwnedFields kStart{.replicas = 1,
                          .reservation_memory_bytes = 16 << 20,
                          .node = "kvm4"};
 
-/// Creates `name` with the CLI: kStart plus fields swarmform does not own.
-/// Callers check HasFatalFailure() (an ASSERT here ends only this function).
-void create_with_cli(const Lab& lab, const std::string& name, int replicas = 1) {
-  int status = -1;
-  std::string out =
-      docker(lab,
-             "service create --detach --no-resolve-image --name " + name +
-                 " --limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05 --reserve-memory 16M"
-                 " --replicas " +
-                 std::to_string(replicas) +
-                 " --constraint node.hostname==kvm4 --constraint 'node.platform.os == linux'"
-                 " --label other.team=keep --container-label app=x --env A=1 --env B=two"
-                 " --update-parallelism 2 --update-delay 1s --update-order stop-first"
-                 " --restart-max-attempts 7 " +
-                 lab.get("LAB_IMAGE"),
-             &status);
-  ASSERT_EQ(status, 0) << out;
-  ASSERT_TRUE(swarmform::testing::wait_running(lab, name, replicas)) << name << " did not start";
-}
-
-DockerClient connect_kvm4(const Lab& lab, transport::Dialer dialer = {}) {
-  auto client =
-      DockerClient::connect(dialer ? std::move(dialer) : unix_dialer(lab.get("KVM4_SOCKET")));
-  if (!client) throw std::runtime_error(client.error().message);
-  return std::move(*client);
-}
-
-json spec_of(DockerClient& client, const std::string& name) {
-  auto s = client.inspect_service(name);
-  if (!s) throw std::runtime_error(s.error().message);
-  return (*s)["Spec"];
+/// The docker CLI flags that create a service at kStart plus fields swarmform
+/// does not own.
+std::string start_flags(int replicas = 1) {
+  return "--limit-cpu 0.25 --limit-memory 64M --reserve-cpu 0.05 --reserve-memory 16M"
+         " --replicas " +
+         std::to_string(replicas) +
+         " --constraint node.hostname==kvm4 --constraint 'node.platform.os == linux'"
+         " --label other.team=keep --container-label app=x --env A=1 --env B=two"
+         " --update-parallelism 2 --update-delay 1s --update-order stop-first"
+         " --restart-max-attempts 7";
 }
 
 /// Waits with progress lines like the CLI's, recording them.
@@ -114,7 +96,7 @@ TEST(ApplyLabUpdate, LimitChangeConvergesAndKeepsEverythingElse) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-limit");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, start_flags());
   if (HasFatalFailure()) return;
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
@@ -159,7 +141,7 @@ TEST(ApplyLabUpdate, ReservationChangeIncludingRemoval) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-reserve");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, start_flags());
   if (HasFatalFailure()) return;
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
@@ -183,7 +165,7 @@ TEST(ApplyLabUpdate, ReplicaChangeKeepsTheRunningTask) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-replicas");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, start_flags());
   if (HasFatalFailure()) return;
   DockerClient client = connect_kvm4(lab);
   std::string first_task = docker(lab, "service ps " + name + " -q --filter desired-state=running");
@@ -213,7 +195,7 @@ TEST(ApplyLabUpdate, PlacementMoveFromKvm4ToKvm2) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-move");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name, 2);
+  create_with_cli(lab, name, start_flags(2), 2);
   if (HasFatalFailure()) return;
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
@@ -274,7 +256,7 @@ TEST(ApplyLabUpdate, StaleVersionIsRetriedWhileStillAsPlanned) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-stale");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, start_flags());
   if (HasFatalFailure()) return;
   auto hook = std::make_shared<std::function<void()>>([&] {
     // Not an owned field: the version moves, the plan still holds.
@@ -295,7 +277,7 @@ TEST(ApplyLabUpdate, GuardRefusesAfterAnOutOfBandLimitChange) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-guard");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, start_flags());
   if (HasFatalFailure()) return;
   int status = -1;
   std::string cli = docker(lab, "service update --detach --limit-cpu 0.75 " + name, &status);
@@ -316,7 +298,7 @@ TEST(ApplyLabUpdate, GuardAlsoHoldsOnTheRetry) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-guard-retry");
   ServiceCleanup cleanup(lab, {name});
-  create_with_cli(lab, name);
+  create_with_cli(lab, name, start_flags());
   if (HasFatalFailure()) return;
   auto hook = std::make_shared<std::function<void()>>([&] {
     docker(lab, "service update --detach --replicas 2 " + name);  // an owned field moves

@@ -8,18 +8,17 @@
 
 #include <array>
 #include <csignal>
-#include <filesystem>
 
-#include "support/lab_state.h"
+#include "support/lab_apply.h"
 #include "support/process.h"
 
 namespace swarmform::testing {
 namespace {
 
-const char* kWideBudget = "  cpu_overcommit: 100\n  memory_overcommit: 100\n";
 constexpr const char* kLock = "swarmform-lock";
 
-std::string read_text(const std::string& path) {
+/// The file's text without its trailing newlines.
+std::string read_trimmed(const std::string& path) {
   std::string text = run_command("cat " + path + " 2>/dev/null");
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
@@ -70,7 +69,6 @@ class LockCleanup {
   bool held_before_ = false;
 };
 
-
 /// Creates the swarm's lock config by hand, as another (or an older) swarmform would.
 void plant_lock(const Lab& lab, const std::string& json) {
   int status = -1;
@@ -80,78 +78,15 @@ void plant_lock(const Lab& lab, const std::string& json) {
   ASSERT_EQ(status, 0) << out;
 }
 
-/// Services on kvm4 with limit 0.5 CPUs: `lower` of them the desired state
-/// lowers to 0.25 (first wave: they only free capacity), `raise` it raises
-/// to 0.75 (last wave).
-struct Services {
-  Services(const Lab& lab, const std::string& tag, int lower, int raise) : cleanup(lab, make_names(tag, lower, raise)) {
-    std::string yaml = "services:\n";
-    for (int i = 0; i < lower + raise; ++i) {
-      const std::string& n = names[static_cast<size_t>(i)];
-      docker(lab, "service create -d --no-resolve-image --name " + n +
-                      " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 " + lab.get("LAB_IMAGE"));
-      yaml += "  " + n + ":\n    host: kvm4\n    limits: {cpus: " + (i < lower ? "0.25" : "0.75") + "}\n";
-    }
-    dir = write_lab_state(lab, yaml, kWideBudget);
-  }
-  ~Services() { std::filesystem::remove_all(dir); }
-  Services(const Services&) = delete;
-  Services& operator=(const Services&) = delete;
-
-  std::vector<std::string> make_names(const std::string& tag, int lower, int raise) {
-    for (int i = 0; i < lower + raise; ++i) names.push_back(unique_name(tag + "-" + std::string(1, char('a' + i))));
-    return names;
-  }
-  [[nodiscard]] std::string nano_cpus(const Lab& lab, size_t i) const {
-    std::string out =
-        docker(lab, "service inspect --format '{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}}' " + names[i]);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-
-  std::vector<std::string> names;
-  ServiceCleanup cleanup;
-  std::string dir;
-};
-
-/// Runs `script` with bash; returns the number it echoes last.
-int run_script(const std::string& dir, const std::string& script) {
-  write_file(dir + "/run.sh", script + "\n");
-  std::string rc = run_command("bash " + dir + "/run.sh");
-  return rc.empty() ? -1 : std::stoi(rc);
-}
-
-/// The shell words that run apply of DIR (appended) with `env` ("K=V ").
-std::string apply_command(const std::string& env = "") {
-  return "cd " SWARMFORM_SOURCE_DIR "; " + env + "NO_COLOR=1 " SWARMFORM_BINARY
-         " apply --auto-approve --parallelism 1 -C ";
-}
-
-/// Starts apply in the background (output to DIR/out), waits until the
-/// output contains `marker`, then runs `then`; returns the apply's exit code.
-int apply_until(const std::string& dir, const std::string& marker, const std::string& then,
-                const std::string& env = "") {
-  return run_script(dir, apply_command(env) + dir + " > " + dir + "/out 2>&1 & pid=$!; " +
-                             "for i in $(seq 600); do grep -q '" + marker + "' " + dir +
-                             "/out && break; sleep 0.05; done; " + then + "; wait $pid; echo $?");
-}
-
-void expect_next_apply_converges(const std::string& dir) {
-  auto again = run_swarmform({"apply", "-C", dir, "--auto-approve"});
-  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-  auto after = run_swarmform({"plan", "-C", dir, "--detailed-exitcode"});
-  EXPECT_EQ(after.exit_code, 0) << after.out;
-}
-
 TEST(CliApplyLockFault, SighupStopsLikeSigtermAndReleasesTheLock) {
   SF_REQUIRE_LAB(lab);
   LockCleanup guard(lab);
   ASSERT_FALSE(guard.held_before()) << "the lab's apply lock is held by someone else";
-  Services s(lab, "hup", 3, 0);
+  LabServices s(lab, "hup", 3, 0);
   DefaultAction hup(SIGHUP);
   // The terminal the apply ran on was closed.
   int rc = apply_until(s.dir, ": updated", "kill -HUP $pid");
-  std::string out = read_text(s.dir + "/out");
+  std::string out = read_trimmed(s.dir + "/out");
   ASSERT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("hangup"), std::string::npos) << out;
   EXPECT_NE(out.find("Apply interrupted"), std::string::npos) << out;
@@ -164,14 +99,14 @@ TEST(CliApplyLockFault, ClosedStdoutStopsPrintingAndFinishesSafely) {
   SF_REQUIRE_LAB(lab);
   LockCleanup guard(lab);
   ASSERT_FALSE(guard.held_before()) << "the lab's apply lock is held by someone else";
-  Services s(lab, "pipe", 3, 0);
+  LabServices s(lab, "pipe", 3, 0);
   // `apply | head`: the reader goes away after the first change's line.
   DefaultAction pipe(SIGPIPE);
   int rc = run_script(s.dir, apply_command() + s.dir + " 2> " + s.dir + "/err | grep -m1 ': updated' > " + s.dir +
                                  "/seen; echo ${PIPESTATUS[0]}");
-  std::string err = read_text(s.dir + "/err");
+  std::string err = read_trimmed(s.dir + "/err");
   ASSERT_EQ(rc, 1) << "exit code (141: killed by SIGPIPE)\n" << err;
-  EXPECT_NE(read_text(s.dir + "/seen").find(": updated"), std::string::npos);
+  EXPECT_NE(read_trimmed(s.dir + "/seen").find(": updated"), std::string::npos);
   EXPECT_NE(err.find("stdout was closed"), std::string::npos) << err;
   // The summary, which stdout can no longer carry, is on stderr.
   EXPECT_NE(err.find("Apply interrupted"), std::string::npos) << err;
@@ -184,19 +119,19 @@ TEST(CliApplyLockFault, UnlockRefusesALiveHolderAndTheHolderNoticesForce) {
   SF_REQUIRE_LAB(lab);
   LockCleanup guard(lab);
   ASSERT_FALSE(guard.held_before()) << "the lab's apply lock is held by someone else";
-  Services s(lab, "unlive", 2, 1);
+  LabServices s(lab, "unlive", 2, 1);
   const std::string unlock = "NO_COLOR=1 " SWARMFORM_BINARY " unlock -C " + s.dir + " ";
   int rc = apply_until(s.dir, ": updated",
                        "id=$(sed -n 's/.*(lock \\([0-9a-f]*\\)).*/\\1/p' " + s.dir + "/out); " + unlock +
                            "$id > " + s.dir + "/unlock 2>&1; echo $? > " + s.dir + "/unlock.rc; " + unlock +
                            "--force $id > " + s.dir + "/force 2>&1; echo $? > " + s.dir + "/force.rc");
-  std::string out = read_text(s.dir + "/out");
-  std::string refused = read_text(s.dir + "/unlock");
-  EXPECT_EQ(read_text(s.dir + "/unlock.rc"), "1") << refused;
+  std::string out = read_trimmed(s.dir + "/out");
+  std::string refused = read_trimmed(s.dir + "/unlock");
+  EXPECT_EQ(read_trimmed(s.dir + "/unlock.rc"), "1") << refused;
   EXPECT_NE(refused.find("its holder is still running"), std::string::npos) << refused;
   EXPECT_NE(refused.find("--force"), std::string::npos) << refused;
-  EXPECT_EQ(read_text(s.dir + "/force.rc"), "0") << read_text(s.dir + "/force");
-  EXPECT_NE(read_text(s.dir + "/force").find("Removed lock"), std::string::npos);
+  EXPECT_EQ(read_trimmed(s.dir + "/force.rc"), "0") << read_trimmed(s.dir + "/force");
+  EXPECT_NE(read_trimmed(s.dir + "/force").find("Removed lock"), std::string::npos);
   // The apply saw it before its next wave and started nothing more.
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("was taken away by someone: it no longer exists"), std::string::npos) << out;
@@ -210,14 +145,14 @@ TEST(CliApplyLockFault, ApplyStopsWhenItsLockWasTakenAwayBetweenWaves) {
   SF_REQUIRE_LAB(lab);
   LockCleanup guard(lab);
   ASSERT_FALSE(guard.held_before()) << "the lab's apply lock is held by someone else";
-  Services s(lab, "takeaway", 2, 1);
+  LabServices s(lab, "takeaway", 2, 1);
   const std::string cli = "docker -H unix://" + lab.get("KVM4_SOCKET");
   // During the first wave someone removes the lock and another apply takes it.
   int rc = apply_until(s.dir, ": updated",
                        cli + " config rm " + kLock + " >/dev/null; printf '%s' '{\"id\":\"00000000feedface\","
                        "\"who\":\"mallory@elsewhere\",\"pid\":4242,\"created\":\"2026-01-01T00:00:00Z\","
                        "\"commit\":\"\"}' | " + cli + " config create " + kLock + " - >/dev/null");
-  std::string out = read_text(s.dir + "/out");
+  std::string out = read_trimmed(s.dir + "/out");
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("was taken away by mallory@elsewhere (pid 4242, lock 00000000feedface"), std::string::npos)
       << out;
@@ -234,7 +169,7 @@ TEST(CliApplyLockFault, AHolderGoneFromThisHostIsCalledGoneAlsoWithNothingToDo) 
   SF_REQUIRE_LAB(lab);
   LockCleanup guard(lab);
   ASSERT_FALSE(guard.held_before()) << "the lab's apply lock is held by someone else";
-  Services s(lab, "gone", 1, 0);
+  LabServices s(lab, "gone", 1, 0);
   auto first = run_swarmform({"apply", "-C", s.dir, "--auto-approve"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   // An apply on this host that died: its pid runs no more.
@@ -266,14 +201,16 @@ TEST(CliApplyLockFault, AUserWithEscapesIsWrittenAndShownEscaped) {
   SF_REQUIRE_LAB(lab);
   LockCleanup guard(lab);
   ASSERT_FALSE(guard.held_before()) << "the lab's apply lock is held by someone else";
-  Services s(lab, "esc", 2, 0);
+  LabServices s(lab, "esc", 2, 0);
   // Written: the lock taken by an apply whose $USER holds a clear-screen.
   int rc = apply_until(s.dir, "Applying (lock",
-                       "docker -H unix://" + lab.get("KVM4_SOCKET") + " config inspect --format "
-                       "'{{index .Spec.Labels \"swarmform.lock.who\"}}' " + kLock + " > " + s.dir + "/who",
-                       "USER=$'evil\\e[2Jme' ");
-  EXPECT_EQ(rc, 0) << read_text(s.dir + "/out");
-  std::string who = read_text(s.dir + "/who");
+                       "docker -H unix://" + lab.get("KVM4_SOCKET") +
+                           " config inspect --format "
+                           "'{{index .Spec.Labels \"swarmform.lock.who\"}}' " +
+                           kLock + " > " + s.dir + "/who",
+                       {.env = "USER=$'evil\\e[2Jme' ", .args = "", .polls = 600});
+  EXPECT_EQ(rc, 0) << read_trimmed(s.dir + "/out");
+  std::string who = read_trimmed(s.dir + "/who");
   EXPECT_EQ(who.find('\x1b'), std::string::npos) << who;
   EXPECT_EQ(who.rfind("evil\\x1b[2Jme@", 0), 0u) << who;
 

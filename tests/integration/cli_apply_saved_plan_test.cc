@@ -2,7 +2,8 @@
 // passes through other hands, and the swarm moves after it was made.  An
 // edited plan file, a plan onto a node that cannot take tasks any more, a
 // plan without the desired state it came from are all refused before any
-// service is touched; an oversized plan file is not read.
+// service is touched (unit/cli_apply_saved_plan_refusals_test.cc: what needs
+// no lab).
 
 #include <gtest/gtest.h>
 
@@ -15,17 +16,6 @@
 
 namespace swarmform::testing {
 namespace {
-
-const char* kWideBudget = "  cpu_overcommit: 100\n  memory_overcommit: 100\n";
-
-nlohmann::json inspect(const Lab& lab, const std::string& name) {
-  return nlohmann::json::parse(docker(lab, "service inspect " + name + " --format '{{json .}}'"));
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 /// Writes `from` edited by `edit` (on its JSON) to `to`.
 void edit_plan(const std::string& from, const std::string& to,
@@ -70,11 +60,9 @@ TEST(CliApplySavedPlan, AnEditedPlanFileIsRefusedAndTheSwarmIsUnchanged) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("saved-edit");
   ServiceCleanup cleanup(lab, {name});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name +
-                  " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 --limit-memory 64M " +
-                  lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name,
+      "--replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 --limit-memory 64M"));
   // Reviewed: the limit goes 0.5 -> 0.25 CPUs; prune stays off.
   std::string dir = write_lab_state(
       lab, "services:\n  " + name + ":\n    host: kvm4\n    replicas: 1\n    limits: {cpus: 0.25, memory: 64MiB}\n",
@@ -114,7 +102,7 @@ TEST(CliApplySavedPlan, AnEditedPlanFileIsRefusedAndTheSwarmIsUnchanged) {
   EXPECT_NE(r.err.find("is not the one the plan was made from"), std::string::npos) << r.err;
 
   // Nothing was touched: the service exists, as it was created, never updated.
-  auto after = inspect(lab, name);
+  auto after = service_json(lab, name);
   EXPECT_EQ(after["Spec"]["TaskTemplate"]["Resources"]["Limits"]["NanoCPUs"], 500'000'000);
   EXPECT_TRUE(after["PreviousSpec"].is_null()) << after["PreviousSpec"].dump();
   EXPECT_EQ(docker(lab, "config ls -q --filter name=swarmform-lock"), "") << "the lock was left behind";
@@ -125,11 +113,9 @@ TEST(CliApplySavedPlan, AMoveOntoANodePausedSinceThePlanIsRefusedBeforeAnythingC
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("saved-paused");
   ServiceCleanup cleanup(lab, {name});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name +
-                  " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.25 --limit-memory 32M " +
-                  lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name,
+      "--replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.25 --limit-memory 32M"));
   ASSERT_TRUE(wait_running(lab, name, 1));
   std::string dir = write_lab_state(
       lab, "services:\n  " + name + ":\n    host: kvm2\n    replicas: 1\n    limits: {cpus: 0.25, memory: 32MiB}\n",
@@ -151,43 +137,12 @@ TEST(CliApplySavedPlan, AMoveOntoANodePausedSinceThePlanIsRefusedBeforeAnythingC
   }
 
   // Never updated, still pinned to kvm4, the same task still running.
-  auto after = inspect(lab, name);
+  auto after = service_json(lab, name);
   EXPECT_TRUE(after["PreviousSpec"].is_null()) << after["PreviousSpec"].dump();
   EXPECT_EQ(after["Spec"]["TaskTemplate"]["Placement"]["Constraints"], nlohmann::json{"node.hostname==kvm4"});
   EXPECT_EQ(running_tasks(lab, name), tasks);
   EXPECT_EQ(docker(lab, "node inspect kvm2 --format '{{.Spec.Availability}}'"), "active\n");
   EXPECT_EQ(docker(lab, "config ls -q --filter name=swarmform-lock"), "") << "the lock was left behind";
-  std::filesystem::remove_all(dir);
-}
-
-// No lab needed: the desired state is missing before anything is contacted.
-TEST(CliApplySavedPlan, WithoutTheDesiredStateItSaysASavedPlanNeedsIt) {
-  std::string dir = make_temp_dir("sf-saved-nostate");
-  write_file(dir + "/saved.plan",
-             R"({"format_version": "1.1", "desired_hash": "fnv1a64:0123456789abcdef", "commit": "3f2c1a0",)"
-             R"( "targets": [], "services": [], "hosts": [], "findings": []})");
-  auto r = run_swarmform({"apply", "saved.plan"}, dir);
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("a saved plan needs the desired state it was made from (it was made from commit 3f2c1a0): "
-                       "give its folder with -C DIR, or its commit with --ref REF"),
-            std::string::npos)
-      << r.err;
-  EXPECT_EQ(r.err.find("no desired-state files (*.yaml, *.yml) found in"), std::string::npos) << r.err;
-  std::filesystem::remove_all(dir);
-}
-
-// No lab needed: the size is refused before the file is read.
-TEST(CliApplySavedPlan, APlanFileLargerThanTheCapIsNotRead) {
-  std::string dir = make_temp_dir("sf-saved-big");
-  const std::string big = dir + "/big.plan";
-  write_file(big, "{");
-  std::filesystem::resize_file(big, 129 * 1024 * 1024);  // sparse: costs no disk
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"show", big}, std::vector<std::string>{"apply", "-C", dir, big}}) {
-    auto r = run_swarmform(args);
-    EXPECT_EQ(r.exit_code, 1) << args[0];
-    EXPECT_NE(r.err.find(big + " is larger than a plan file may be (128 MiB"), std::string::npos) << r.err;
-  }
   std::filesystem::remove_all(dir);
 }
 

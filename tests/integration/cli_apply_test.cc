@@ -36,16 +36,15 @@ TEST(CliApply, ChangesOwnedFieldsOnlyAndASecondRunDoesNothing) {
   const std::string web = unique_name("apply-web");
   const std::string api = unique_name("apply-api");
   ServiceCleanup cleanup(lab, {web, api});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + web +
-                  " --replicas 2 --constraint node.hostname==kvm4 --constraint node.platform.os==linux"
-                  " --limit-cpu 0.5 --limit-memory 64M --env APP_MODE=prod --label team=shop"
-                  " --update-parallelism 2 --update-delay 1s " + lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
-  docker(lab, "service create -d --no-resolve-image --name " + api +
-                  " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.25 --limit-memory 32M"
-                  " --reserve-memory 16M " + lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, web,
+      "--replicas 2 --constraint node.hostname==kvm4 --constraint node.platform.os==linux"
+      " --limit-cpu 0.5 --limit-memory 64M --env APP_MODE=prod --label team=shop"
+      " --update-parallelism 2 --update-delay 1s"));
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, api,
+      "--replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.25 --limit-memory 32M"
+      " --reserve-memory 16M"));
   ASSERT_TRUE(wait_running(lab, web, 2));
   ASSERT_TRUE(wait_running(lab, api, 1));
   const nlohmann::json web_before = inspect(lab, web);
@@ -122,10 +121,9 @@ TEST(CliApply, AStaleSavedPlanIsRefused) {
   const std::string name = unique_name("apply-stale");
   ServiceCleanup cleanup(lab, {name});
   int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name +
-                  " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 --limit-memory 64M " +
-                  lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name,
+      "--replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 --limit-memory 64M"));
   std::string dir = write_lab_state(
       lab, "services:\n  " + name + ":\n    host: kvm4\n    replicas: 1\n    limits: {cpus: 0.25, memory: 64MiB}\n",
       kWideBudget);
@@ -145,9 +143,7 @@ TEST(CliApply, WithoutATerminalOrAutoApproveItRefuses) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-ask");
   ServiceCleanup cleanup(lab, {name});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name + " --replicas 1 --limit-cpu 0.5 " +
-                  lab.get("LAB_IMAGE"), &rc);
+  ASSERT_NO_FATAL_FAILURE(create_service(lab, name, "--replicas 1 --limit-cpu 0.5"));
   std::string dir = write_lab_state(
       lab, "services:\n  " + name + ":\n    host: kvm4\n    limits: {cpus: 0.25}\n", kWideBudget);
   auto r = run_swarmform({"apply", "-C", dir});
@@ -162,9 +158,7 @@ TEST(CliApply, AHeldLockRefusesAndUnlockRemovesIt) {
   const std::string name = unique_name("apply-lock");
   ServiceCleanup cleanup(lab, {name});
   int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name + " --replicas 1 --limit-cpu 0.5 " +
-                  lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(lab, name, "--replicas 1 --limit-cpu 0.5"));
   // Another apply holds the lock: the record a running swarmform writes.
   std::string record = R"({"id":"0123456789abcdef","who":"ops@ci","pid":4242,"created":"2026-01-01T00:00:00Z","commit":""})";
   docker(lab, "config rm swarmform-lock");
@@ -192,11 +186,10 @@ TEST(CliApply, AChangeNoNodeCanTakeIsRolledBackWithTheEnginesReason) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("apply-fail");
   ServiceCleanup cleanup(lab, {name});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name +
-                  " --replicas 1 --constraint node.hostname==kvm4 --limit-memory 64M --reserve-memory 16M"
-                  " --update-order start-first --rollback-order start-first " + lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name,
+      "--replicas 1 --constraint node.hostname==kvm4 --limit-memory 64M --reserve-memory 16M"
+      " --update-order start-first --rollback-order start-first"));
   ASSERT_TRUE(wait_running(lab, name, 1));
   // Declared capacity above the real one (a warning, not an error) lets the
   // plan through; the engine has no node with 500 GiB to reserve.

@@ -17,17 +17,10 @@
 namespace swarmform::testing {
 namespace {
 
-nlohmann::json spec_of(const Lab& lab, const std::string& name) {
-  return nlohmann::json::parse(docker(lab, "service inspect " + name + " --format '{{json .Spec}}'"));
-}
-
 int64_t limit_nano_cpus(const Lab& lab, const std::string& name) {
-  auto spec = spec_of(lab, name);
+  auto spec = service_json(lab, name)["Spec"];
   return spec["TaskTemplate"]["Resources"]["Limits"].value("NanoCPUs", int64_t{0});
 }
-
-/// A wide budget: other tests share the lab, their services must not block these plans.
-const char* kWideBudget = "  cpu_overcommit: 100\n  memory_overcommit: 100\n";
 
 TEST(CliApplyWatch, AHandChangeWhileConvergingIsReportedAsSomeoneElsesAndKept) {
   SF_REQUIRE_LAB(lab);
@@ -35,13 +28,11 @@ TEST(CliApplyWatch, AHandChangeWhileConvergingIsReportedAsSomeoneElsesAndKept) {
   ServiceCleanup cleanup(lab, {name});
   int rc = 0;
   // One task at a time, 20 s apart: the update runs long enough to race.
-  std::string out = docker(lab, "service create -d --no-resolve-image --name " + name +
-                                    " --replicas 2 --constraint node.hostname==kvm4 --limit-cpu 0.25"
-                                    " --limit-memory 32M --update-parallelism 1 --update-delay 20s " +
-                                    lab.get("LAB_IMAGE"),
-                           &rc);
-  ASSERT_EQ(rc, 0) << out;
-  ASSERT_TRUE(wait_running(lab, name, 2));
+  ASSERT_NO_FATAL_FAILURE(
+      create_with_cli(lab, name,
+                      "--replicas 2 --constraint node.hostname==kvm4 --limit-cpu 0.25"
+                      " --limit-memory 32M --update-parallelism 1 --update-delay 20s",
+                      2));
   std::string dir = write_lab_state(
       lab, "services:\n  " + name + ":\n    host: kvm4\n    replicas: 2\n    limits: {cpus: 0.5, memory: 32MiB}\n",
       kWideBudget);
@@ -57,6 +48,7 @@ TEST(CliApplyWatch, AHandChangeWhileConvergingIsReportedAsSomeoneElsesAndKept) {
   }
   ASSERT_TRUE(written) << "swarmform never wrote its limit";
   // Swarm's own update bookkeeping may move the version under the CLI: retry.
+  std::string out;
   for (int attempt = 0; attempt < 3; ++attempt) {
     out = docker(lab, "service update -d --limit-cpu 0.75 " + name, &rc);
     if (rc == 0 || out.find("update out of sequence") == std::string::npos) break;
@@ -82,14 +74,11 @@ TEST(CliApplyWatch, AReservationNoNodeHasFailsInTheEnginesWordsNotAsATimeout) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("watch-nomem");
   ServiceCleanup cleanup(lab, {name});
-  int rc = 0;
-  std::string out = docker(lab, "service create -d --no-resolve-image --name " + name +
-                                    " --replicas 2 --constraint node.hostname==kvm4 --limit-memory 64M"
-                                    " --reserve-memory 16M --rollback-order start-first " +
-                                    lab.get("LAB_IMAGE"),
-                           &rc);
-  ASSERT_EQ(rc, 0) << out;
-  ASSERT_TRUE(wait_running(lab, name, 2));
+  ASSERT_NO_FATAL_FAILURE(
+      create_with_cli(lab, name,
+                      "--replicas 2 --constraint node.hostname==kvm4 --limit-memory 64M"
+                      " --reserve-memory 16M --rollback-order start-first",
+                      2));
   // Declared capacity above the real one (a warning, not an error) lets the
   // plan through; no node of the lab has 500 GiB to reserve.
   std::string state = write_lab_state(lab, "services:\n  " + name +

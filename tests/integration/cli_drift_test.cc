@@ -7,40 +7,20 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
-#include <sstream>
 
 #include "support/git_repo.h"
 #include "support/lab_state.h"
+#include "support/metrics_text.h"
 #include "support/process.h"
 #include "support/webhook_server.h"
-#include "reconciler/util/file.h"
 
 namespace swarmform::testing {
 namespace {
 
-const char* kWideBudget = "  cpu_overcommit: 100\n  memory_overcommit: 100\n";
-
 std::string declare(const std::string& name, const std::string& cpus) {
   return "services:\n  " + name + ":\n    host: kvm2\n    replicas: 1\n    limits: {cpus: " + cpus +
          ", memory: 64MiB}\n";
-}
-
-/// The samples of a Prometheus text file: "name{labels}" -> value.
-std::map<std::string, double> read_metrics(const std::string& path) {
-  std::map<std::string, double> m;
-  auto text = read_file(path);
-  if (!text) return m;
-  std::istringstream in(*text);
-  std::string line;
-  const std::regex sample(R"(^([a-z_]+(\{[^}]*\})?) (\S+)$)");
-  while (std::getline(in, line)) {
-    std::smatch s;
-    if (!line.starts_with("#") && std::regex_match(line, s, sample)) m[s[1].str()] = std::stod(s[3].str());
-  }
-  return m;
 }
 
 class CliDrift : public ::testing::Test {
@@ -55,11 +35,9 @@ TEST_F(CliDrift, OutOfBandChangeIsReportedRepairedAndGitChangesAreTold) {
   SF_REQUIRE_LAB(lab);
   ServiceCleanup cleanup(lab, {name_});
   int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name_ +
-                  " --replicas 1 --constraint node.hostname==kvm2 --limit-cpu 0.1 --limit-memory 64M " +
-                  lab.get("LAB_IMAGE"),
-         &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name_,
+      "--replicas 1 --constraint node.hostname==kvm2 --limit-cpu 0.1 --limit-memory 64M"));
   ASSERT_TRUE(wait_running(lab, name_, 1));
   dir_ = write_lab_state(lab, declare(name_, "0.2"), kWideBudget);
   git_init(dir_);
@@ -117,37 +95,6 @@ TEST_F(CliDrift, OutOfBandChangeIsReportedRepairedAndGitChangesAreTold) {
   auto in_git = run_swarmform({"drift", "-C", dir_});
   EXPECT_EQ(in_git.exit_code, 2) << in_git.out << in_git.err;
   EXPECT_NE(in_git.out.find(name_ + ": changed in git, not applied yet"), std::string::npos) << in_git.out;
-}
-
-TEST_F(CliDrift, AnUnreachableSwarmIsAnErrorAndStillNotifiesAndWritesMetrics) {
-  // No lab needed: the manager's port refuses.
-  dir_ = make_temp_dir("sf-drift-down");
-  write_file(dir_ + "/swarmform.yaml",
-             "version: 1\ncluster: {manager: kvm4}\nhosts:\n  kvm4:\n    ssh: root@127.0.0.1:1\n"
-             "    capacity: {cpus: 4, memory: 16GiB}\nservices: {}\n");
-  WebhookServer hook(200);
-  std::string metrics = dir_ + "/swarmform.prom";
-  auto r = run_swarmform({"drift", "-C", dir_, "--notify", hook.url(), "--metrics-file", metrics,
-                          "--connect-timeout", "2"});
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("Drift check failed: "), std::string::npos) << r.out;
-  ASSERT_TRUE(hook.wait_for(1, 5));
-  EXPECT_EQ(nlohmann::json::parse(hook.requests().at(0).body)["status"], "error");
-  auto m = read_metrics(metrics);
-  EXPECT_EQ(m["swarmform_drift_check_success"], 0);
-  EXPECT_EQ(m["swarmform_drift_status"], 2);
-}
-
-TEST_F(CliDrift, AFailingWebhookIsAWarningNotAChangeOfExitCode) {
-  dir_ = make_temp_dir("sf-drift-hook");
-  write_file(dir_ + "/swarmform.yaml",
-             "version: 1\ncluster: {manager: kvm4}\nhosts:\n  kvm4:\n    ssh: root@127.0.0.1:1\n"
-             "    capacity: {cpus: 4, memory: 16GiB}\nservices: {}\n");
-  WebhookServer hook(503);
-  auto r = run_swarmform({"drift", "-C", dir_, "--notify", hook.url(), "--connect-timeout", "2"});
-  EXPECT_EQ(r.exit_code, 1);  // the check's own error, not the webhook's
-  EXPECT_NE(r.err.find("the drift report was not delivered"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("HTTP 503"), std::string::npos) << r.err;
 }
 
 }  // namespace

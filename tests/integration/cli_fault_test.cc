@@ -7,17 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include "support/lab_state.h"
+#include "support/lab_apply.h"
 #include "support/process.h"
 
 namespace swarmform::testing {
 namespace {
-
-const char* kWideBudget = "  cpu_overcommit: 100\n  memory_overcommit: 100\n";
 
 /// Brings the lab back to its full state when the test ends, pass or fail:
 /// tests/lab/up.sh restarts whatever a test stopped (sshd, dockerd) and waits
@@ -67,35 +64,9 @@ std::string kill_kvm4_dockerd_shell(const Lab& lab) {
   return "kill -KILL $(cat " + lab.get("LAB_DIR") + "/kvm4/dockerd.pid)";
 }
 
-/// Three one-task services on kvm4 whose CPU limit the desired state lowers.
-struct ThreeServices {
-  ThreeServices(const Lab& lab, const std::string& tag)
-      : names{unique_name(tag + "-a"), unique_name(tag + "-b"), unique_name(tag + "-c")}, cleanup(lab, names) {
-    for (const auto& n : names) {
-      docker(lab, "service create -d --no-resolve-image --name " + n +
-                      " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 " + lab.get("LAB_IMAGE"));
-    }
-    std::string yaml = "services:\n";
-    for (const auto& n : names) yaml += "  " + n + ":\n    host: kvm4\n    limits: {cpus: 0.25}\n";
-    dir = write_lab_state(lab, yaml, kWideBudget);
-  }
-  ~ThreeServices() { std::filesystem::remove_all(dir); }
-  std::vector<std::string> names;
-  ServiceCleanup cleanup;
-  std::string dir;
-};
-
-/// Starts apply in the background, waits until its output shows `marker`,
-/// runs `then`, and returns the apply's exit code; the output is in DIR/out.
-int apply_until(const std::string& dir, const std::string& marker, const std::string& then) {
-  std::string script = "cd " SWARMFORM_SOURCE_DIR "; NO_COLOR=1 " SWARMFORM_BINARY " apply -C " + dir +
-                       " --auto-approve --parallelism 1 --timeout 60s > " + dir + "/out 2>&1 & pid=$!; "
-                       "for i in $(seq 1200); do grep -q '" + marker + "' " + dir + "/out && break; sleep 0.05; done; " +
-                       then + "; wait $pid; echo $?";
-  write_file(dir + "/run.sh", script + "\n");
-  std::string rc = run_command("bash " + dir + "/run.sh");
-  return rc.empty() ? -1 : std::stoi(rc);
-}
+/// apply_until for these tests: a bounded wait on a swarm that may not
+/// answer, and a longer look for the marker.
+const ApplyUntil kSlowApply{.env = "", .args = "--timeout 60s ", .polls = 1200};
 
 std::string lock_configs(const Lab& lab) { return docker(lab, "config ls -q --filter name=swarmform-lock"); }
 
@@ -108,9 +79,21 @@ std::string unlock_id_in(const std::string& text) {
   return text.substr(at, end - at);
 }
 
+/// A lock swarmform could not release (over a dead connection) must be
+/// removable with the command its output names: removes it that way.
+void unlock_if_still_held(const Lab& lab, const std::string& dir, const std::string& out) {
+  if (lock_configs(lab).empty()) return;
+  std::string id = unlock_id_in(out);
+  ASSERT_FALSE(id.empty())
+      << "the lock is still held but the output does not say how to remove it:\n"
+      << out;
+  auto unlock = run_swarmform({"unlock", "-C", dir, id});
+  EXPECT_EQ(unlock.exit_code, 0) << unlock.out << unlock.err;
+}
+
 TEST(Faults, SshdDownBeforePlanSaysWhichHostAndChangesNothing) {
   SF_REQUIRE_LAB(lab);
-  ThreeServices s(lab, "f-sshplan");
+  LabServices s(lab, "f-sshplan", 3);
   {
     LabRestore restore(lab);
     kill_kvm4_sshd(lab);
@@ -133,12 +116,12 @@ TEST(Faults, SshdDownBeforePlanSaysWhichHostAndChangesNothing) {
 
 TEST(Faults, SshdKilledMidApplyStopsTellsWhatWasDoneAndTheNextApplyConverges) {
   SF_REQUIRE_LAB(lab);
-  ThreeServices s(lab, "f-sshapply");
+  LabServices s(lab, "f-sshapply", 3);
   int rc = 0;
   std::string out;
   {
     LabRestore restore(lab);
-    rc = apply_until(s.dir, ": updated", kill_kvm4_sshd_shell(lab));
+    rc = apply_until(s.dir, ": updated", kill_kvm4_sshd_shell(lab), kSlowApply);
     out = run_command("cat " + s.dir + "/out");
   }
   ASSERT_EQ(rc, 1) << out;
@@ -146,46 +129,28 @@ TEST(Faults, SshdKilledMidApplyStopsTellsWhatWasDoneAndTheNextApplyConverges) {
   // swarmform could not release over a dead connection.
   EXPECT_NE(out.find("Changed: "), std::string::npos) << out;
   EXPECT_NE(out.find(s.names[0]), std::string::npos) << out;
-  std::string held = lock_configs(lab);
-  if (!held.empty()) {
-    std::string id = unlock_id_in(out);
-    ASSERT_FALSE(id.empty()) << "the lock is still held but the output does not say how to remove it:\n" << out;
-    auto unlock = run_swarmform({"unlock", "-C", s.dir, id});
-    EXPECT_EQ(unlock.exit_code, 0) << unlock.out << unlock.err;
-  }
-  auto again = run_swarmform({"apply", "-C", s.dir, "--auto-approve"});
-  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-  auto after = run_swarmform({"plan", "-C", s.dir, "--detailed-exitcode"});
-  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  ASSERT_NO_FATAL_FAILURE(unlock_if_still_held(lab, s.dir, out));
+  expect_next_apply_converges(s.dir);
   EXPECT_EQ(lock_configs(lab), "");
 }
 
 TEST(Faults, ManagerDockerdKilledMidApplyStopsAndTheNextApplyConverges) {
   SF_REQUIRE_LAB(lab);
-  ThreeServices s(lab, "f-dockerd");
+  LabServices s(lab, "f-dockerd", 3);
   int rc = 0;
   std::string out;
   {
     LabRestore restore(lab);
-    rc = apply_until(s.dir, ": updated", kill_kvm4_dockerd_shell(lab));
+    rc = apply_until(s.dir, ": updated", kill_kvm4_dockerd_shell(lab), kSlowApply);
     out = run_command("cat " + s.dir + "/out");
   }
   ASSERT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("Changed: "), std::string::npos) << out;
   // The swarm keeps its raft state across the restart: a lock swarmform could
   // not release is still there, and the output names the command that removes it.
-  std::string held = lock_configs(lab);
-  if (!held.empty()) {
-    std::string id = unlock_id_in(out);
-    ASSERT_FALSE(id.empty()) << "the lock is still held but the output does not say how to remove it:\n" << out;
-    auto unlock = run_swarmform({"unlock", "-C", s.dir, id});
-    EXPECT_EQ(unlock.exit_code, 0) << unlock.out << unlock.err;
-  }
+  ASSERT_NO_FATAL_FAILURE(unlock_if_still_held(lab, s.dir, out));
   for (const auto& n : s.names) EXPECT_TRUE(wait_running(lab, n, 1, 60)) << n;
-  auto again = run_swarmform({"apply", "-C", s.dir, "--auto-approve"});
-  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-  auto after = run_swarmform({"plan", "-C", s.dir, "--detailed-exitcode"});
-  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  expect_next_apply_converges(s.dir);
   EXPECT_EQ(lock_configs(lab), "");
 }
 

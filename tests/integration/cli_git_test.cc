@@ -46,12 +46,9 @@ class CliGit : public ::testing::Test {
   /// A lab service at 0.2 CPUs on kvm2, and a repository whose first commit
   /// declares it so and whose second commit raises it to 0.3.
   void make_repo(const Lab& lab) {
-    int rc = 0;
-    docker(lab, "service create -d --no-resolve-image --name " + name_ +
-                    " --replicas 1 --constraint node.hostname==kvm2 --limit-cpu 0.2 --limit-memory 64M " +
-                    lab.get("LAB_IMAGE"),
-           &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_NO_FATAL_FAILURE(create_service(
+        lab, name_,
+        "--replicas 1 --constraint node.hostname==kvm2 --limit-cpu 0.2 --limit-memory 64M"));
     ASSERT_TRUE(wait_running(lab, name_, 1));
     dir_ = write_lab_state(lab, declare(name_, "0.2"), kWideBudget);
     dirs_.push_back(dir_);

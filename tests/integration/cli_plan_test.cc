@@ -64,13 +64,11 @@ class CliPlan : public ::testing::Test {
 TEST_F(CliPlan, ListsExactlyTheOwnedFieldsThatDiffer) {
   SF_REQUIRE_LAB(lab);
   ServiceCleanup cleanup(lab, {name_});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name_ +
-                  " --replicas 2 --constraint node.hostname==kvm2 --constraint node.platform.os==linux"
-                  " --limit-cpu 0.5 --limit-memory 64M --reserve-cpu 0.1 --reserve-memory 32M"
-                  " --env APP_MODE=prod --label team=shop --update-parallelism 2 " + lab.get("LAB_IMAGE"),
-         &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name_,
+      "--replicas 2 --constraint node.hostname==kvm2 --constraint node.platform.os==linux"
+      " --limit-cpu 0.5 --limit-memory 64M --reserve-cpu 0.1 --reserve-memory 32M"
+      " --env APP_MODE=prod --label team=shop --update-parallelism 2"));
   ASSERT_TRUE(wait_running(lab, name_, 2));
 
   // Equal: nothing to do, exit 0, although env, labels, a second constraint
@@ -115,11 +113,9 @@ TEST_F(CliPlan, ListsExactlyTheOwnedFieldsThatDiffer) {
 TEST_F(CliPlan, TextSummaryAndSavedPlanRoundTrip) {
   SF_REQUIRE_LAB(lab);
   ServiceCleanup cleanup(lab, {name_});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name_ +
-                  " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 --limit-memory 64M " +
-                  lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name_,
+      "--replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 --limit-memory 64M"));
   std::string dir = write_lab_state(lab, declare("1", "kvm4", "{cpus: 0.25, memory: 64MiB}", "{cpus: 0.1}"),
                                     "  cpu_overcommit: 100\n");
   auto text = run_swarmform({"plan", "-C", dir, "--out", dir + "/saved.plan"});

@@ -27,14 +27,11 @@ TEST(CliState, AgreesWithTheDockerCli) {
   const std::string limited = unique_name("state-limited");
   const std::string unlimited = unique_name("state-unlimited");
   ServiceCleanup cleanup(lab, {limited, unlimited});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + limited +
-                  " --replicas 2 --constraint node.hostname==kvm2 --limit-cpu 0.5 --limit-memory 64M"
-                  " --reserve-cpu 0.1 --reserve-memory 32M " + lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
-  docker(lab, "service create -d --no-resolve-image --name " + unlimited + " --constraint node.hostname==kvm4 " +
-                  lab.get("LAB_IMAGE"), &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, limited,
+      "--replicas 2 --constraint node.hostname==kvm2 --limit-cpu 0.5 --limit-memory 64M"
+      " --reserve-cpu 0.1 --reserve-memory 32M"));
+  ASSERT_NO_FATAL_FAILURE(create_service(lab, unlimited, "--constraint node.hostname==kvm4"));
   ASSERT_TRUE(wait_running(lab, limited, 2));
   ASSERT_TRUE(wait_running(lab, unlimited, 1));
 

@@ -114,11 +114,7 @@ TEST(CliApplyDeadLink, ChangesQueuedBehindAFrozenPeerAreNotStarted) {
   for (const char* tag : {"dl-a", "dl-b", "dl-c", "dl-d"}) names.push_back(unique_name(tag));
   ServiceCleanup cleanup(lab, names);
   for (const auto& n : names) {
-    int rc = 0;
-    docker(lab, "service create -d --no-resolve-image --name " + n +
-                    " --replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5 " + lab.get("LAB_IMAGE"),
-           &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_NO_FATAL_FAILURE(create_service(lab, n, "--replicas 1 --constraint node.hostname==kvm4 --limit-cpu 0.5"));
   }
   const std::string dir = state_through_kvm2_sshd(lab, names);
   const std::string pid_file = lab.get("LAB_DIR") + "/ssh/sshd-kvm2.pid";
@@ -182,11 +178,8 @@ TEST(CliTransport, TraceLogsEachSshStepAndRequestLineButNoBody) {
   SF_REQUIRE_LAB(lab);
   const std::string name = unique_name("trace");
   ServiceCleanup cleanup(lab, {name});
-  int rc = 0;
-  docker(lab, "service create -d --no-resolve-image --name " + name +
-                  " --env SF_TRACE_TOKEN=hunter2-secret --constraint node.hostname==kvm4 " + lab.get("LAB_IMAGE"),
-         &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_NO_FATAL_FAILURE(create_service(
+      lab, name, "--env SF_TRACE_TOKEN=hunter2-secret --constraint node.hostname==kvm4"));
   std::string dir = write_lab_state(lab, "");
   auto r = run_swarmform({"state", "-C", dir, "-vv"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

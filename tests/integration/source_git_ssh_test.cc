@@ -25,20 +25,10 @@ using swarmform::testing::git_commit_all;
 using swarmform::testing::git_init;
 using swarmform::testing::Lab;
 using swarmform::testing::run_command;
+using swarmform::testing::server_fingerprint;
 using swarmform::testing::shell_quote;
 using swarmform::testing::TempDir;
 using swarmform::testing::write_file;
-
-/// The ed25519 host key fingerprint the sshd at `port` presents, as
-/// ssh-keygen prints it.
-std::string server_fingerprint(const Lab& lab, int port) {
-  std::string out = run_command("ssh-keyscan -t ed25519 -p " + std::to_string(port) + " " +
-                                lab.get("SSH_HOST") + " 2>/dev/null | ssh-keygen -lf -");
-  std::istringstream in(out);
-  std::string bits, fp;
-  in >> bits >> fp;
-  return fp;
-}
 
 /// A bare origin with one commit holding examples/kvm/cluster.yaml.
 struct Origin {

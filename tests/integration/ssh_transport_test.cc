@@ -24,6 +24,7 @@ namespace {
 using model::TransportMode;
 using swarmform::testing::Lab;
 using swarmform::testing::run_command;
+using swarmform::testing::server_fingerprint;
 using namespace std::chrono_literals;
 
 SshOptions kvm4(const Lab& lab, TransportMode mode = TransportMode::streamlocal) {
@@ -67,23 +68,6 @@ std::string ping(Stream& stream) {
 void expect_pong(const std::string& answer) {
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK\r\n")) << answer;
   EXPECT_TRUE(answer.ends_with("\r\n\r\nOK")) << answer;
-}
-
-/// The server's ed25519 host key fingerprint as OpenSSH computes it.
-std::string server_fingerprint(const Lab& lab, int port) {
-  std::string out = run_command("ssh-keyscan -t ed25519 -p " + std::to_string(port) + " " +
-                                lab.get("SSH_HOST") + " 2>/dev/null | ssh-keygen -lf -");
-  std::istringstream in(out);
-  std::string bits, fp;
-  in >> bits >> fp;
-  return fp;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(SshTransport, StreamlocalStreamAnswersPing) {

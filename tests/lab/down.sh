@@ -14,8 +14,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source-path=SCRIPTDIR source=up.sh
-. "$HERE/up.sh" # only its shared definitions: up.sh returns early when sourced
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
 
 PURGE=no
 for arg in "$@"; do

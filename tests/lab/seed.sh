@@ -12,8 +12,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source-path=SCRIPTDIR source=up.sh
-. "$HERE/up.sh" # only its shared definitions: up.sh returns early when sourced
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
 
 [ -s "$LAB_ENV" ] || die "the lab is not up ($LAB_ENV missing): run tests/lab/up.sh"
 # shellcheck disable=SC1090

@@ -4,17 +4,9 @@
 
 #include <filesystem>
 
-#include "support/lab.h"
 #include "support/process.h"
 
 namespace swarmform::testing {
-
-TempDir::TempDir(const std::string& prefix) : path_(make_temp_dir(prefix)) {}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 std::string shell_quote(const std::string& text) {
   std::string quoted = "'";

@@ -4,24 +4,9 @@
 
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace swarmform::testing {
-
-/// A temporary folder removed (with everything in it) on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix);
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-  /// path() + "/" + relative
-  [[nodiscard]] std::string operator/(const std::string& relative) const {
-    return path_ + "/" + relative;
-  }
-
- private:
-  std::string path_;
-};
 
 /// Single-quotes `text` for sh.
 std::string shell_quote(const std::string& text);

@@ -2,10 +2,9 @@
 
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace swarmform::testing {
@@ -57,19 +56,13 @@ std::optional<Lab> load_lab(std::string* why_not) {
   return lab;
 }
 
-std::string run_command(const std::string& command, int* status) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    if (status) *status = -1;
-    return out;
-  }
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int rc = pclose(pipe);
-  if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
+std::string server_fingerprint(const Lab& lab, int port) {
+  std::string out = run_command("ssh-keyscan -t ed25519 -p " + std::to_string(port) + " " +
+                                lab.get("SSH_HOST") + " 2>/dev/null | ssh-keygen -lf -");
+  std::istringstream in(out);
+  std::string bits, fp;
+  in >> bits >> fp;
+  return fp;
 }
 
 }  // namespace swarmform::testing

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "support/process.h"
+
 namespace swarmform::testing {
 
 /// The lab's env file, parsed (keys as written by tests/lab/up.sh).
@@ -22,8 +24,9 @@ struct Lab {
 /// /tmp/swarmform-lab/lab.env.  On failure returns the reason.
 std::optional<Lab> load_lab(std::string* why_not);
 
-/// Runs a shell command, returns its stdout; exit status in *status.
-std::string run_command(const std::string& command, int* status = nullptr);
+/// The ed25519 host key fingerprint ("SHA256:...") the lab's sshd at `port`
+/// presents, as OpenSSH (ssh-keyscan | ssh-keygen -lf) computes it.
+std::string server_fingerprint(const Lab& lab, int port);
 
 /// True when SWARMFORM_REQUIRE_LAB=1 (the test command sets it once the lab
 /// is up): then a missing lab fails the test instead of skipping it.

@@ -1,5 +1,6 @@
 #include "support/lab_state.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -27,6 +28,33 @@ std::string write_lab_state(const Lab& lab, const std::string& services_yaml, co
 
 std::string docker(const Lab& lab, const std::string& args, int* status) {
   return run_command("docker -H unix://" + lab.get("KVM4_SOCKET") + " " + args + " 2>&1", status);
+}
+
+void create_service(const Lab& lab, const std::string& name, const std::string& flags) {
+  int status = -1;
+  std::string out = docker(lab,
+                           "service create --detach --no-resolve-image --name " + name + " " +
+                               flags + " " + lab.get("LAB_IMAGE"),
+                           &status);
+  ASSERT_EQ(status, 0) << out;
+}
+
+void create_with_cli(const Lab& lab, const std::string& name, const std::string& flags,
+                     int replicas) {
+  create_service(lab, name, flags);
+  if (::testing::Test::HasFatalFailure()) return;
+  ASSERT_TRUE(wait_running(lab, name, replicas)) << name << " did not start";
+}
+
+nlohmann::json service_json(const Lab& lab, const std::string& name) {
+  return nlohmann::json::parse(docker(lab, "service inspect " + name + " --format '{{json .}}'"));
+}
+
+std::string cpu_limit_of(const Lab& lab, const std::string& name) {
+  std::string out = docker(
+      lab, "service inspect --format '{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}}' " + name);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
 }
 
 std::string unique_name(const std::string& tag) { return "sf-" + tag + "-" + std::to_string(getpid()); }

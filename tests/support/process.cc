@@ -4,30 +4,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 extern char** environ;
 
 namespace swarmform::testing {
-namespace {
 
-std::string slurp(const std::string& path) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-}  // namespace
-
-std::string make_temp_dir(const std::string& prefix) {
-  std::string base = std::filesystem::temp_directory_path() / (prefix + "-XXXXXX");
-  if (mkdtemp(base.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return base;
 }
 
 void write_file(const std::string& path, const std::string& content) {
@@ -61,10 +53,25 @@ CommandResult run_swarmform(const std::vector<std::string>& args, const std::str
   waitpid(pid, &status, 0);
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = read_text(out_path);
+  r.err = read_text(err_path);
   std::filesystem::remove_all(dir);
   return r;
+}
+
+std::string run_command(const std::string& command, int* status) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    if (status) *status = -1;
+    return out;
+  }
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int rc = pclose(pipe);
+  if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
 }
 
 }  // namespace swarmform::testing

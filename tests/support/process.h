@@ -1,8 +1,11 @@
 #pragma once
-// Running the real swarmform binary from tests, as a user would.
+// Running the real swarmform binary and shell commands from tests, as a user
+// would; reading and writing the files they use.
 
 #include <string>
 #include <vector>
+
+#include "support/temp_dir.h"
 
 namespace swarmform::testing {
 
@@ -18,10 +21,13 @@ struct CommandResult {
 CommandResult run_swarmform(const std::vector<std::string>& args, const std::string& cwd = "",
                             const std::vector<std::string>& env = {});
 
-/// A fresh empty directory under the test temp dir, removed by the caller.
-std::string make_temp_dir(const std::string& prefix);
+/// Runs a shell command, returns its stdout; exit status in *status.
+std::string run_command(const std::string& command, int* status = nullptr);
 
 /// Writes `content` to `path` (creating parent directories).
 void write_file(const std::string& path, const std::string& content);
+
+/// The whole content of the file at `path` ("" when it cannot be read).
+std::string read_text(const std::string& path);
 
 }  // namespace swarmform::testing

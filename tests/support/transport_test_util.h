@@ -1,6 +1,7 @@
 #pragma once
-// Small fixtures for the transport tests: a temporary directory, a scoped
-// environment variable, loopback ports that refuse or never answer.
+// Small fixtures for the transport tests: a temporary directory (TempDir, of
+// support/temp_dir.h), a scoped environment variable, loopback ports that
+// refuse or never answer.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,26 +14,13 @@
 #include <optional>
 #include <string>
 
+#include "support/process.h"
+#include "support/temp_dir.h"
+
 namespace swarmform::transport {
 
-/// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sf-transport-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data()) != nullptr ? tmpl : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::read_text;
+using testing::TempDir;
 
 /// Sets (or, with nullopt, unsets) an environment variable for a scope.
 class ScopedEnv {

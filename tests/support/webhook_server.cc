@@ -1,4 +1,4 @@
-#include "tests/support/webhook_server.h"
+#include "support/webhook_server.h"
 
 #include <arpa/inet.h>
 #include <http_parser.h>

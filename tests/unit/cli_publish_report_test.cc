@@ -2,9 +2,8 @@
 // change of the exit code cron and systemd act on; a metrics file that
 // cannot be written is an error.
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,37 +12,14 @@
 #include <filesystem>
 
 #include "reconciler/cli/drift_check.h"
+#include "support/fifo_reader.h"
 #include "support/process.h"
 #include "support/webhook_server.h"
 
 namespace swarmform::cli {
 namespace {
 
-/// A reader of the FIFO at `path`, open before the write (so the writer's
-/// open finds it and does not wait) and read after it: what the writer put
-/// in the pipe.  Should the FIFO be replaced instead, it reads nothing
-/// rather than waiting forever.
-class FifoReader {
- public:
-  explicit FifoReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)) {
-    EXPECT_GE(fd_, 0) << path << ": " << std::strerror(errno);
-  }
-  ~FifoReader() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FifoReader(const FifoReader&) = delete;
-  FifoReader& operator=(const FifoReader&) = delete;
-  std::string read_all() {
-    std::string out;
-    char buf[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    return out;
-  }
-
- private:
-  int fd_;
-};
+using testing::FifoReader;
 
 report::DriftReport drifted() {
   report::DriftReport r;

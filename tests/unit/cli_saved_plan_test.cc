@@ -2,8 +2,6 @@
 // below it, a file past the cap is refused unread, and what is read is the
 // plan that was written.
 
-#include "reconciler/cli/saved_plan.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,9 +12,10 @@
 #include <fstream>
 #include <thread>
 
+#include "reconciler/cli/saved_plan.h"
 #include "reconciler/plan/compute.h"
 #include "reconciler/plan/plan_file.h"
-#include "tests/unit/plan_fixtures.h"
+#include "unit/plan_fixtures.h"
 
 namespace swarmform::cli {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "reconciler/plan/applied_label.h"
 #include "reconciler/plan/compute.h"
-#include "tests/unit/plan_fixtures.h"
+#include "unit/plan_fixtures.h"
 
 namespace swarmform::plan {
 namespace {

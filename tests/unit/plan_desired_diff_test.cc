@@ -8,7 +8,7 @@
 
 #include "reconciler/config/loader.h"
 #include "reconciler/plan/desired_diff.h"
-#include "tests/unit/plan_fixtures.h"
+#include "unit/plan_fixtures.h"
 
 namespace swarmform::plan {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/render_plan_git_fixture.h"
+#include "unit/render_plan_git_fixture.h"
 
 namespace swarmform::plan {
 namespace {

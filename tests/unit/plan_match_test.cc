@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "reconciler/plan/plan_file.h"
-#include "tests/unit/plan_rich_fixture.h"
+#include "unit/plan_rich_fixture.h"
 
 namespace swarmform::plan {
 namespace {

@@ -7,7 +7,7 @@
 #include "reconciler/plan/hash.h"
 #include "reconciler/plan/owned.h"
 #include "reconciler/util/text_sanitize.h"
-#include "tests/unit/plan_fixtures.h"
+#include "unit/plan_fixtures.h"
 
 namespace swarmform::plan {
 namespace {

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "reconciler/plan/compute.h"
-#include "tests/unit/plan_fixtures.h"
+#include "unit/plan_fixtures.h"
 
 namespace swarmform::plan {
 namespace {

@@ -6,7 +6,7 @@
 #include "reconciler/plan/applied_label.h"
 #include "reconciler/plan/compute.h"
 #include "reconciler/plan/hash.h"
-#include "tests/unit/plan_fixtures.h"
+#include "unit/plan_fixtures.h"
 
 namespace swarmform::plan::testing {
 

@@ -4,7 +4,7 @@
 // lab-echo, dropped old-worker, gave kvm2 more CPUs and turned prune on.
 
 #include "reconciler/plan/desired_diff.h"
-#include "tests/unit/plan_rich_fixture.h"
+#include "unit/plan_rich_fixture.h"
 
 namespace swarmform::plan::testing {
 

@@ -11,7 +11,7 @@
 #include "reconciler/plan/plan_file.h"
 #include "reconciler/render/plan_markdown.h"
 #include "reconciler/render/plan_text.h"
-#include "tests/unit/render_plan_git_fixture.h"
+#include "unit/render_plan_git_fixture.h"
 
 namespace swarmform::render {
 namespace {

@@ -8,7 +8,7 @@
 #include "reconciler/render/plan_markdown.h"
 #include "reconciler/render/plan_source.h"
 #include "reconciler/render/plan_text.h"
-#include "tests/unit/render_plan_git_fixture.h"
+#include "unit/render_plan_git_fixture.h"
 
 namespace swarmform::render {
 namespace {

@@ -7,7 +7,7 @@
 #include "reconciler/render/plan_markdown.h"
 #include "reconciler/render/plan_text.h"
 #include "reconciler/render/plan_words.h"
-#include "tests/unit/plan_rich_fixture.h"
+#include "unit/plan_rich_fixture.h"
 
 namespace swarmform::render {
 namespace {

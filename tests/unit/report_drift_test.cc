@@ -11,7 +11,7 @@
 #include "reconciler/render/drift_text.h"
 #include "reconciler/report/drift_report.h"
 #include "reconciler/report/metrics.h"
-#include "tests/unit/plan_rich_fixture.h"
+#include "unit/plan_rich_fixture.h"
 
 namespace swarmform::report {
 namespace {

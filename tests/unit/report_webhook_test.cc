@@ -1,15 +1,14 @@
 // Posting the drift report to a webhook: a real HTTP exchange with a
 // loopback server; a refusing, failing and hanging webhook.
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "reconciler/report/webhook.h"
-#include "tests/support/webhook_server.h"
+#include "support/webhook_server.h"
 
 namespace swarmform::report {
 namespace {

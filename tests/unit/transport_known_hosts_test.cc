@@ -33,13 +33,6 @@ HostKey key(const char* base64) {
   return HostKey::from_blob(base64_decode(base64).value()).value();
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class TransportKnownHostsFile : public ::testing::Test {
  protected:
   std::string write(const std::string& text) {

@@ -19,22 +19,17 @@
 #include <sstream>
 
 #include "reconciler/util/file.h"
-#include "support/git_repo.h"
+#include "support/fifo_reader.h"
 #include "support/process.h"
 
 namespace swarmform {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FifoReader;
+using testing::read_text;
 using testing::TempDir;
 using testing::write_file;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// lstat's file type and permission bits of `path`.
 struct Stat {
@@ -54,32 +49,6 @@ std::vector<std::string> entries(const std::string& dir) {
   std::sort(out.begin(), out.end());
   return out;
 }
-
-/// A reader of the FIFO at `path`, open before the write (so the writer's
-/// open finds it and does not wait) and read after it: what the writer put
-/// in the pipe.  Should the FIFO be replaced instead, it reads nothing
-/// rather than waiting forever.
-class FifoReader {
- public:
-  explicit FifoReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)) {
-    EXPECT_GE(fd_, 0) << path << ": " << std::strerror(errno);
-  }
-  ~FifoReader() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FifoReader(const FifoReader&) = delete;
-  FifoReader& operator=(const FifoReader&) = delete;
-  std::string read_all() {
-    std::string out;
-    char buf[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    return out;
-  }
-
- private:
-  int fd_;
-};
 
 /// Sets the umask for a scope: the modes asked for must not depend on it.
 class Umask {
@@ -101,7 +70,7 @@ TEST(OutputFile, ARegularFileIsReplacedWholeWithTheModeAskedFor) {
   auto written = write_output_file(path, "{\"plan\": 1}\n", kPrivateFileMode);
   ASSERT_TRUE(written) << written.error().message;
   EXPECT_EQ(*written, WrittenTo::file);
-  EXPECT_EQ(slurp(path), "{\"plan\": 1}\n");
+  EXPECT_EQ(read_text(path), "{\"plan\": 1}\n");
   EXPECT_EQ(lstat_of(path).type, S_IFREG);
   EXPECT_EQ(lstat_of(path).perms, 0600u);
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"saved.plan"});
@@ -113,7 +82,7 @@ TEST(OutputFile, AMissingPathIsCreatedWithTheModeWhateverTheUmask) {
   const std::string path = dir / "swarmform.prom";
   auto written = write_output_file(path, "swarmform_drift_status 0\n", kReadableFileMode);
   ASSERT_TRUE(written) << written.error().message;
-  EXPECT_EQ(slurp(path), "swarmform_drift_status 0\n");
+  EXPECT_EQ(read_text(path), "swarmform_drift_status 0\n");
   EXPECT_EQ(lstat_of(path).perms, 0644u);  // node_exporter's collector runs as another user
   Umask open(0);
   ASSERT_TRUE(write_output_file(dir / "other.plan", "{}", kPrivateFileMode));
@@ -221,7 +190,7 @@ TEST(OutputFile, ASymlinkToARegularFileIsRefusedAndBothStay) {
   ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
   expect_refused(dir.path(), link, "a symlink to the regular file " + target);
   EXPECT_EQ(lstat_of(link).type, S_IFLNK);
-  EXPECT_EQ(slurp(target), "reviewed\n");
+  EXPECT_EQ(read_text(target), "reviewed\n");
 }
 
 TEST(OutputFile, ADanglingSymlinkIsRefused) {

@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "reconciler/plan/plan_file.h"
-#include "tests/support/process.h"
-#include "tests/unit/render_plan_git_fixture.h"
+#include "support/process.h"
+#include "unit/render_plan_git_fixture.h"
 
 namespace swarmform::plan {
 namespace {

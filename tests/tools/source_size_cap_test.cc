@@ -52,7 +52,9 @@ TEST(SourceSizeCap, AFolderPastTheLimitIsRefusedAtTheFileThatCrossedIt) {
   ASSERT_FALSE(files) << "read " << files->size() << " files";
   const std::string& message = files.error().message;
   EXPECT_TRUE(message.starts_with(dir / "z.yaml: ")) << message;
-  EXPECT_NE(message.find("larger than 64 MiB, the limit for all its files together"), std::string::npos) << message;
+  EXPECT_NE(message.find("larger than 64 MiB, the limit for all its files together"),
+            std::string::npos)
+      << message;
 }
 
 TEST(SourceSizeCap, ACommitPastTheLimitIsRefusedAtTheFileThatCrossedIt) {

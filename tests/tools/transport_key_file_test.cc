@@ -4,7 +4,7 @@
 #include <string>
 
 #include "reconciler/transport/key_file.h"
-#include "support/lab.h"
+#include "support/process.h"
 #include "support/transport_test_util.h"
 
 namespace swarmform::transport {

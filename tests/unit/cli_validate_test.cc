@@ -14,11 +14,15 @@ namespace {
 TEST(CliValidate, TodaysKvm4IsOverBudgetAndSaysWhy) {
   auto r = run_swarmform({"validate", "-C", "examples/kvm"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find("examples/kvm/cluster.yaml:15:3: error: host 'kvm4': CPU limits add up to 9.5 CPUs on 4 "
-                       "CPUs (2.38x), over its budget of 1x; largest: temporal-server 2, saleor-api 1.5"),
+  EXPECT_NE(
+      r.err.find(
+          "examples/kvm/cluster.yaml:15:3: error: host 'kvm4': CPU limits add up to 9.5 CPUs on 4 "
+          "CPUs (2.38x), over its budget of 1x; largest: temporal-server 2, saleor-api 1.5"),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("warning: service 'ai-agents' has no CPU or memory limit"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("warning: service 'ai-agents' has no CPU or memory limit"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("kvm4  4     16GiB   9.5 (2.38x)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Invalid (1 error, 3 warnings)"), std::string::npos) << r.out;
 }
@@ -34,7 +38,8 @@ TEST(CliValidate, TheBalancedPlacementPasses) {
 TEST(CliValidate, TheReportsOwnOption2WouldOverloadKvm2) {
   // Move Saleor and Temporal to KVM2 with today's limits: 3.5 CPUs on 2.
   std::string dir = make_temp_dir("sf-option2");
-  std::filesystem::copy_file(SWARMFORM_SOURCE_DIR "/examples/kvm/cluster.yaml", dir + "/cluster.yaml");
+  std::filesystem::copy_file(SWARMFORM_SOURCE_DIR "/examples/kvm/cluster.yaml",
+                             dir + "/cluster.yaml");
   write_file(dir + "/known_hosts", "");
   write_file(dir + "/services.yaml", R"(services:
   temporal-server: {host: kvm2, replicas: 1, limits: {cpus: 2, memory: 512MiB}}
@@ -42,7 +47,9 @@ TEST(CliValidate, TheReportsOwnOption2WouldOverloadKvm2) {
 )");
   auto r = run_swarmform({"validate", "-C", dir});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("host 'kvm2': CPU limits add up to 3.5 CPUs on 2 CPUs (1.75x)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("host 'kvm2': CPU limits add up to 3.5 CPUs on 2 CPUs (1.75x)"),
+            std::string::npos)
+      << r.err;
   std::filesystem::remove_all(dir);
 }
 
@@ -77,7 +84,8 @@ services:
   EXPECT_EQ(run_swarmform({"validate", "-C", dir}).exit_code, 0);
   auto strict = run_swarmform({"validate", "-C", dir, "--strict"});
   EXPECT_EQ(strict.exit_code, 1);
-  EXPECT_NE(strict.err.find("state.yaml:6:3: warning: service 'web' has no memory limit"), std::string::npos)
+  EXPECT_NE(strict.err.find("state.yaml:6:3: warning: service 'web' has no memory limit"),
+            std::string::npos)
       << strict.err;
   std::filesystem::remove_all(dir);
 }
@@ -94,7 +102,8 @@ services:
 )");
   auto r = run_swarmform({"validate", "-C", dir});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("error: service 'web' has no CPU or memory limit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error: service 'web' has no CPU or memory limit"), std::string::npos)
+      << r.err;
   std::filesystem::remove_all(dir);
 }
 

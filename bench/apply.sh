@@ -20,10 +20,12 @@
 # Before every timed apply the services are reset to the old limit with the
 # docker CLI and the swarm is left to settle.  Needs root: starts the lab if
 # it is down, installs Debian's ansible and python3-docker if missing.  Removes
-# its services (bapply-*) at the end unless KEEP=1; leaves the lab up.
+# its services (bapply-*) at the end, and stops a lab it started, unless KEEP=1.
 set -euo pipefail
 export LC_ALL=C.UTF-8   # "." in EPOCHREALTIME; Ansible insists on UTF-8
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 runs=${RUNS:-3}
 noop_runs=${NOOP_RUNS:-5}
 ansible_runs=${ANSIBLE_RUNS:-3}
@@ -31,8 +33,7 @@ count=20
 old_cpus=0.2 old_nano=200000000
 new_cpus=0.1 new_nano=100000000
 memory=32   # MiB, unchanged
-lab_env=${SWARMFORM_LAB_DIR:-/tmp/swarmform-lab}/lab.env
-[ "$EUID" = 0 ] || { echo "bench/apply.sh: must run as root (the lab)" >&2; exit 1; }
+bench_need_root
 fail() {
   echo "bench/apply.sh: $*" >&2
   # The lab is shared: another session's tests/lab/down.sh ends every swarm
@@ -44,24 +45,10 @@ fail() {
 }
 say() { echo "[apply.sh +${SECONDS}s] $*" >&2; }
 
-# /usr/bin/python3: the interpreter the inventory names (PATH may hold another).
-if ! command -v jq >/dev/null || ! command -v ansible-playbook >/dev/null || ! /usr/bin/python3 -c 'import docker' 2>/dev/null; then
-  echo "installing Debian's jq, ansible and python3-docker..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends jq ansible python3-docker >/dev/null 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends jq ansible python3-docker >/dev/null; }
-fi
-
-build_log=$(mktemp)
-{ cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWARMFORM_TESTS=OFF &&
-  cmake --build build-release --target swarmform; } >"$build_log" 2>&1 ||
-  { tail -40 "$build_log" >&2; rm -f "$build_log"; fail "the release build failed"; }
-rm -f "$build_log"
+bench_need_ansible jq
+bench_build_release
 sf=build-release/swarmform
-tests/lab/up.sh >/dev/null
-# shellcheck disable=SC1090
-. "$lab_env"
-dk() { DOCKER_CONTEXT='' DOCKER_HOST='' docker -H "unix://$KVM4_SOCKET" "$@"; }
+bench_lab_up
 api() { curl -sf --unix-socket "$KVM4_SOCKET" "http://docker/v1.41$1"; }
 
 names=()
@@ -71,19 +58,13 @@ for i in $(seq -f %02g 1 "$count"); do
   if [ $((10#$i % 2)) = 1 ]; then host_of[bapply-$i]=kvm4; else host_of[bapply-$i]=kvm2; fi
 done
 
-work=$(mktemp -d)
-cleanup() {
-  # OUT_DIR=DIR keeps every apply's stamped output (and Ansible's) there.
+# OUT_DIR=DIR keeps every apply's stamped output (and Ansible's) there.
+bench_on_exit() {
   if [ -n "${OUT_DIR:-}" ]; then mkdir -p "$OUT_DIR"; cp "$work"/*.out "$OUT_DIR"/ 2>/dev/null || true; fi
-  for s in "$work"/ansible/cp/*; do [ -S "$s" ] && /usr/bin/ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1; done
-  rm -rf "$work"
-  # The services would count against the hosts' budgets in later tests:
-  # remove them unless KEEP=1.
-  if [ "${KEEP:-0}" != 1 ]; then
-    dk service ls --filter name=bapply- -q 2>/dev/null | xargs -r docker -H "unix://$KVM4_SOCKET" service rm >/dev/null 2>&1 || true
-  fi
 }
-trap cleanup EXIT
+# The services would count against the hosts' budgets in later tests: the
+# cleanup removes them unless KEEP=1.
+bench_start
 
 # --- the services ----------------------------------------------------------------------
 # Fresh each run (a kept set may have been changed by hand, or by Ansible).
@@ -92,9 +73,9 @@ stale=$(dk service ls --filter name=bapply- -q)
 [ -z "$stale" ] || dk service rm $stale >/dev/null
 say "creating $count services (bapply-01..$count, odd on kvm4, even on kvm2)..."
 for n in "${names[@]}"; do
-  dk service create -d -q --no-resolve-image --name "$n" --replicas 1 \
+  bench_create "$n" --replicas 1 \
     --constraint "node.hostname==${host_of[$n]}" --limit-cpu "$old_cpus" --limit-memory "${memory}M" \
-    --label team=bench --env BENCH=1 "$LAB_IMAGE" >/dev/null
+    --label team=bench --env BENCH=1
 done
 
 # settled NANO: every bapply service has NANO as its CPU limit, and exactly one
@@ -152,42 +133,11 @@ reset() {
 wait_settled "$old_nano"
 
 # --- the desired state -------------------------------------------------------------------
-# The cluster/hosts part of examples/lab/swarmform.yaml, with lab.env's values
-# and the capacity the engine reports; the 20 services with the new limit.
-capacity() {
-  local nano mem
-  read -r nano mem < <(dk node inspect "$1" --format '{{.Description.Resources.NanoCPUs}} {{.Description.Resources.MemoryBytes}}')
-  if [ $((mem % 1024)) = 0 ]; then mem="$((mem / 1024))KiB"; fi
-  echo "{cpus: $((nano / 1000000))m, memory: $mem}"
-}
+# bench/lib.sh's cluster and hosts, the 20 services with the new limit.
 state=$work/state
 mkdir -p "$state"
-# shellcheck disable=SC2153 # KVM2_SOCKET: from lab.env
 {
-  cat <<YAML
-version: 1
-cluster:
-  manager: kvm4
-hosts:
-  kvm4:
-    ssh: $SSH_USER@$SSH_HOST:$KVM4_SSH_PORT
-    identity: $SSH_IDENTITY
-    docker_socket: $KVM4_SOCKET
-    capacity: $(capacity kvm4)
-  kvm2:
-    ssh: $SSH_USER@$SSH_HOST:$KVM2_SSH_PORT
-    identity: $SSH_IDENTITY
-    docker_socket: $KVM2_SOCKET
-    capacity: $(capacity kvm2)
-known_hosts: $SSH_KNOWN_HOSTS
-# Other services in the lab (other benchmarks, tests, seed.sh) count against
-# the hosts' budgets too: a generous overcommit keeps them from blocking.
-policy:
-  cpu_overcommit: 8.0
-  memory_overcommit: 8.0
-  unmanaged: ignore
-services:
-YAML
+  bench_state_head
   for n in "${names[@]}"; do
     echo "  $n: {host: ${host_of[$n]}, replicas: 1, limits: {cpus: $new_cpus, memory: ${memory}MiB}}"
   done
@@ -241,7 +191,6 @@ spans() {
        END { for (n in conv) printf "%s %d %d\n", n, (conv[n] - up[n]) / 1000, (conv[n] - t0) / 1000 }' "$1"
 }
 applied_count() { sed -n 's/.*Apply complete: \([0-9]*\) applied.*/\1/p' "$1"; }
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 maxof() { sort -n | tail -1; }
 sumof() { awk '{s += $1} END {print s}'; }
 
@@ -338,34 +287,11 @@ undeclared() { dk service inspect "${names[0]}" --format 'env {{json .Spec.TaskT
 kept_swarmform=$(undeclared)
 
 # --- 3. Ansible ------------------------------------------------------------------------------
-# Its own ansible.cfg, as bench/plan.sh sets it up: the lab's key, its
+# bench/lib.sh's ansible.cfg, as bench/plan.sh uses it: the lab's key, its
 # known_hosts with strict host-key checking, ssh with ControlPersist, no
-# pipelining, transfer_method = piped (the lab's sshd has no sftp subsystem;
-# piped is what a working sftp would cost), no fact gathering.
+# pipelining, transfer_method = piped, no fact gathering.
 a=$work/ansible
-mkdir -p "$a/cp" "$a/tmp"
-cat >"$a/inventory.ini" <<INI
-[swarm]
-kvm4-ssh ansible_host=$SSH_HOST ansible_port=$KVM4_SSH_PORT ansible_user=$SSH_USER docker_host=unix://$KVM4_SOCKET
-
-[swarm:vars]
-ansible_python_interpreter=/usr/bin/python3
-INI
-cat >"$a/ansible.cfg" <<CFG
-[defaults]
-inventory = $a/inventory.ini
-private_key_file = $SSH_IDENTITY
-host_key_checking = True
-local_tmp = $a/tmp
-remote_tmp = $a/tmp
-retry_files_enabled = False
-nocows = 1
-
-[ssh_connection]
-ssh_args = -C -o ControlMaster=auto -o ControlPersist=60s -o IdentitiesOnly=yes -o UserKnownHostsFile=$SSH_KNOWN_HOSTS -o StrictHostKeyChecking=yes
-control_path_dir = $a/cp
-transfer_method = piped
-CFG
+bench_ansible_config "$a"
 {
   echo "bench_image: $LAB_IMAGE"
   echo "bench_services:"

@@ -15,54 +15,21 @@
 # created are removed and a lab it started is stopped, unless KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 runs=${RUNS:-10}
 ansible_runs=${ANSIBLE_RUNS:-3}
 services=${SERVICES:-200}
 subset=${SUBSET:-20}   # the services Ansible checks: bench-001..bench-$subset
-lab_env=${SWARMFORM_LAB_DIR:-/tmp/swarmform-lab}/lab.env
-[ "$EUID" = 0 ] || { echo "bench/plan.sh: must run as root (the lab)" >&2; exit 1; }
-[ "$subset" -le "$services" ] || { echo "bench/plan.sh: SUBSET > SERVICES" >&2; exit 1; }
-
-# /usr/bin/python3: the interpreter the playbook names (PATH may hold another, e.g. pyenv's).
-if ! command -v ansible-playbook >/dev/null || ! /usr/bin/python3 -c 'import docker' 2>/dev/null; then
-  echo "installing Debian's ansible and python3-docker..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends ansible python3-docker >/dev/null 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible python3-docker >/dev/null; }
-fi
-
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWARMFORM_TESTS=OFF >/dev/null
-cmake --build build-release --target swarmform >/dev/null
-
-# Was the lab up before?  (lab.env can outlive a lab killed hard: ask the engine.)
-lab_was_up=no
-if [ -f "$lab_env" ]; then
-  # shellcheck disable=SC1090
-  (. "$lab_env" && timeout 5 docker -H "unix://$KVM4_SOCKET" version >/dev/null 2>&1) && lab_was_up=yes
-fi
-tests/lab/up.sh >/dev/null
-# shellcheck disable=SC1090
-. "$lab_env"
-dk() { DOCKER_CONTEXT='' DOCKER_HOST='' docker -H "unix://$KVM4_SOCKET" "$@"; }
-
-found=()
-work=$(mktemp -d)
-cleanup() {
-  # Ansible's ssh ControlPersist master, if one still runs.
-  for s in "$work"/ansible/cp/*; do [ -S "$s" ] && /usr/bin/ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1; done
-  rm -rf "$work"
-  # The bench services would count against every host's budget in later
-  # tests: remove them unless KEEP=1 (or they were there before), and stop a
-  # lab this script started.
-  if [ "${KEEP:-0}" != 1 ]; then
-    if [ "$lab_was_up" = no ]; then
-      tests/lab/down.sh >/dev/null 2>&1 || true
-    elif [ "${#found[@]}" -lt "$services" ]; then
-      dk service ls --filter name=bench- -q | xargs -r docker -H "unix://$KVM4_SOCKET" service rm >/dev/null || true
-    fi
-  fi
-}
-trap cleanup EXIT
+bench_need_root
+[ "$subset" -le "$services" ] || bench_fail "SUBSET > SERVICES"
+bench_need_ansible # (no further commands)
+bench_build_release
+bench_lab_up
+# The bench services would count against every host's budget in later tests:
+# the cleanup removes those this run creates (unless KEEP=1) and stops a lab
+# this script started.
+bench_start
 
 # --- the services ------------------------------------------------------------------
 # bench-NNN as created (the shape bench/state.sh uses, plus reservations and a
@@ -109,10 +76,10 @@ if [ "${#ours[@]}" -lt "$services" ]; then
   for i in $(seq -f %03g 1 "$services"); do
     [ -z "${is_ours[bench-$i]:-}" ] || continue
     live_spec "$i"
-    dk service create -d -q --no-resolve-image --name "bench-$i" --replicas "$replicas" \
+    bench_create "bench-$i" --replicas "$replicas" \
       --constraint "node.hostname==$host" --limit-cpu "$lcpu" --limit-memory "${lmem}M" \
       --reserve-cpu "$rcpu" --reserve-memory "${rmem}M" \
-      --label team=bench --label "$shape" --env BENCH=1 "$LAB_IMAGE" >/dev/null
+      --label team=bench --label "$shape" --env BENCH=1
   done
 fi
 # Wait (up to 60 s) for every task to run, so all runs see the same swarm.
@@ -122,45 +89,11 @@ for _ in $(seq 120); do
 done
 
 # --- desired states ------------------------------------------------------------------
-# The hosts' capacity as the engine reports it (declared = real: no warning).
-capacity() {
-  local nano mem
-  read -r nano mem < <(dk node inspect "$1" --format '{{.Description.Resources.NanoCPUs}} {{.Description.Resources.MemoryBytes}}')
-  # In KiB when whole: the loader refuses a plain byte count above ~8.6 GiB
-  # (it scales the number by 10^9 in 64 bits before applying the unit).
-  if [ $((mem % 1024)) = 0 ]; then mem="$((mem / 1024))KiB"; fi
-  echo "{cpus: $((nano / 1000000))m, memory: $mem}"
-}
-cap4=$(capacity kvm4)
-cap2=$(capacity kvm2)
 write_state() {  # DIR COUNT: a desired state declaring bench-001..bench-COUNT
   local dir=$1 count=$2 i
   mkdir -p "$dir"
   {
-    cat <<YAML
-version: 1
-cluster:
-  manager: kvm4
-hosts:
-  kvm4:
-    ssh: $SSH_USER@$SSH_HOST:$KVM4_SSH_PORT
-    identity: $SSH_IDENTITY
-    docker_socket: $KVM4_SOCKET
-    capacity: $cap4
-  kvm2:
-    ssh: $SSH_USER@$SSH_HOST:$KVM2_SSH_PORT
-    identity: $SSH_IDENTITY
-    docker_socket: $KVM2_SOCKET
-    capacity: $cap2
-known_hosts: $SSH_KNOWN_HOSTS
-# Other services in the lab (tests, seed.sh) count against the hosts' budgets
-# too: a generous overcommit keeps them from blocking the plan.
-policy:
-  cpu_overcommit: 8.0
-  memory_overcommit: 8.0
-  unmanaged: ignore
-services:
-YAML
+    bench_state_head
     for i in $(seq -f %03g 1 "$count"); do
       desired_spec "$i"
       echo "  bench-$i: {host: $host, replicas: $replicas, limits: {cpus: $lcpu, memory: ${lmem}MiB}, reservations: {cpus: $rcpu, memory: ${rmem}MiB}}"
@@ -171,40 +104,10 @@ write_state "$work/all" "$services"
 write_state "$work/subset" "$subset"
 
 # --- Ansible's inventory, configuration and variables ---------------------------------
-# Its own ansible.cfg (ANSIBLE_CONFIG): the lab's key, and its known_hosts with
-# strict host-key checking.  Otherwise Ansible's defaults (ssh with
-# ControlPersist=60s, no pipelining); no fact gathering, the interpreter named.
-# transfer_method = piped: the lab's sshd has no sftp subsystem, and Ansible
-# would try sftp, then scp (sftp too, in OpenSSH 9), before piping each module
-# over the ssh channel -- three round trips per task where a real server has
-# one.  Piped is what a working sftp would cost.
-# docker_host: the lab's sshd also sets DOCKER_HOST (SetEnv), which the module
-# picks up; it is named explicitly all the same.
+# bench/lib.sh's configuration (ANSIBLE_CONFIG): the lab's key, and its
+# known_hosts with strict host-key checking, piped transfers.
 a=$work/ansible
-mkdir -p "$a/cp" "$a/tmp"
-cat >"$a/inventory.ini" <<INI
-[swarm]
-kvm4-ssh ansible_host=$SSH_HOST ansible_port=$KVM4_SSH_PORT ansible_user=$SSH_USER docker_host=unix://$KVM4_SOCKET
-kvm4-local ansible_connection=local docker_host=unix://$KVM4_SOCKET
-
-[swarm:vars]
-ansible_python_interpreter=/usr/bin/python3
-INI
-cat >"$a/ansible.cfg" <<CFG
-[defaults]
-inventory = $a/inventory.ini
-private_key_file = $SSH_IDENTITY
-host_key_checking = True
-local_tmp = $a/tmp
-remote_tmp = $a/tmp
-retry_files_enabled = False
-nocows = 1
-
-[ssh_connection]
-ssh_args = -C -o ControlMaster=auto -o ControlPersist=60s -o IdentitiesOnly=yes -o UserKnownHostsFile=$SSH_KNOWN_HOSTS -o StrictHostKeyChecking=yes
-control_path_dir = $a/cp
-transfer_method = piped
-CFG
+bench_ansible_config "$a"
 {
   echo "bench_image: $LAB_IMAGE"
   echo "bench_services:"
@@ -221,22 +124,9 @@ ansible_check() {  # HOST [ARG...]: the playbook in --check --diff mode against 
 }
 
 # --- what is measured ------------------------------------------------------------------
-ssh_opts=(-i "$SSH_IDENTITY" -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o StrictHostKeyChecking=yes -p "$KVM4_SSH_PORT")
 plan_all() { build-release/swarmform plan -C "$work/all" --format json >"$work/plan-all.json"; }
 plan_subset() { build-release/swarmform plan -C "$work/subset" --format json >"$work/plan-subset.json"; }
-floor_run() {
-  local sock="$work/fwd.sock"
-  rm -f "$sock"
-  ssh "${ssh_opts[@]}" -o ExitOnForwardFailure=yes -N -L "$sock:$KVM4_SOCKET" "$SSH_USER@$SSH_HOST" &
-  local pid=$! rc=0
-  while [ ! -S "$sock" ]; do kill -0 "$pid" 2>/dev/null || return 1; sleep 0.005; done
-  for path in /version /v1.41/nodes '/v1.41/services?status=true' \
-              '/v1.41/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D'; do
-    curl -sf --unix-socket "$sock" "http://docker$path" >/dev/null || rc=1
-  done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  return $rc
-}
+floor_run() { bench_floor_run; }
 # Three ways: over SSH as configured above; over SSH with pipelining (each
 # module fed to python's stdin in one ssh exec instead of mkdir, put, chmod,
 # run and rm: Ansible at its fastest over SSH); on the manager's socket.
@@ -247,21 +137,8 @@ ansible_local() { ansible_check kvm4-local "$@" >"$work/ansible-local.out"; }
 # starts root's login shell, which reads ~/.bashrc), median of 5.
 exec_run() { ssh -S "$work/mux" -p "$KVM4_SSH_PORT" "$SSH_USER@$SSH_HOST" true; }
 
-median_ms() {  # N CMD...: runs CMD N times, prints the median wall time in ms
-  local n=$1 times=()
-  shift
-  for _ in $(seq "$n"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" || { echo "bench/plan.sh: $* failed" >&2; return 1; }
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-
 # --- warm-up, and checks that every tool sees the same changes --------------------------
-fail() { echo "bench/plan.sh: $*" >&2; exit 1; }
+fail() { bench_fail "$@"; }
 plan_counts() {  # FILE: "updates errors services" of a JSON plan
   jq -r '"\(.summary.update) \(.summary.errors) \(.services | length)"' "$1"
 }

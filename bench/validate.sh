@@ -4,11 +4,11 @@
 # peak RSS.  Target: <= 50 ms wall, <= 20 MiB RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 runs=${RUNS:-20}
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWARMFORM_TESTS=OFF >/dev/null
-cmake --build build-release --target swarmform >/dev/null || { cmake --build build-release --target swarmform | tail -20; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_build_release
+bench_start
 
 /usr/bin/python3 - "$work" <<'PY'
 import sys

@@ -15,16 +15,15 @@
 # CASES (default "large keys aliases").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 runs=${RUNS:-3}
 cases=${CASES:-"large keys aliases"}
 if [ $# -eq 0 ]; then
-  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWARMFORM_TESTS=OFF >/dev/null
-  cmake --build build-release --target swarmform >/dev/null ||
-    { cmake --build build-release --target swarmform | tail -20; exit 1; }
+  bench_build_release
   set -- build-release/swarmform
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_start
 
 /usr/bin/python3 - "$work" <<'PY'
 import os, sys

@@ -32,8 +32,7 @@ namespace {
 Result<void> add_base_diff(plan::Plan& plan, const std::string& dir, const DesiredInput& head,
                            const std::string& base) {
   DesiredInput old = read_desired_at(dir, head, base);
-  if (old.source_error && old.source_error->kind == ErrorKind::not_found &&
-      old.source_error->message.find(" does not exist at ") != std::string::npos) {
+  if (old.source_error && old.source_error->kind == ErrorKind::absent_at_commit) {
     // The branch adds the desired-state folder: everything in it is new.
     plan.base = base;
     plan.desired_changes = plan::diff_desired(model::DesiredState{}, *head.loaded.state);

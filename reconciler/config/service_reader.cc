@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "reconciler/config/glob.h"
 #include "reconciler/model/quantity.h"
+#include "reconciler/util/glob.h"
 
 namespace swarmform::config {
 namespace {

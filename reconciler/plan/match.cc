@@ -1,6 +1,6 @@
 #include "reconciler/plan/match.h"
 
-#include "reconciler/config/glob.h"
+#include "reconciler/util/glob.h"
 
 namespace swarmform::plan {
 
@@ -11,7 +11,7 @@ Matching match_services(const model::DesiredState& desired, const model::LiveSta
     const std::string& pattern = service.match.empty() ? name : service.match;
     std::vector<size_t>& hits = m.live_of[name];
     for (size_t i = 0; i < live.services.size(); ++i) {
-      if (config::glob_matches(pattern, live.services[i].name)) {
+      if (glob_matches(pattern, live.services[i].name)) {
         hits.push_back(i);
         m.declared_of[i].push_back(name);
       }

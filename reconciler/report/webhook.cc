@@ -2,7 +2,7 @@
 
 #include <curl/curl.h>
 
-#include <memory>
+#include "reconciler/util/c_handle.h"
 
 namespace swarmform::report {
 namespace {
@@ -40,10 +40,10 @@ Result<void> post_json(const std::string& url, const std::string& json, std::chr
                 "guesswork");
   }
   init_curl_once();
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  CHandle<CURL, curl_easy_cleanup> curl(curl_easy_init());
   if (!curl) return fail("notify: cannot start libcurl");
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
-      curl_slist_append(nullptr, "Content-Type: application/json"), &curl_slist_free_all);
+  CHandle<curl_slist, curl_slist_free_all> headers(
+      curl_slist_append(nullptr, "Content-Type: application/json"));
   std::string answer;
   char error[CURL_ERROR_SIZE] = {};
   CURL* h = curl.get();

@@ -20,13 +20,13 @@ Result<std::string> read_git_file(const std::string& repo_path, const std::strin
   if (git_commit_lookup(&raw_commit, repo.get(), &id) != 0) {
     return fail("commit " + short_commit + " is not in " + repo_path + ": " + git::last_error(), ErrorKind::not_found);
   }
-  std::unique_ptr<git_commit, git::Deleter<git_commit_free>> owned_commit(raw_commit);
+  git::CommitPtr owned_commit(raw_commit);
   git_tree* raw_tree = nullptr;
   if (git_commit_tree(&raw_tree, owned_commit.get()) != 0) return fail("reading commit " + short_commit + ": " + git::last_error());
   git::TreePtr tree(raw_tree);
   git_tree_entry* raw_entry = nullptr;
   if (git_tree_entry_bypath(&raw_entry, tree.get(), clean.c_str()) != 0) {
-    return fail(clean + " does not exist at " + short_commit, ErrorKind::not_found);
+    return fail(clean + " does not exist at " + short_commit, ErrorKind::absent_at_commit);
   }
   git::TreeEntryPtr entry(raw_entry);
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return fail(clean + " is not a file at " + short_commit);

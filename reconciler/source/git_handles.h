@@ -1,35 +1,27 @@
 #pragma once
-// RAII owners for the libgit2 handles the source module uses, libgit2's
+// Owners (CHandle) of the libgit2 handles the source module uses, libgit2's
 // one-time initialisation, and the text of its last error.  Internal to
 // reconciler/source/.
 
 #include <git2.h>
 
-#include <memory>
 #include <string>
 
+#include "reconciler/util/c_handle.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::source::git {
 
-/// Frees a libgit2 object with its own free function.
-template <auto Free>
-struct Deleter {
-  template <class T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
-
-using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree_free>>;
-using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
-using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote_free>>;
-using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>;
-using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
-using StatusListPtr = std::unique_ptr<git_status_list, Deleter<git_status_list_free>>;
+using RepositoryPtr = CHandle<git_repository, git_repository_free>;
+using ObjectPtr = CHandle<git_object, git_object_free>;
+using CommitPtr = CHandle<git_commit, git_commit_free>;
+using TreePtr = CHandle<git_tree, git_tree_free>;
+using TreeEntryPtr = CHandle<git_tree_entry, git_tree_entry_free>;
+using BlobPtr = CHandle<git_blob, git_blob_free>;
+using RemotePtr = CHandle<git_remote, git_remote_free>;
+using ReferencePtr = CHandle<git_reference, git_reference_free>;
+using ConfigPtr = CHandle<git_config, git_config_free>;
+using StatusListPtr = CHandle<git_status_list, git_status_list_free>;
 
 /// A git_buf that is disposed of when it goes out of scope.
 struct Buf {

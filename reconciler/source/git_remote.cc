@@ -17,14 +17,13 @@
 #include "reconciler/source/git_source.h"
 #include "reconciler/source/git_url.h"
 #include "reconciler/transport/tcp_connect.h"
-#include "reconciler/transport/unique_fd.h"
+#include "reconciler/util/unique_fd.h"
 
 namespace swarmform::source {
 
 namespace fs = std::filesystem;
 using git::RemotePtr;
 using git::RepositoryPtr;
-using transport::UniqueFd;
 
 namespace {
 
@@ -148,7 +147,7 @@ Result<void> record_default_branch(git_repository* repo, const std::string& bran
                                     "swarmform: remote HEAD") < 0) {
     return fail("cannot record the remote's default branch " + branch + ": " + git::last_error());
   }
-  git_reference_free(raw);
+  git::ReferencePtr created(raw);
   return {};
 }
 

@@ -96,7 +96,7 @@ Result<TreePtr> folder_tree(git_repository* repo, git_tree* root, const std::str
     return fail(path + " does not exist at " + at +
                     "; is the folder committed? (git ls-tree -d -r --name-only <ref> lists the "
                     "folders of a commit)",
-                ErrorKind::not_found);
+                ErrorKind::absent_at_commit);
   }
   if (rc < 0) return fail("cannot look up " + path + " at " + at + ": " + git::last_error());
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {

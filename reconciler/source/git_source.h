@@ -36,7 +36,8 @@ struct GitSnapshot {
 /// (branch, tag, sha, "origin/main", "HEAD~1"); annotated tags are peeled.
 /// Errors say what failed and what to do: not in a git repository, an
 /// unknown ref (naming it), a ref that is not a commit, or a folder absent
-/// from that commit ("examples/kvm does not exist at origin/main (3f2a1bc)").
+/// from that commit ("examples/kvm does not exist at origin/main (3f2a1bc)",
+/// ErrorKind::absent_at_commit).
 Result<GitSnapshot> read_git_ref(const std::string& dir, const std::string& ref);
 
 /// Reads folder `path_in_repo` ("." or "" = root; "/"-separated, relative to
@@ -102,10 +103,10 @@ Result<GitSnapshot> read_remote_ref(const std::string& mirror_path, const std::s
 
 /// The content of the file at `path` ("/"-separated, relative to the
 /// repository's root; "./" and "a/../" are resolved) in commit `commit`
-/// (40-hex) of the repository at `repo_path`.  ErrorKind::not_found, naming
-/// the path and the short commit, when the commit has no such file.  For a
-/// file the desired state names (its known_hosts) when it is read from a
-/// mirror with no work tree.
+/// (40-hex) of the repository at `repo_path`.  ErrorKind::absent_at_commit,
+/// naming the path and the short commit, when the commit has no such file.
+/// For a file the desired state names (its known_hosts) when it is read from
+/// a mirror with no work tree.
 Result<std::string> read_git_file(const std::string& repo_path, const std::string& commit, const std::string& path);
 
 }  // namespace swarmform::source

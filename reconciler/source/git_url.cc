@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "reconciler/transport/sha256.h"
+#include "reconciler/util/sha256.h"
 
 namespace swarmform::source::git {
 
@@ -111,7 +111,7 @@ std::string mirror_name(const std::string& url) {
     name += keep ? c : '_';
     if (name.size() == 64) break;
   }
-  const transport::Sha256Digest digest = transport::sha256(url);
+  const Sha256Digest digest = sha256(url);
   static constexpr char kHex[] = "0123456789abcdef";
   name += '-';
   for (size_t i = 0; i < 6; ++i) {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "reconciler/transport/stream.h"
-#include "reconciler/transport/unique_fd.h"
+#include "reconciler/util/unique_fd.h"
 
 namespace swarmform::transport {
 

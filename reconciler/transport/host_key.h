@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "reconciler/transport/sha256.h"
 #include "reconciler/util/result.h"
+#include "reconciler/util/sha256.h"
 
 namespace swarmform::transport {
 

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "reconciler/util/base64.h"
-#include "reconciler/transport/unique_fd.h"
+#include "reconciler/util/unique_fd.h"
 
 namespace swarmform::transport {
 namespace {

@@ -11,6 +11,11 @@ bool ensure_libssh2_initialized() {
   return ok;
 }
 
+void disconnect_and_free_agent(LIBSSH2_AGENT* agent) {
+  libssh2_agent_disconnect(agent);
+  libssh2_agent_free(agent);
+}
+
 SessionPtr new_session() {
   if (!ensure_libssh2_initialized()) return nullptr;
   return SessionPtr(libssh2_session_init());

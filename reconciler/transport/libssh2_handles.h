@@ -1,12 +1,12 @@
 #pragma once
-// Ownership of libssh2 handles: each is a unique_ptr whose deleter is the
-// library's own free function, so business code never frees by hand.
+// Ownership of libssh2 handles (CHandle: the library's own free function as
+// the deleter), libssh2's one-time initialisation and its last error.
 
 #include <libssh2.h>
 
-#include <memory>
 #include <string>
 
+#include "reconciler/util/c_handle.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::transport {
@@ -15,26 +15,13 @@ namespace swarmform::transport {
 /// Returns false when the library could not initialise its crypto backend.
 bool ensure_libssh2_initialized();
 
-struct SessionFree {
-  void operator()(LIBSSH2_SESSION* s) const { libssh2_session_free(s); }
-};
-struct ChannelFree {
-  void operator()(LIBSSH2_CHANNEL* c) const { libssh2_channel_free(c); }
-};
-struct KnownHostsFree {
-  void operator()(LIBSSH2_KNOWNHOSTS* k) const { libssh2_knownhost_free(k); }
-};
-struct AgentFree {
-  void operator()(LIBSSH2_AGENT* a) const {
-    libssh2_agent_disconnect(a);
-    libssh2_agent_free(a);
-  }
-};
+/// Disconnects `agent` from ssh-agent, then frees it (AgentPtr's release).
+void disconnect_and_free_agent(LIBSSH2_AGENT* agent);
 
-using SessionPtr = std::unique_ptr<LIBSSH2_SESSION, SessionFree>;
-using ChannelPtr = std::unique_ptr<LIBSSH2_CHANNEL, ChannelFree>;
-using KnownHostsPtr = std::unique_ptr<LIBSSH2_KNOWNHOSTS, KnownHostsFree>;
-using AgentPtr = std::unique_ptr<LIBSSH2_AGENT, AgentFree>;
+using SessionPtr = CHandle<LIBSSH2_SESSION, libssh2_session_free>;
+using ChannelPtr = CHandle<LIBSSH2_CHANNEL, libssh2_channel_free>;
+using KnownHostsPtr = CHandle<LIBSSH2_KNOWNHOSTS, libssh2_knownhost_free>;
+using AgentPtr = CHandle<LIBSSH2_AGENT, disconnect_and_free_agent>;
 
 /// A fresh session (not connected), or null when out of memory / the library
 /// failed to initialise.

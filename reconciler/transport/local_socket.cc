@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "reconciler/transport/fd_stream.h"
-#include "reconciler/transport/unique_fd.h"
+#include "reconciler/util/unique_fd.h"
 
 namespace swarmform::transport {
 namespace {

@@ -10,7 +10,7 @@
 #include "reconciler/model/desired.h"
 #include "reconciler/transport/libssh2_handles.h"
 #include "reconciler/transport/ssh_options.h"
-#include "reconciler/transport/unique_fd.h"
+#include "reconciler/util/unique_fd.h"
 
 namespace swarmform::transport {
 

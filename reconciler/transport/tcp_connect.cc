@@ -7,16 +7,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 
 #include "reconciler/transport/fd_stream.h"
+#include "reconciler/util/c_handle.h"
 
 namespace swarmform::transport {
 namespace {
-
-struct AddrInfoFree {
-  void operator()(addrinfo* ai) const { ::freeaddrinfo(ai); }
-};
 
 std::string ms(std::chrono::milliseconds t) { return std::to_string(t.count()) + " ms"; }
 
@@ -65,7 +61,7 @@ Result<UniqueFd> tcp_connect(const std::string& address, uint16_t port,
   if (gai != 0) {
     return fail("cannot resolve " + address + ": " + ::gai_strerror(gai), ErrorKind::not_found);
   }
-  std::unique_ptr<addrinfo, AddrInfoFree> list(raw);
+  CHandle<addrinfo, ::freeaddrinfo> list(raw);
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int last_err = 0;

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "reconciler/transport/unique_fd.h"
 #include "reconciler/util/result.h"
+#include "reconciler/util/unique_fd.h"
 
 namespace swarmform::transport {
 

@@ -12,8 +12,9 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <sstream>
+
+#include "reconciler/util/c_handle.h"
 
 namespace swarmform {
 namespace {
@@ -75,7 +76,7 @@ std::string refusal(const std::string& path, const std::string& what, std::strin
 
 /// Where the symlink `path` leads in the end, for messages.
 std::string resolved(const std::string& path) {
-  std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+  CHandle<char, ::free> real(::realpath(path.c_str(), nullptr));
   if (real) return real.get();
   char buf[PATH_MAX];
   ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);

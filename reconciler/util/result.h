@@ -12,11 +12,12 @@ namespace swarmform {
 /// What kind of failure, for callers that must tell them apart (a timeout is
 /// retried or reported differently from a refusal).
 enum class ErrorKind {
-  failed,    ///< anything not listed below
-  timeout,   ///< the operation ran out of time
-  refused,   ///< the peer said no (auth, host key, forwarding)
-  not_found, ///< the thing asked for does not exist
-  conflict,  ///< the engine's "update out of sequence" and similar races
+  failed,            ///< anything not listed below
+  timeout,           ///< the operation ran out of time
+  refused,           ///< the peer said no (auth, host key, forwarding)
+  not_found,         ///< the thing asked for does not exist
+  absent_at_commit,  ///< a path (file or folder) that a git commit does not hold
+  conflict,          ///< the engine's "update out of sequence" and similar races
 };
 
 struct Error {

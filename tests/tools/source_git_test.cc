@@ -141,10 +141,21 @@ TEST_F(GitSourceTest, FolderMissingAtTheRefIsNamed) {
   git_commit_all(repo, "third");
   auto s = read_git_ref(repo + "/later", "HEAD~1");
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().kind, ErrorKind::not_found);
+  // Its own kind: plan --base reads it as "the branch adds the folder".
+  EXPECT_EQ(s.error().kind, ErrorKind::absent_at_commit);
   EXPECT_TRUE(
       s.error().message.starts_with("later does not exist at HEAD~1 (" + short_sha(second) + ")"))
       << s.error().message;
+}
+
+TEST_F(GitSourceTest, FileMissingAtTheCommitIsNamed) {
+  auto file = read_git_file(repo, first, "examples/kvm/./known_hosts");
+  ASSERT_FALSE(file.has_value());
+  EXPECT_EQ(file.error().kind, ErrorKind::absent_at_commit);
+  EXPECT_EQ(file.error().message, "examples/kvm/known_hosts does not exist at " + short_sha(first));
+  auto present = read_git_file(repo, first, "examples/kvm/cluster.yaml");
+  ASSERT_TRUE(present.has_value()) << present.error().message;
+  EXPECT_EQ(*present, "v: 1\n");
 }
 
 TEST_F(GitSourceTest, RefNamingAFileIsNotACommit) {

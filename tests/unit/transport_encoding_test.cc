@@ -3,10 +3,10 @@
 #include <string>
 #include <utility>
 
-#include "reconciler/util/base64.h"
 #include "reconciler/transport/host_key.h"
-#include "reconciler/transport/sha256.h"
 #include "reconciler/transport/ssh_session.h"
+#include "reconciler/util/base64.h"
+#include "reconciler/util/sha256.h"
 
 namespace swarmform::transport {
 namespace {

@@ -1,8 +1,8 @@
-#include "reconciler/transport/sha256.h"
+#include "reconciler/util/sha256.h"
 
 #include <openssl/evp.h>
 
-namespace swarmform::transport {
+namespace swarmform {
 
 // OpenSSL's libcrypto is what libssh2 itself is built on here; hashing is
 // never written by hand.
@@ -13,4 +13,4 @@ Sha256Digest sha256(std::string_view bytes) {
   return digest;
 }
 
-}  // namespace swarmform::transport
+}  // namespace swarmform

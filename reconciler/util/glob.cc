@@ -1,8 +1,8 @@
-#include "reconciler/config/glob.h"
+#include "reconciler/util/glob.h"
 
 #include <fnmatch.h>
 
-namespace swarmform::config {
+namespace swarmform {
 
 bool valid_glob(std::string_view pattern, std::string* why) {
   for (size_t i = 0; i < pattern.size(); ++i) {
@@ -35,4 +35,4 @@ bool glob_matches(const std::string& pattern, const std::string& name) {
   return fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
 }
 
-}  // namespace swarmform::config
+}  // namespace swarmform

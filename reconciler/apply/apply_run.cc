@@ -6,11 +6,13 @@
 #include <set>
 #include <thread>
 
+#include "reconciler/apply/applied_labels.h"
 #include "reconciler/apply/convergence_target.h"
-#include "reconciler/apply/plan_bridge.h"
 #include "reconciler/apply/rollback.h"
 #include "reconciler/apply/service_update.h"
 #include "reconciler/apply/stale_check.h"
+#include "reconciler/engine/spec_create.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/model/quantity.h"
 
 namespace swarmform::apply {
@@ -47,17 +49,14 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
   ConvergenceOptions wait;
   wait.timeout = options.timeout;
   wait.stop = options.stop;
-  const Labels labels = applied_labels(plan, c);
-  const OwnedFields desired = to_apply_fields(c.desired);
+  const engine::Labels labels = applied_labels(plan, c);
+  const model::OwnedFields& desired = c.desired;
 
   nlohmann::json service;
   bool posted = true;  // false only for an update the engine already held
   if (plan::removes(c.action)) {
     const model::LiveService* s = find_live(live, c.live_id);
-    auto before = s ? read_owned_fields(nlohmann::json::parse(s->spec_json, nullptr, false))
-                    : Result<OwnedFields>(OwnedFields{});
-    if (!before) before = OwnedFields{};
-    auto done = delete_service(client, c.live_id, *before);
+    auto done = delete_service(client, c.live_id, s ? model::owned_fields_of(*s) : model::OwnedFields{});
     if (!done) {
       r.detail = done.error().message;
       return r;
@@ -68,7 +67,7 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
     return r;
   }
   if (plan::creates(c.action)) {
-    auto created = create_service(client, create_spec(c), labels);
+    auto created = create_service(client, engine::create_spec(*c.create, c.live_name, desired), labels);
     if (!created) {
       r.detail = created.error().message;
       return r;
@@ -82,20 +81,10 @@ ServiceResult apply_one(engine::DockerClient& client, const plan::Plan& plan, co
       r.detail = c.name + ": not in the swarm any more";
       return r;
     }
-    auto before = read_owned_fields(nlohmann::json::parse(s->spec_json, nullptr, false));
-    if (!before) {
-      r.detail = before.error().message;
-      return r;
-    }
     // Guard only what this change writes: an undeclared field (replicas
     // scaled by someone else) is not ours to defend.
-    if (!desired.replicas) before->replicas.reset();
-    if (!desired.limit_nano_cpus) before->limit_nano_cpus.reset();
-    if (!desired.limit_memory_bytes) before->limit_memory_bytes.reset();
-    if (!desired.reservation_nano_cpus) before->reservation_nano_cpus.reset();
-    if (!desired.reservation_memory_bytes) before->reservation_memory_bytes.reset();
-    if (!desired.node) before->node.reset();
-    auto updated = update_service(client, c.live_id, *before, desired, labels);
+    const model::OwnedFields before = model::only_owned_by(model::owned_fields_of(*s), desired);
+    auto updated = update_service(client, c.live_id, before, desired, labels);
     if (!updated) {
       r.detail = updated.error().message;
       return r;

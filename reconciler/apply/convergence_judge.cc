@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "reconciler/apply/owned_fields.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/apply/task_match.h"
 #include "reconciler/engine/json_field.h"
 
@@ -180,7 +180,7 @@ Result<std::string> ConvergenceJudge::changed_elsewhere(const nlohmann::json& se
   if (!service.is_object()) return fail("service: expected an object");
   SF_TRY_ASSIGN(ConvergenceTarget now, convergence_target(service));
   if (same_convergence(now, target_)) return std::string();
-  std::vector<std::string> moved = owned_field_changes(target_.owned, now.owned);
+  std::vector<std::string> moved = model::owned_field_changes(target_.owned, now.owned);
   std::string what = moved.empty() ? "its task template (resources, placement or force update)"
                                    : fmt::format("{}", fmt::join(moved, "; "));
   // A rollback brings back the spec that was there before the one waited for.

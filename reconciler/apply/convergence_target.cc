@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "reconciler/apply/owned_fields.h"
 #include "reconciler/apply/task_match.h"
 #include "reconciler/engine/json_field.h"
+#include "reconciler/engine/spec_owned.h"
 
 namespace swarmform::apply {
 
@@ -27,7 +27,7 @@ Result<ConvergenceTarget> convergence_target(const nlohmann::json& service) {
                               out.service_name, job));
     }
   }
-  auto owned = read_owned_fields(spec.json());
+  auto owned = engine::read_owned_fields(spec.json());
   if (!owned) return fail(owned.error().wrap(out.service_name));
   out.owned = *owned;
   out.replicas = owned->replicas;

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "reconciler/apply/owned_fields.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::apply {
@@ -23,7 +23,7 @@ struct ConvergenceTarget {
   nlohmann::json task_template;  ///< Spec.TaskTemplate the tasks must run
   /// The owned fields of that spec: a spec read later whose convergence
   /// differs was changed by someone else, and these name what moved.
-  OwnedFields owned{};
+  model::OwnedFields owned{};
   /// Waiting for a rollback: the tasks must run the previous spec again
   /// (only the words of the judge's failures change).
   bool rollback = false;

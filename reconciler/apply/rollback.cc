@@ -5,6 +5,7 @@
 #include "reconciler/apply/convergence_target.h"
 #include "reconciler/apply/service_update.h"
 #include "reconciler/engine/json_field.h"
+#include "reconciler/engine/spec_owned.h"
 
 namespace swarmform::apply {
 namespace {
@@ -14,8 +15,8 @@ using nlohmann::json;
 
 /// Posts the rollback once the guard passes; returns the owned fields of the
 /// spec rolled back to.
-Result<OwnedFields> post_rollback(engine::DockerClient& client, const std::string& service_id,
-                                  const OwnedFields& expected_current, int* attempts) {
+Result<model::OwnedFields> post_rollback(engine::DockerClient& client, const std::string& service_id,
+                                  const model::OwnedFields& expected_current, int* attempts) {
   for (int retry = 0;; ++retry) {
     auto service = client.inspect_service(service_id);
     if (!service) return fail(service.error().wrap("reading service " + service_id));
@@ -29,15 +30,15 @@ Result<OwnedFields> post_rollback(engine::DockerClient& client, const std::strin
     if (!previous.present()) {
       return fail(fmt::format("{}: has no previous spec to roll back to", name));
     }
-    auto current = read_owned_fields(spec.json());
+    auto current = engine::read_owned_fields(spec.json());
     if (!current) return fail(current.error().wrap(name));
-    std::vector<std::string> moved = owned_field_changes(expected_current, *current);
+    std::vector<std::string> moved = model::owned_field_changes(expected_current, *current);
     if (!moved.empty()) {
       return fail(fmt::format("{}: changed since the update (written -> now): {}; not rolled back",
                               name, fmt::join(moved, "; ")),
                   ErrorKind::conflict);
     }
-    auto restored = read_owned_fields(previous.json());
+    auto restored = engine::read_owned_fields(previous.json());
     if (!restored) return fail(restored.error().wrap(name + " (PreviousSpec)"));
     ++*attempts;
     auto answer = client.rollback_service(id, version, spec.json());
@@ -57,21 +58,21 @@ Result<OwnedFields> post_rollback(engine::DockerClient& client, const std::strin
 }  // namespace
 
 Result<RollbackOutcome> rollback(engine::DockerClient& client, const std::string& service_id,
-                                 const OwnedFields& expected_current,
+                                 const model::OwnedFields& expected_current,
                                  const ConvergenceOptions& options, const ProgressFn& progress) {
   RollbackOutcome out;
-  SF_TRY_ASSIGN(OwnedFields restored,
+  SF_TRY_ASSIGN(model::OwnedFields restored,
                 post_rollback(client, service_id, expected_current, &out.attempts));
   auto service = client.inspect_service(service_id);
   if (!service) return fail(service.error().wrap("reading " + service_id + " after its rollback"));
   out.service = std::move(*service);
   SF_TRY_ASSIGN(ConvergenceTarget target, convergence_target(out.service));
-  auto now = read_owned_fields(out.service["Spec"]);
+  auto now = engine::read_owned_fields(out.service["Spec"]);
   if (!now) return fail(now.error().wrap(target.service_name));
   out.restored = std::move(*now);
   if (out.restored != restored) {
     return fail(fmt::format("{}: after the rollback the spec holds {}, not the previous {}",
-                            target.service_name, describe(out.restored), describe(restored)));
+                            target.service_name, model::describe(out.restored), model::describe(restored)));
   }
   target.rollback = true;
   auto converged = wait_for_convergence(client, target, options, progress);

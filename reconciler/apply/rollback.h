@@ -17,15 +17,15 @@
 #include <string>
 
 #include "reconciler/apply/convergence.h"
-#include "reconciler/apply/owned_fields.h"
 #include "reconciler/engine/docker_client.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::apply {
 
 struct RollbackOutcome {
   nlohmann::json service;  ///< the service as inspected right after the rollback call
-  OwnedFields restored;    ///< the owned fields of its spec now (those of the previous spec)
+  model::OwnedFields restored;    ///< the owned fields of its spec now (those of the previous spec)
   int attempts = 0;        ///< rollback calls made (1 plus one per "update out of sequence")
   Converged converged;
 };
@@ -43,7 +43,7 @@ struct RollbackOutcome {
 /// node (...)"): a rollback succeeds only once tasks of the previous spec run.
 /// Not thread-safe.
 Result<RollbackOutcome> rollback(engine::DockerClient& client, const std::string& service_id,
-                                 const OwnedFields& expected_current,
+                                 const model::OwnedFields& expected_current,
                                  const ConvergenceOptions& options = {},
                                  const ProgressFn& progress = {});
 

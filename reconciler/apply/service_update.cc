@@ -4,8 +4,9 @@
 
 #include <utility>
 
-#include "reconciler/apply/spec_rewrite.h"
 #include "reconciler/engine/json_field.h"
+#include "reconciler/engine/spec_owned.h"
+#include "reconciler/engine/spec_rewrite.h"
 
 namespace swarmform::apply {
 namespace {
@@ -19,7 +20,7 @@ struct FreshRead {
   std::string id;
   std::string name;
   uint64_t version = 0;
-  OwnedFields owned;
+  model::OwnedFields owned;
 };
 
 Result<FreshRead> read_service(engine::DockerClient& client, const std::string& service_id) {
@@ -35,16 +36,16 @@ Result<FreshRead> read_service(engine::DockerClient& client, const std::string& 
   SF_TRY_ASSIGN(out.version, s.uint64_at({"Version", "Index"}));
   SF_TRY_ASSIGN(JsonField spec, s.at({"Spec"}));
   SF_TRY(spec.required());
-  auto owned = read_owned_fields(spec.json());
+  auto owned = engine::read_owned_fields(spec.json());
   if (!owned) return fail(owned.error().wrap(out.name));
   out.owned = std::move(*owned);
   return out;
 }
 
 /// The "still as planned" guard.
-Result<void> check_as_planned(const FreshRead& fresh, const OwnedFields& expected_before,
+Result<void> check_as_planned(const FreshRead& fresh, const model::OwnedFields& expected_before,
                               std::string_view refused) {
-  std::vector<std::string> moved = owned_field_changes(expected_before, fresh.owned);
+  std::vector<std::string> moved = model::owned_field_changes(expected_before, fresh.owned);
   if (moved.empty()) return {};
   return fail(fmt::format("{}: changed since the plan (planned -> now): {}; {}", fresh.name,
                           fmt::join(moved, "; "), refused),
@@ -55,15 +56,15 @@ Result<void> check_as_planned(const FreshRead& fresh, const OwnedFields& expecte
 /// after our update, are not those of the spec we posted: someone else
 /// changed it in between.
 Result<void> check_as_written(const std::string& name, const json& posted, const json& service) {
-  auto written = read_owned_fields(posted);
+  auto written = engine::read_owned_fields(posted);
   if (!written) return fail(written.error().wrap(name));
   auto it = service.is_object() ? service.find("Spec") : service.end();
   if (!service.is_object() || it == service.end()) {
     return fail(name + ": the service read after its update has no Spec");
   }
-  auto now = read_owned_fields(*it);
+  auto now = engine::read_owned_fields(*it);
   if (!now) return fail(now.error().wrap(name));
-  std::vector<std::string> moved = owned_field_changes(*written, *now);
+  std::vector<std::string> moved = model::owned_field_changes(*written, *now);
   if (moved.empty()) return {};
   return fail(fmt::format("{}: changed by someone else during apply (written -> now): {}", name,
                           fmt::join(moved, "; ")),
@@ -83,8 +84,8 @@ std::vector<std::string> warnings_of(const json& answer) {
 }  // namespace
 
 Result<UpdateOutcome> update_service(engine::DockerClient& client, const std::string& service_id,
-                                     const OwnedFields& expected_before, const OwnedFields& desired,
-                                     const Labels& labels) {
+                                     const model::OwnedFields& expected_before, const model::OwnedFields& desired,
+                                     const engine::Labels& labels) {
   UpdateOutcome out;
   for (int retry = 0;; ++retry) {
     SF_TRY_ASSIGN(FreshRead fresh, read_service(client, service_id));
@@ -93,7 +94,7 @@ Result<UpdateOutcome> update_service(engine::DockerClient& client, const std::st
     out.before = fresh.owned;
     SF_TRY(check_as_planned(fresh, expected_before, "not updated"));
     const json& live_spec = fresh.service["Spec"];
-    auto spec = rewrite_spec(live_spec, desired, labels);
+    auto spec = engine::rewrite_spec(live_spec, desired, labels);
     if (!spec) return fail(spec.error().wrap(fresh.name));
     if (*spec == live_spec) {
       out.service = std::move(fresh.service);
@@ -123,8 +124,8 @@ Result<UpdateOutcome> update_service(engine::DockerClient& client, const std::st
 }
 
 Result<nlohmann::json> create_service(engine::DockerClient& client, const nlohmann::json& spec,
-                                      const Labels& labels) {
-  auto labelled = rewrite_spec(spec, {}, labels);
+                                      const engine::Labels& labels) {
+  auto labelled = engine::rewrite_spec(spec, {}, labels);
   std::string name = spec.is_object() && spec.contains("Name") && spec["Name"].is_string()
                          ? spec["Name"].get<std::string>()
                          : std::string("(unnamed service)");
@@ -137,7 +138,7 @@ Result<nlohmann::json> create_service(engine::DockerClient& client, const nlohma
 }
 
 Result<void> delete_service(engine::DockerClient& client, const std::string& service_id,
-                            const OwnedFields& expected_before) {
+                            const model::OwnedFields& expected_before) {
   SF_TRY_ASSIGN(FreshRead fresh, read_service(client, service_id));
   SF_TRY(check_as_planned(fresh, expected_before, "not deleted"));
   auto deleted = client.delete_service(fresh.id);

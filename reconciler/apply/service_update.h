@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/apply/owned_fields.h"
 #include "reconciler/engine/docker_client.h"
+#include "reconciler/engine/spec_rewrite.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::apply {
@@ -22,7 +23,7 @@ struct UpdateOutcome {
   bool posted = false;  ///< false: the live spec already was the rewritten one, no call made
   int attempts = 0;     ///< POSTs made: 1 plus one per "update out of sequence"
   uint64_t posted_version = 0;  ///< the Version.Index of the fresh read the accepted POST carried
-  OwnedFields before;           ///< every owned field of the spec that was replaced
+  model::OwnedFields before;           ///< every owned field of the spec that was replaced
   nlohmann::json service;       ///< the service as inspected after the update (Version, Spec, ...)
   std::vector<std::string> warnings;  ///< the engine's Warnings, if any
 };
@@ -42,15 +43,15 @@ struct UpdateOutcome {
 /// convergence.h).
 /// Not thread-safe (uses `client`).
 Result<UpdateOutcome> update_service(engine::DockerClient& client, const std::string& service_id,
-                                     const OwnedFields& expected_before, const OwnedFields& desired,
-                                     const Labels& labels);
+                                     const model::OwnedFields& expected_before, const model::OwnedFields& desired,
+                                     const engine::Labels& labels);
 
 /// Creates a service from the full `spec` (Name, TaskTemplate, Mode, ...) with
-/// `labels` set in Spec.Labels.  Returns the new service as inspected after
+/// `labels` set in Spec.engine::Labels.  Returns the new service as inspected after
 /// creation.  A taken name is the engine's ErrorKind::conflict.  Not
 /// thread-safe (uses `client`).
 Result<nlohmann::json> create_service(engine::DockerClient& client, const nlohmann::json& spec,
-                                      const Labels& labels);
+                                      const engine::Labels& labels);
 
 /// Deletes service `service_id` after a fresh inspect passes the same guard
 /// as update_service (ErrorKind::conflict when owned fields in
@@ -58,6 +59,6 @@ Result<nlohmann::json> create_service(engine::DockerClient& client, const nlohma
 /// The engine's DELETE takes no version: a change in the instant between the
 /// check and the call is not caught.  Not thread-safe (uses `client`).
 Result<void> delete_service(engine::DockerClient& client, const std::string& service_id,
-                            const OwnedFields& expected_before);
+                            const model::OwnedFields& expected_before);
 
 }  // namespace swarmform::apply

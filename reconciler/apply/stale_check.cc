@@ -1,5 +1,6 @@
 #include "reconciler/apply/stale_check.h"
 
+#include "reconciler/model/placement.h"
 #include "reconciler/model/quantity.h"
 #include "reconciler/plan/owned.h"
 
@@ -7,13 +8,13 @@ namespace swarmform::apply {
 namespace {
 
 std::string owned_now(const model::LiveService& s) {
-  auto cpus = [](int64_t v) { return v ? model::format_cpus(v) : std::string("none"); };
-  auto mem = [](int64_t v) { return v ? model::format_memory(v) : std::string("none"); };
+  using model::cpus_or_none;
+  using model::memory_or_none;
   std::string nodes;
-  for (const auto& n : plan::pinned_nodes(s.constraints)) nodes += (nodes.empty() ? "" : ",") + n;
+  for (const auto& n : model::pinned_nodes(s.constraints)) nodes += (nodes.empty() ? "" : ",") + n;
   return "replicas " + (s.replicas ? std::to_string(*s.replicas) : std::string("-")) + ", limits " +
-         cpus(s.limits.nano_cpus) + " CPUs / " + mem(s.limits.memory_bytes) + ", reservations " +
-         cpus(s.reservations.nano_cpus) + " CPUs / " + mem(s.reservations.memory_bytes) + ", host " +
+         cpus_or_none(s.limits.nano_cpus) + " CPUs / " + memory_or_none(s.limits.memory_bytes) + ", reservations " +
+         cpus_or_none(s.reservations.nano_cpus) + " CPUs / " + memory_or_none(s.reservations.memory_bytes) + ", host " +
          (nodes.empty() ? "not pinned" : nodes);
 }
 

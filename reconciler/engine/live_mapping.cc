@@ -5,61 +5,14 @@
 #include <exception>
 
 #include "reconciler/engine/json_field.h"
-#include "reconciler/model/quantity.h"
+#include "reconciler/engine/spec_owned.h"
 
 namespace swarmform::engine {
 namespace {
 
-/// A CPU or memory figure the engine sent, refused with its path when it is
-/// negative or beyond any machine (model::kMaxNanoCpus, kMaxMemoryBytes): the
-/// totals built from it must not wrap.
-Result<int64_t> quantity_at(const JsonField& f, std::string_view key, int64_t max) {
-  SF_TRY_ASSIGN(JsonField q, f.at({key}));
-  SF_TRY_ASSIGN(int64_t v, q.int64());
-  if (v < 0 || v > max) {
-    return fail(fmt::format("{}: expected a number from 0 to {} ({}), not {}", q.path(), max,
-                            key == "NanoCPUs" ? model::format_cpus(max) + " CPUs" : model::format_memory(max), v));
-  }
-  return v;
-}
-
-Result<model::Resources> map_resources(const JsonField& f) {
-  model::Resources r;
-  SF_TRY_ASSIGN(r.nano_cpus, quantity_at(f, "NanoCPUs", model::kMaxNanoCpus));
-  SF_TRY_ASSIGN(r.memory_bytes, quantity_at(f, "MemoryBytes", model::kMaxMemoryBytes));
-  return r;
-}
-
 Result<JsonField> object_root(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) return fail(path + ": expected an object");
   return JsonField(&j, path);
-}
-
-Result<void> map_mode(const JsonField& spec, model::LiveService* out) {
-  SF_TRY_ASSIGN(JsonField mode, spec.at({"Mode"}));
-  SF_TRY_ASSIGN(JsonField replicated, mode.at({"Replicated"}));
-  SF_TRY_ASSIGN(JsonField global, mode.at({"Global"}));
-  SF_TRY_ASSIGN(JsonField replicated_job, mode.at({"ReplicatedJob"}));
-  SF_TRY_ASSIGN(JsonField global_job, mode.at({"GlobalJob"}));
-  out->global = false;
-  out->replicas.reset();
-  if (global.present()) {
-    out->mode = "global";
-    out->global = true;
-  } else if (global_job.present()) {
-    out->mode = "global-job";
-    out->global = true;
-  } else if (replicated_job.present()) {
-    out->mode = "replicated-job";
-  } else {
-    // Replicated, explicitly or by default; the engine creates 1 replica when
-    // none is given.
-    out->mode = "replicated";
-    SF_TRY_ASSIGN(JsonField replicas, replicated.at({"Replicas"}));
-    SF_TRY_ASSIGN(uint64_t n, replicas.uint64(1));
-    out->replicas = n;
-  }
-  return {};
 }
 
 Result<std::vector<model::LiveMount>> map_mounts(const JsonField& mounts) {
@@ -87,14 +40,8 @@ Result<model::LiveService> map_service_fields(const JsonField& s) {
   SF_TRY_ASSIGN(JsonField name, spec.at({"Name"}));
   SF_TRY(name.required());
   SF_TRY_ASSIGN(out.name, name.string());
-  SF_TRY(map_mode(spec, &out));
+  SF_TRY(read_owned_members(spec, &out));
   SF_TRY_ASSIGN(JsonField task, spec.at({"TaskTemplate"}));
-  SF_TRY_ASSIGN(JsonField limits, task.at({"Resources", "Limits"}));
-  SF_TRY_ASSIGN(out.limits, map_resources(limits));
-  SF_TRY_ASSIGN(JsonField reservations, task.at({"Resources", "Reservations"}));
-  SF_TRY_ASSIGN(out.reservations, map_resources(reservations));
-  SF_TRY_ASSIGN(JsonField constraints, task.at({"Placement", "Constraints"}));
-  SF_TRY_ASSIGN(out.constraints, constraints.strings());
   SF_TRY_ASSIGN(JsonField labels, spec.at({"Labels"}));
   SF_TRY_ASSIGN(out.labels, labels.string_map());
   SF_TRY_ASSIGN(JsonField mounts, task.at({"ContainerSpec", "Mounts"}));
@@ -147,7 +94,7 @@ Result<model::LiveNode> map_node(const nlohmann::json& node, const std::string& 
     SF_TRY_ASSIGN(out.state, n.string_at({"Status", "State"}));
     SF_TRY_ASSIGN(out.address, n.string_at({"Status", "Addr"}));
     SF_TRY_ASSIGN(JsonField resources, n.at({"Description", "Resources"}));
-    SF_TRY_ASSIGN(auto capacity, map_resources(resources));
+    SF_TRY_ASSIGN(auto capacity, read_resources(resources));
     out.nano_cpus = capacity.nano_cpus;
     out.memory_bytes = capacity.memory_bytes;
     SF_TRY_ASSIGN(JsonField labels, n.at({"Spec", "Labels"}));

@@ -22,6 +22,8 @@ struct Location {
 struct ResourceSpec {
   std::optional<int64_t> nano_cpus;
   std::optional<int64_t> memory_bytes;
+
+  bool operator==(const ResourceSpec&) const = default;
 };
 
 struct Capacity {

@@ -253,6 +253,17 @@ int64_t saturating_mul(int64_t per_task, uint64_t tasks) {
   return clamp64(static_cast<i128>(per_task) * static_cast<i128>(tasks));
 }
 
+bool within_percent(int64_t value, int64_t reference, int64_t percent) {
+  i128 diff = static_cast<i128>(value) - reference;
+  if (diff < 0) diff = -diff;
+  return diff * 100 <= static_cast<i128>(reference) * percent;
+}
+
+std::string cpus_or_none(int64_t nano_cpus) { return nano_cpus == 0 ? "none" : format_cpus(nano_cpus); }
+std::string cpus_or_none(const std::optional<int64_t>& nano_cpus) { return cpus_or_none(nano_cpus.value_or(0)); }
+std::string memory_or_none(int64_t bytes) { return bytes == 0 ? "none" : format_memory(bytes); }
+std::string memory_or_none(const std::optional<int64_t>& bytes) { return memory_or_none(bytes.value_or(0)); }
+
 bool product_at_most(uint64_t tasks_a, int64_t per_a, uint64_t tasks_b, int64_t per_b) {
   return static_cast<i128>(tasks_a) * per_a <= static_cast<i128>(tasks_b) * per_b;
 }

@@ -72,9 +72,18 @@ Result<int64_t> parse_ratio(std::string_view text);
 /// "1.5", "0.25", "2": the shortest exact decimal for a nano-CPU count.
 std::string format_cpus(int64_t nano_cpus);
 
+/// format_cpus, or "none" for 0 (Docker's "no limit") and for no value.
+/// The one way a CPU figure that may be unset is printed.
+std::string cpus_or_none(int64_t nano_cpus);
+std::string cpus_or_none(const std::optional<int64_t>& nano_cpus);
+
 /// "512MiB", "1GiB", "1.5GiB", "100B": binary units, exact up to 2 decimals,
 /// otherwise the byte count.  Total over int64 (INT64_MIN included).
 std::string format_memory(int64_t bytes);
+
+/// format_memory, or "none" for 0 and for no value.
+std::string memory_or_none(int64_t bytes);
+std::string memory_or_none(const std::optional<int64_t>& bytes);
 
 /// "2.38x" for numerator/denominator, rounded half up to 2 decimals; "-" when
 /// the denominator is 0.  Total over int64: any signs, any magnitudes.
@@ -83,6 +92,9 @@ std::string format_ratio(int64_t numerator, int64_t denominator);
 /// The same ratio in billionths (for JSON and comparisons); 0 when denominator
 /// is 0; saturates at the int64 range.
 int64_t ratio_nano(int64_t numerator, int64_t denominator);
+
+/// |value - reference| <= reference x percent / 100, exactly (128-bit).
+bool within_percent(int64_t value, int64_t reference, int64_t percent);
 
 /// numerator/denominator <= budget_nano / 1e9, exactly (128-bit arithmetic).
 /// A saturated numerator (kSaturated) never fits; a zero or negative

@@ -30,10 +30,10 @@ Result<model::ResourceSpec> resource_spec_from_json(const JsonReader& r) {
   return spec;
 }
 
-nlohmann::json owned_to_json(const OwnedFields& owned, HumanValues human) {
+nlohmann::json owned_to_json(const std::string& host, const model::OwnedFields& owned, HumanValues human) {
   nlohmann::json out = nlohmann::json::object();
-  if (!owned.host.empty()) out["host"] = owned.host;
-  if (!owned.node.empty()) out["node"] = owned.node;
+  if (!host.empty()) out["host"] = host;
+  if (owned.node && !owned.node->empty()) out["node"] = *owned.node;
   if (owned.replicas) out["replicas"] = *owned.replicas;
   if (owned.limits.nano_cpus || owned.limits.memory_bytes)
     out["limits"] = resource_spec_to_json(owned.limits, human);
@@ -43,15 +43,17 @@ nlohmann::json owned_to_json(const OwnedFields& owned, HumanValues human) {
   return out;
 }
 
-Result<OwnedFields> owned_from_json(const JsonReader& r) {
-  OwnedFields owned;
+Result<AppliedFields> owned_from_json(const JsonReader& r) {
+  AppliedFields out;
+  model::OwnedFields& owned = out.owned;
   SF_TRY_ASSIGN(auto host, r.optional_field("host"));
   if (host) {
-    SF_TRY_ASSIGN(owned.host, host->string());
+    SF_TRY_ASSIGN(out.host, host->string());
   }
   SF_TRY_ASSIGN(auto node, r.optional_field("node"));
   if (node) {
-    SF_TRY_ASSIGN(owned.node, node->string());
+    SF_TRY_ASSIGN(std::string name, node->string());
+    if (!name.empty()) owned.node = std::move(name);  // "" pins to nothing: not owned
   }
   SF_TRY_ASSIGN(auto replicas, r.optional_field("replicas"));
   if (replicas) {
@@ -65,18 +67,18 @@ Result<OwnedFields> owned_from_json(const JsonReader& r) {
   if (reservations) {
     SF_TRY_ASSIGN(owned.reservations, resource_spec_from_json(*reservations));
   }
-  return owned;
+  return out;
 }
 
-std::string encode_applied(const OwnedFields& owned) {
+std::string encode_applied(const std::string& host, const model::OwnedFields& owned) {
   // ensure_ascii: a label value is shown by `docker service inspect` and by
   // us; every control character (C0, DEL, C1) and all non-ASCII is written
   // as a JSON \u escape, so the label is printable and decodes to the same value.
-  return owned_to_json(owned, HumanValues::no)
+  return owned_to_json(host, owned, HumanValues::no)
       .dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
 }
 
-Result<OwnedFields> decode_applied(std::string_view label) {
+Result<AppliedFields> decode_applied(std::string_view label) {
   if (!json_depth_within(label)) return fail(std::string(kAppliedLabel) + ": JSON nested too deep");
   nlohmann::json j = nlohmann::json::parse(label, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return fail(std::string(kAppliedLabel) + ": not valid JSON");

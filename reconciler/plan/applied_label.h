@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "reconciler/plan/json_reader.h"
-#include "reconciler/plan/owned.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::plan {
@@ -32,16 +32,25 @@ enum class HumanValues { no, yes };
 nlohmann::json resource_spec_to_json(const model::ResourceSpec& spec, HumanValues human);
 Result<model::ResourceSpec> resource_spec_from_json(const JsonReader& reader);
 
-nlohmann::json owned_to_json(const OwnedFields& owned, HumanValues human);
+/// What the label (and a plan's "desired") records: the owned fields and
+/// the declared host they were written for.  The host is a name in the
+/// desired state, not a swarm field; `owned.node` is what the swarm holds.
+struct AppliedFields {
+  std::string host;  ///< empty when unknown
+  model::OwnedFields owned;
+};
 
-/// Reads what owned_to_json wrote (human strings and unknown keys ignored).
-/// On failure the error names the field under `reader`'s path.
-Result<OwnedFields> owned_from_json(const JsonReader& reader);
+nlohmann::json owned_to_json(const std::string& host, const model::OwnedFields& owned, HumanValues human);
 
-/// The value of the `swarmform.applied` label for `owned`.
-std::string encode_applied(const OwnedFields& owned);
+/// Reads what owned_to_json wrote (human strings and unknown keys ignored;
+/// an empty node is no node).  On failure the error names the field under
+/// `reader`'s path.
+Result<AppliedFields> owned_from_json(const JsonReader& reader);
+
+/// The value of the `swarmform.applied` label for `owned` written for `host`.
+std::string encode_applied(const std::string& host, const model::OwnedFields& owned);
 
 /// Parses a `swarmform.applied` label value; an error says what is wrong.
-Result<OwnedFields> decode_applied(std::string_view label);
+Result<AppliedFields> decode_applied(std::string_view label);
 
 }  // namespace swarmform::plan

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/plan/applied_label.h"
 #include "reconciler/plan/diff.h"
 #include "reconciler/plan/feasibility.h"
@@ -117,7 +118,7 @@ class Planner {
     const model::LiveService& live = live_.services[i];
     ServiceChange change = diff_service(service, host->second, live, topology_, findings_);
     check_data_move(service, live, change, topology_, findings_);
-    after_[i] = with_owned(live, change.desired);
+    after_[i] = model::with_owned(live, change.desired);
     plan_.services.push_back(std::move(change));
   }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/model/quantity.h"
 #include "reconciler/plan/wording.h"
 
@@ -30,13 +31,8 @@ std::string text_or_none(const std::optional<std::string>& s) { return s ? *s : 
 std::string bool_text(bool b) { return b ? "true" : "false"; }
 std::string budget_text(int64_t nano) { return model::format_cpus(nano) + "x"; }
 
-std::string cpus_text(const std::optional<int64_t>& v) { return v ? cpus_or_none(*v) : kNone; }
-std::string memory_text(const std::optional<int64_t>& v) { return v ? memory_or_none(*v) : kNone; }
 std::string budget_text(const std::optional<int64_t>& v) { return v ? budget_text(*v) : kNone; }
 
-std::string replicas_text(const std::optional<uint64_t>& v) {
-  return v ? std::to_string(*v) : kNone;
-}
 
 /// `sh -c 'a b'` as a reviewer reads it: words joined by spaces, words with
 /// spaces or quotes single-quoted.
@@ -116,14 +112,13 @@ std::vector<FieldChange> service_fields(const model::Service& b, const model::Se
   Fields f;
   f.compare("host", b.host, a.host);
   f.compare("match", b.match, a.match);
-  f.compare("replicas", replicas_text(b.replicas), replicas_text(a.replicas));
-  f.compare("limits.cpus", cpus_text(b.limits.nano_cpus), cpus_text(a.limits.nano_cpus));
-  f.compare("limits.memory", memory_text(b.limits.memory_bytes),
-            memory_text(a.limits.memory_bytes));
-  f.compare("reservations.cpus", cpus_text(b.reservations.nano_cpus),
-            cpus_text(a.reservations.nano_cpus));
-  f.compare("reservations.memory", memory_text(b.reservations.memory_bytes),
-            memory_text(a.reservations.memory_bytes));
+  const model::OwnedFields before = model::declared_owned(b);
+  const model::OwnedFields after = model::declared_owned(a);
+  for (model::OwnedField owned : model::kOwnedFields) {
+    if (owned == model::OwnedField::node) continue;  // a service declares its host, above
+    f.compare(std::string(model::owned_field_name(owned)), model::owned_field_text(before, owned).value_or(kNone),
+              model::owned_field_text(after, owned).value_or(kNone));
+  }
   f.compare("image", text_or_none(b.image), text_or_none(a.image));
   f.compare("allow_data_move", bool_text(b.allow_data_move), bool_text(a.allow_data_move));
   f.compare("command", command_text(b.command), command_text(a.command));

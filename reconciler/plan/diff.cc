@@ -1,5 +1,7 @@
 #include "reconciler/plan/diff.h"
 
+#include "reconciler/model/owned_fields.h"
+#include "reconciler/model/placement.h"
 #include "reconciler/plan/applied_label.h"
 #include "reconciler/plan/drift.h"
 #include "reconciler/plan/wording.h"
@@ -12,33 +14,34 @@ namespace {
 std::string placement_text(const model::LiveService& live, const Topology& topology) {
   std::vector<std::string> hosts = topology.placed_hosts(live);
   if (hosts.empty()) return "none";
-  if (pinned_nodes(live.constraints).empty()) return join(hosts, ",") + " (not pinned)";
+  if (model::pinned_nodes(live.constraints).empty()) return join(hosts, ",") + " (not pinned)";
   return join(hosts, ",");
 }
 
-void resource_changes(const std::string& prefix, const model::ResourceSpec& desired,
-                      const model::Resources& live, std::vector<FieldChange>& out) {
-  if (desired.nano_cpus && *desired.nano_cpus != live.nano_cpus) {
-    out.push_back(
-        {prefix + ".cpus", cpus_or_none(live.nano_cpus), cpus_or_none(*desired.nano_cpus), true});
-  }
-  if (desired.memory_bytes && *desired.memory_bytes != live.memory_bytes) {
-    out.push_back({prefix + ".memory", memory_or_none(live.memory_bytes),
-                   memory_or_none(*desired.memory_bytes), true});
+/// A field change per owned field `desired` declares and `live` holds
+/// otherwise (the node aside: placement reads as the host, above).
+void field_changes(const model::OwnedFields& desired, const model::OwnedFields& live,
+                   std::vector<FieldChange>& out) {
+  for (model::OwnedField f : model::kOwnedFields) {
+    if (f == model::OwnedField::node) continue;
+    auto after = model::owned_field_text(desired, f);
+    if (!after || model::same_value(desired, live, f)) continue;
+    out.push_back({std::string(model::owned_field_name(f)), model::owned_field_text(live, f).value_or("none"), *after,
+                   model::in_task_template(f)});
   }
 }
 
 Drift drift_of(const model::Service& service, const model::LiveService& live,
-               const OwnedFields& desired, std::vector<Finding>& findings) {
+               const model::OwnedFields& desired, std::vector<Finding>& findings) {
   auto label = live.labels.find(kAppliedLabel);
   if (label == live.labels.end()) return Drift::none;
-  Result<OwnedFields> applied = decode_applied(label->second);
+  Result<AppliedFields> applied = decode_applied(label->second);
   if (!applied) {
     findings.push_back({model::Severity::warning, service.name,
                         "its " + applied.error().message + "; who changed it cannot be told"});
     return Drift::none;
   }
-  return attribute_drift(desired, live_owned(live, desired), *applied);
+  return attribute_drift(desired, live_owned(live, desired), applied->owned);
 }
 
 }  // namespace
@@ -53,10 +56,11 @@ ServiceChange diff_service(const model::Service& service, const model::Host& hos
   c.version_index = live.version_index;
   c.owned_hash = owned_hash(live);
   c.desired = desired_owned(service, host, live.global || !live.replicas);
+  c.desired_host = host.name;
   c.from_host = join(topology.placed_hosts(live), ",");
   c.to_host = host.name;
 
-  std::vector<std::string> pinned = pinned_nodes(live.constraints);
+  std::vector<std::string> pinned = model::pinned_nodes(live.constraints);
   if (pinned.size() != 1 || pinned.front() != host.node) {
     c.changes.push_back({"host", placement_text(live, topology), host.name, true});
   }
@@ -65,15 +69,11 @@ ServiceChange diff_service(const model::Service& service, const model::Host& hos
                         "declares replicas: " + std::to_string(*service.replicas) +
                             ", but the swarm runs it in " + live.mode +
                             " mode, which has no replica count: replicas are not compared"});
-  } else if (service.replicas && *service.replicas != *live.replicas) {
-    c.changes.push_back(
-        {"replicas", std::to_string(*live.replicas), std::to_string(*service.replicas), false});
   }
-  resource_changes("limits", service.limits, live.limits, c.changes);
-  resource_changes("reservations", service.reservations, live.reservations, c.changes);
+  field_changes(c.desired, model::owned_fields_of(live), c.changes);
 
   c.tasks_before = topology.task_count(live);
-  c.tasks_after = topology.task_count(with_owned(live, c.desired));
+  c.tasks_after = topology.task_count(model::with_owned(live, c.desired));
   if (c.changes.empty()) return c;
   c.action = Action::update;
   bool new_template = false;
@@ -89,26 +89,23 @@ std::string name_to_create(const model::Service& service) {
   return match;
 }
 
-model::LiveService created_service(const model::Service& service, const OwnedFields& owned) {
+model::LiveService created_service(const model::Service& service, const model::OwnedFields& owned) {
   model::LiveService live;
   live.name = name_to_create(service);
   live.replicas = 1;  // the engine's default when none is given
   live.image = service.image.value_or("");
-  return with_owned(live, owned);
+  return model::with_owned(live, owned);
 }
 
 std::vector<FieldChange> create_changes(const model::Service& service, const std::string& host) {
   std::vector<FieldChange> changes;
   changes.push_back({"host", "none", host, false});
-  if (service.replicas)
-    changes.push_back({"replicas", "none", std::to_string(*service.replicas), false});
-  auto add = [&changes](const std::string& field, const std::optional<int64_t>& v, bool cpu) {
-    if (v) changes.push_back({field, "none", cpu ? cpus_or_none(*v) : memory_or_none(*v), false});
-  };
-  add("limits.cpus", service.limits.nano_cpus, true);
-  add("limits.memory", service.limits.memory_bytes, false);
-  add("reservations.cpus", service.reservations.nano_cpus, true);
-  add("reservations.memory", service.reservations.memory_bytes, false);
+  const model::OwnedFields declared = model::declared_owned(service);
+  for (model::OwnedField f : model::kOwnedFields) {
+    if (auto value = model::owned_field_text(declared, f)) {
+      changes.push_back({std::string(model::owned_field_name(f)), "none", *value, false});
+    }
+  }
   return changes;
 }
 
@@ -118,6 +115,7 @@ ServiceChange plan_create(const model::Service& service, const model::Host& host
   c.live_name = name_to_create(service);
   c.action = Action::create;
   c.desired = desired_owned(service, host, false);
+  c.desired_host = host.name;
   c.to_host = host.name;
   c.create = service;
   c.changes = create_changes(service, host.name);

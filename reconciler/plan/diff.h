@@ -35,6 +35,6 @@ ServiceChange plan_remove(const model::LiveService& live, const Topology& topolo
 std::string name_to_create(const model::Service& service);
 
 /// The live service `service` becomes once created (for capacity arithmetic).
-model::LiveService created_service(const model::Service& service, const OwnedFields& owned);
+model::LiveService created_service(const model::Service& service, const model::OwnedFields& owned);
 
 }  // namespace swarmform::plan

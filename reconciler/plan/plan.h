@@ -71,7 +71,12 @@ struct ServiceChange {
                           ///< comma-separated; "" none
   std::string to_host;    ///< the desired host; "" for a delete
   Drift drift = Drift::none;
-  OwnedFields desired;  ///< the owned values apply writes (and records in `swarmform.applied`)
+  model::OwnedFields desired;  ///< the owned values apply writes (and records in `swarmform.applied`)
+  /// The declared host `desired` is for: recorded beside it (the plan file's
+  /// desired.host, the label's "host") but not a swarm field — desired.node
+  /// is.  Equals to_host in every plan compute_plan makes; compare_changes
+  /// refuses a saved plan whose desired.host was edited.
+  std::string desired_host;
   std::optional<model::Service> create;  ///< the whole declared service, for a create
 
   /// Tasks replaced by a new task template (0 when none restart).

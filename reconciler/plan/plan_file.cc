@@ -61,7 +61,7 @@ ojson change_json(const ServiceChange& c) {
             {"tasks_after", c.tasks_after},
             {"tasks_restarted", c.tasks_restarted()},
             {"changes", fields},
-            {"desired", ojson(owned_to_json(c.desired, HumanValues::yes))}};
+            {"desired", ojson(owned_to_json(c.desired_host, c.desired, HumanValues::yes))}};
   if (c.create) out["create"] = service_json(*c.create);
   return out;
 }
@@ -215,11 +215,11 @@ Result<void> derive_shown(ServiceChange& c, const JsonReader& changes) {
       c.restarts_tasks = false;
       return {};
     case Action::create:
-      if (c.desired.host.empty()) return fail(changes.error("a create needs desired.host"));
+      if (c.desired_host.empty()) return fail(changes.error("a create needs desired.host"));
       c.desired.replicas = c.create->replicas;
       c.desired.limits = c.create->limits;
       c.desired.reservations = c.create->reservations;
-      c.changes = create_changes(*c.create, c.desired.host);
+      c.changes = create_changes(*c.create, c.desired_host);
       c.restarts_tasks = false;
       return {};
     case Action::update:
@@ -228,7 +228,7 @@ Result<void> derive_shown(ServiceChange& c, const JsonReader& changes) {
   bool new_template = false;
   for (size_t i = 0; i < c.changes.size(); ++i) {
     FieldChange& f = c.changes[i];
-    std::optional<std::string> value = owned_field_text(c.desired, f.field);
+    std::optional<std::string> value = owned_field_text(c.desired_host, c.desired, f.field);
     if (!value) {
       return fail(JsonReader(changes.json()[i], changes.path() + "[" + std::to_string(i) + "]")
                       .error("field '" + f.field + "' is not an owned value of \"desired\""));
@@ -272,7 +272,9 @@ Result<ServiceChange> read_change(const JsonReader& r) {
     c.changes.push_back(std::move(f));
   }
   SF_TRY_ASSIGN(JsonReader desired, r.field("desired"));
-  SF_TRY_ASSIGN(c.desired, owned_from_json(desired));
+  SF_TRY_ASSIGN(AppliedFields applied, owned_from_json(desired));
+  c.desired = std::move(applied.owned);
+  c.desired_host = std::move(applied.host);
   SF_TRY_ASSIGN(auto create, r.optional_field("create"));
   if (create) {
     SF_TRY_ASSIGN(c.create, read_service(*create));

@@ -1,15 +1,20 @@
 #include "reconciler/plan/plan_match.h"
 
 #include <map>
-
-#include "reconciler/plan/wording.h"
+#include <vector>
 
 namespace swarmform::plan {
 namespace {
 
-/// The owned fields a field change can name, in the order a plan lists them.
-constexpr std::string_view kOwnedFieldNames[] = {
-    "host", "replicas", "limits.cpus", "limits.memory", "reservations.cpus", "reservations.memory"};
+/// The fields a field change can name, in the order a plan lists them: the
+/// host, then the owned fields but the node (which reads as the host).
+std::vector<std::string_view> field_change_names() {
+  std::vector<std::string_view> out{"host"};
+  for (model::OwnedField f : model::kOwnedFields) {
+    if (f != model::OwnedField::node) out.push_back(model::owned_field_name(f));
+  }
+  return out;
+}
 
 std::string or_unset(const std::optional<std::string>& text) { return text.value_or("not owned"); }
 
@@ -67,11 +72,12 @@ void compare_service(const ServiceChange& saved, const ServiceChange& remade,
     add("host: the plan says " + saved.to_host + ", planned again: " + remade.to_host);
   }
   if (saved.desired.node != remade.desired.node) {
-    add("node: the plan pins it to " + saved.desired.node + ", planned again: " + remade.desired.node);
+    add("node: the plan pins it to " + saved.desired.node.value_or("") + ", planned again: " +
+        remade.desired.node.value_or(""));
   }
-  for (std::string_view field : kOwnedFieldNames) {
-    auto a = owned_field_text(saved.desired, field);
-    auto b = owned_field_text(remade.desired, field);
+  for (std::string_view field : field_change_names()) {
+    auto a = owned_field_text(saved.desired_host, saved.desired, field);
+    auto b = owned_field_text(remade.desired_host, remade.desired, field);
     if (a != b) {
       add(std::string(field) + ": the plan writes " + or_unset(a) + ", planned again: " + or_unset(b));
     }
@@ -99,24 +105,12 @@ void compare_service(const ServiceChange& saved, const ServiceChange& remade,
 
 }  // namespace
 
-std::optional<std::string> owned_field_text(const OwnedFields& owned, std::string_view field) {
-  auto cpus = [](const std::optional<int64_t>& v) -> std::optional<std::string> {
-    if (!v) return std::nullopt;
-    return cpus_or_none(*v);
-  };
-  auto memory = [](const std::optional<int64_t>& v) -> std::optional<std::string> {
-    if (!v) return std::nullopt;
-    return memory_or_none(*v);
-  };
-  if (field == "host") return owned.host.empty() ? std::nullopt : std::optional<std::string>(owned.host);
-  if (field == "replicas") {
-    if (!owned.replicas) return std::nullopt;
-    return std::to_string(*owned.replicas);
+std::optional<std::string> owned_field_text(const std::string& host, const model::OwnedFields& owned,
+                                            std::string_view field) {
+  if (field == "host") return host.empty() ? std::nullopt : std::optional<std::string>(host);
+  for (model::OwnedField f : model::kOwnedFields) {
+    if (f != model::OwnedField::node && model::owned_field_name(f) == field) return model::owned_field_text(owned, f);
   }
-  if (field == "limits.cpus") return cpus(owned.limits.nano_cpus);
-  if (field == "limits.memory") return memory(owned.limits.memory_bytes);
-  if (field == "reservations.cpus") return cpus(owned.reservations.nano_cpus);
-  if (field == "reservations.memory") return memory(owned.reservations.memory_bytes);
   return std::nullopt;
 }
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "reconciler/plan/compute.h"
-#include "reconciler/plan/owned.h"
+#include "reconciler/model/owned_fields.h"
 #include "reconciler/plan/plan.h"
 
 namespace swarmform::plan {
@@ -37,10 +37,11 @@ std::vector<PlanMismatch> compare_changes(const Plan& saved, const Plan& remade)
 /// desired hash, commit and time).
 PlanOptions options_of(const Plan& plan);
 
-/// How a field change shows the value `owned` holds for `field` ("host",
-/// "replicas", "limits.cpus", "limits.memory", "reservations.cpus",
-/// "reservations.memory"): the text apply's values read as; nullopt when
-/// `owned` does not own the field or the name is none of these.
-std::optional<std::string> owned_field_text(const OwnedFields& owned, std::string_view field);
+/// How a field change shows the value of `field` — "host" (`host`, when not
+/// empty) or an owned field of `owned` but the node ("replicas",
+/// "limits.cpus", ...: model::owned_field_text) — the text apply's values
+/// read as; nullopt when it is not owned or the name is none of these.
+std::optional<std::string> owned_field_text(const std::string& host, const model::OwnedFields& owned,
+                                            std::string_view field);
 
 }  // namespace swarmform::plan

@@ -9,7 +9,6 @@ namespace {
 using model::format_cpus;
 using model::format_memory;
 using model::format_ratio;
-__extension__ using i128 = __int128;
 
 model::HostLoad load_of(const std::string& host_name, const model::Host& host,
                         const model::DesiredState& desired, const Topology& topology,
@@ -66,10 +65,8 @@ std::vector<HostProjection> project_hosts(const model::DesiredState& desired,
 }
 
 bool capacity_matches(const model::Capacity& declared, const model::Capacity& real) {
-  if (declared.nano_cpus != real.nano_cpus) return false;
-  i128 diff = static_cast<i128>(declared.memory_bytes) - real.memory_bytes;
-  if (diff < 0) diff = -diff;
-  return diff * 100 <= static_cast<i128>(real.memory_bytes) * kMemoryTolerancePercent;
+  return declared.nano_cpus == real.nano_cpus &&
+         model::within_percent(declared.memory_bytes, real.memory_bytes, kMemoryTolerancePercent);
 }
 
 void check_capacity(const std::vector<HostProjection>& hosts, std::vector<Finding>& findings) {

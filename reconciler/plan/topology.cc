@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "reconciler/plan/owned.h"
+#include "reconciler/model/placement.h"
 
 namespace swarmform::plan {
 
@@ -37,7 +37,7 @@ std::string Topology::unschedulable(const std::string& hostname) const {
 
 std::map<std::string, uint64_t> Topology::tasks_by_host(const model::LiveService& service) const {
   std::map<std::string, uint64_t> out;
-  std::vector<std::string> pinned = pinned_nodes(service.constraints);
+  std::vector<std::string> pinned = model::pinned_nodes(service.constraints);
   if (pinned.size() == 1) {
     uint64_t n = service.global ? 1 : service.replicas.value_or(0);
     if (n > 0) out[host_of_node(pinned.front())] = n;
@@ -64,7 +64,7 @@ std::map<std::string, uint64_t> Topology::tasks_by_host(const model::LiveService
 
 std::vector<std::string> Topology::placed_hosts(const model::LiveService& service) const {
   std::vector<std::string> out;
-  std::vector<std::string> pinned = pinned_nodes(service.constraints);
+  std::vector<std::string> pinned = model::pinned_nodes(service.constraints);
   if (!pinned.empty()) {
     for (const auto& n : pinned) out.push_back(host_of_node(n));
   } else {

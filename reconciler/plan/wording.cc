@@ -4,14 +4,6 @@
 
 namespace swarmform::plan {
 
-std::string cpus_or_none(int64_t nano_cpus) {
-  return nano_cpus == 0 ? "none" : model::format_cpus(nano_cpus);
-}
-
-std::string memory_or_none(int64_t bytes) {
-  return bytes == 0 ? "none" : model::format_memory(bytes);
-}
-
 std::string approx_memory(int64_t bytes) {
   std::string exact = model::format_memory(bytes);
   if (exact.size() < 2 || exact[exact.size() - 2] == 'i') return exact;  // already in a unit

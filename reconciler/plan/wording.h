@@ -7,10 +7,6 @@
 
 namespace swarmform::plan {
 
-/// format_cpus, or "none" for 0 (Docker's "no limit").
-std::string cpus_or_none(int64_t nano_cpus);
-/// format_memory, or "none" for 0.
-std::string memory_or_none(int64_t bytes);
 /// format_memory when it is exact; else about one decimal ("~15.6GiB"), for
 /// what nodes report (a VPS's MemTotal is never a round number).
 std::string approx_memory(int64_t bytes);

@@ -18,6 +18,9 @@
 namespace swarmform::apply {
 namespace {
 
+using engine::Labels;
+using model::OwnedFields;
+
 using engine::DockerClient;
 using nlohmann::json;
 using std::chrono::seconds;
@@ -31,10 +34,8 @@ using swarmform::testing::unique_name;
 
 const Labels kLabels = {{"swarmform.managed", "true"}, {"swarmform.commit", "0123abcd"}};
 const OwnedFields kStart{.replicas = 1,
-                         .limit_nano_cpus = 250'000'000,
-                         .limit_memory_bytes = 64 << 20,
-                         .reservation_nano_cpus = 50'000'000,
-                         .reservation_memory_bytes = 0,
+                         .limits = {.nano_cpus = 250'000'000, .memory_bytes = 64 << 20},
+                         .reservations = {.nano_cpus = 50'000'000, .memory_bytes = 0},
                          .node = "kvm4"};
 
 /// The docker CLI flags that create a service at kStart.
@@ -102,7 +103,7 @@ TEST(ApplyLabRollback, UnsatisfiableReservationIsDetectedAndRolledBack) {
   ServiceCleanup cleanup(lab, {name});
   create_with_cli(lab, name, kStartFlags);  // Docker's defaults: update and rollback stop-first
   if (HasFatalFailure()) return;
-  auto took = fail_and_roll_back(lab, name, {.reservation_nano_cpus = 64'000'000'000},
+  auto took = fail_and_roll_back(lab, name, {.reservations = {.nano_cpus = 64'000'000'000, .memory_bytes = std::nullopt}},
                                  "no suitable node (insufficient resources on 2 nodes)");
   // Stop-first: swarmkit waits out its one-minute timeout for the pending
   // task, which never reports stopping (rollback.h).
@@ -116,7 +117,7 @@ TEST(ApplyLabRollback, StartFirstRollbackFromUnschedulableIsQuick) {
   ServiceCleanup cleanup(lab, {name});
   create_with_cli(lab, name, kStartFlags + " --rollback-order start-first");
   if (HasFatalFailure()) return;
-  auto took = fail_and_roll_back(lab, name, {.reservation_nano_cpus = 64'000'000'000},
+  auto took = fail_and_roll_back(lab, name, {.reservations = {.nano_cpus = 64'000'000'000, .memory_bytes = std::nullopt}},
                                  "no suitable node (insufficient resources on 2 nodes)");
   std::printf("[ timing ] start-first rollback from an unschedulable task converged in %.1f s\n",
               secs(took));
@@ -130,7 +131,7 @@ TEST(ApplyLabRollback, RejectedTasksAreDetectedAndRolledBack) {
   create_with_cli(lab, name, kStartFlags);
   if (HasFatalFailure()) return;
   // Swarm accepts 5 MiB (its floor is 4 MiB); dockerd then rejects each task.
-  auto took = fail_and_roll_back(lab, name, {.limit_memory_bytes = 5 << 20},
+  auto took = fail_and_roll_back(lab, name, {.limits = {.nano_cpus = std::nullopt, .memory_bytes = 5 << 20}},
                                  "rejected on kvm4: Minimum memory limit allowed is 6MB");
   std::printf("[ timing ] rollback from rejected tasks converged in %.1f s\n", secs(took));
   EXPECT_LT(took, seconds(30));
@@ -148,7 +149,7 @@ TEST(ApplyLabRollback, RollbackIsRefusedWhenTheServiceMovedOn) {
   ASSERT_FALSE(never_updated);
   EXPECT_EQ(never_updated.error().message, name + ": has no previous spec to roll back to");
 
-  OwnedFields desired{.limit_nano_cpus = 500'000'000};
+  OwnedFields desired{.limits = {.nano_cpus = 500'000'000, .memory_bytes = std::nullopt}};
   auto out = update_service(client, name, kStart, desired, kLabels);
   ASSERT_TRUE(out) << out.error().message;
   int status = -1;

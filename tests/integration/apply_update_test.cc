@@ -15,7 +15,8 @@
 
 #include "reconciler/apply/convergence.h"
 #include "reconciler/apply/service_update.h"
-#include "reconciler/apply/spec_rewrite.h"
+#include "reconciler/engine/spec_owned.h"
+#include "reconciler/engine/spec_rewrite.h"
 #include "reconciler/engine/docker_client.h"
 #include "support/lab_engine.h"
 #include "support/lab_state.h"
@@ -23,6 +24,11 @@
 
 namespace swarmform::apply {
 namespace {
+
+using engine::Labels;
+using engine::read_owned_fields;
+using engine::rewrite_spec;
+using model::OwnedFields;
 
 using engine::DockerClient;
 using nlohmann::json;
@@ -41,10 +47,8 @@ const Labels kLabels = {{"swarmform.managed", "true"},
 
 /// What the service starts with; the fields swarmform owns, as the plan saw them.
 const OwnedFields kStart{.replicas = 1,
-                         .limit_nano_cpus = 250'000'000,
-                         .limit_memory_bytes = 64 << 20,
-                         .reservation_nano_cpus = 50'000'000,
-                         .reservation_memory_bytes = 16 << 20,
+                         .limits = {.nano_cpus = 250'000'000, .memory_bytes = 64 << 20},
+                         .reservations = {.nano_cpus = 50'000'000, .memory_bytes = 16 << 20},
                          .node = "kvm4"};
 
 /// The docker CLI flags that create a service at kStart plus fields swarmform
@@ -101,7 +105,7 @@ TEST(ApplyLabUpdate, LimitChangeConvergesAndKeepsEverythingElse) {
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
 
-  OwnedFields desired{.limit_nano_cpus = 500'000'000, .limit_memory_bytes = 96 << 20};
+  OwnedFields desired{.limits = {.nano_cpus = 500'000'000, .memory_bytes = 96 << 20}};
   auto out = update_service(client, name, kStart, desired, kLabels);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_TRUE(out->posted);
@@ -146,7 +150,7 @@ TEST(ApplyLabUpdate, ReservationChangeIncludingRemoval) {
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
 
-  OwnedFields desired{.reservation_nano_cpus = 100'000'000, .reservation_memory_bytes = 0};
+  OwnedFields desired{.reservations = {.nano_cpus = 100'000'000, .memory_bytes = 0}};
   auto out = update_service(client, name, kStart, desired, kLabels);
   ASSERT_TRUE(out) << out.error().message;
   expect_only_owned_changed(before, out->service["Spec"], desired);
@@ -157,8 +161,8 @@ TEST(ApplyLabUpdate, ReservationChangeIncludingRemoval) {
             "{\"NanoCPUs\":100000000}\n");
   auto after = read_owned_fields(spec_of(client, name));
   ASSERT_TRUE(after);
-  EXPECT_EQ(after->reservation_memory_bytes, 0);
-  EXPECT_EQ(after->limit_nano_cpus, kStart.limit_nano_cpus);
+  EXPECT_EQ(after->reservations.memory_bytes, 0);
+  EXPECT_EQ(after->limits.nano_cpus, kStart.limits.nano_cpus);
 }
 
 TEST(ApplyLabUpdate, ReplicaChangeKeepsTheRunningTask) {
@@ -263,7 +267,7 @@ TEST(ApplyLabUpdate, StaleVersionIsRetriedWhileStillAsPlanned) {
     docker(lab, "service update --detach --label-add bumped=yes " + name);
   });
   DockerClient client = connect_kvm4(lab, interposing_dialer(lab, hook));
-  auto out = update_service(client, name, kStart, {.limit_nano_cpus = 500'000'000}, kLabels);
+  auto out = update_service(client, name, kStart, {.limits = {.nano_cpus = 500'000'000, .memory_bytes = std::nullopt}}, kLabels);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_FALSE(*hook) << "the out-of-band change never ran";
   EXPECT_EQ(out->attempts, 2);  // the first POST was out of sequence
@@ -285,7 +289,7 @@ TEST(ApplyLabUpdate, GuardRefusesAfterAnOutOfBandLimitChange) {
   DockerClient client = connect_kvm4(lab);
   json before = spec_of(client, name);
 
-  auto out = update_service(client, name, kStart, {.limit_nano_cpus = 500'000'000}, kLabels);
+  auto out = update_service(client, name, kStart, {.limits = {.nano_cpus = 500'000'000, .memory_bytes = std::nullopt}}, kLabels);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::conflict);
   EXPECT_EQ(
@@ -304,7 +308,7 @@ TEST(ApplyLabUpdate, GuardAlsoHoldsOnTheRetry) {
     docker(lab, "service update --detach --replicas 2 " + name);  // an owned field moves
   });
   DockerClient client = connect_kvm4(lab, interposing_dialer(lab, hook));
-  auto out = update_service(client, name, kStart, {.limit_nano_cpus = 500'000'000}, kLabels);
+  auto out = update_service(client, name, kStart, {.limits = {.nano_cpus = 500'000'000, .memory_bytes = std::nullopt}}, kLabels);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::conflict);
   EXPECT_EQ(out.error().message,

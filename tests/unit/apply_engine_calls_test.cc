@@ -93,8 +93,8 @@ TEST(ApplyEngineCalls, UpdateGivesUpAfterThreeRetriesOutOfSequence) {
   server.connection_with(answers);
   auto client = DockerClient::connect(server.dialer());
   ASSERT_TRUE(client) << client.error().message;
-  auto out = update_service(*client, "svc1", {.limit_nano_cpus = 1'000'000'000},
-                            {.limit_nano_cpus = 500'000'000}, {});
+  auto out = update_service(*client, "svc1", {.limits = {.nano_cpus = 1'000'000'000, .memory_bytes = std::nullopt}},
+                            {.limits = {.nano_cpus = 500'000'000, .memory_bytes = std::nullopt}}, {});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::conflict);
   EXPECT_NE(out.error().message.find("updating sf-fake: the engine answered \"update out of "
@@ -116,8 +116,8 @@ TEST(ApplyEngineCalls, NoChangeMeansNoPost) {
   server.connection_with({kVersion, service_reply(7, 1'000'000'000)});
   auto client = DockerClient::connect(server.dialer());
   ASSERT_TRUE(client) << client.error().message;
-  auto out = update_service(*client, "svc1", {.limit_nano_cpus = 1'000'000'000},
-                            {.replicas = 1, .limit_nano_cpus = 1'000'000'000}, {});
+  auto out = update_service(*client, "svc1", {.limits = {.nano_cpus = 1'000'000'000, .memory_bytes = std::nullopt}},
+                            {.replicas = 1, .limits = {.nano_cpus = 1'000'000'000, .memory_bytes = std::nullopt}}, {});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_FALSE(out->posted);
   EXPECT_EQ(out->attempts, 0);

@@ -500,7 +500,7 @@ const Case kCases[] = {
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
        w.labels[kAppliedLabel] =
-           encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
+           encode_applied("kvm4", desired_owned(d.services["web"], d.hosts["kvm4"], false));
        w.limits.nano_cpus = cpus(1);
      },
      {"~ web", "  limits.cpus: 1 -> 0.5"},
@@ -510,7 +510,7 @@ const Case kCases[] = {
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
        w.labels[kAppliedLabel] =
-           encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
+           encode_applied("kvm4", desired_owned(d.services["web"], d.hosts["kvm4"], false));
        d.services["web"].replicas = 3;
      },
      {"~ web", "  replicas: 2 -> 3"},
@@ -520,7 +520,7 @@ const Case kCases[] = {
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        auto& w = live_of(l, "web");
        w.labels[kAppliedLabel] =
-           encode_applied(desired_owned(d.services["web"], d.hosts["kvm4"], false));
+           encode_applied("kvm4", desired_owned(d.services["web"], d.hosts["kvm4"], false));
        w.limits.memory_bytes = kGi;
        d.services["web"].host = "kvm2";
      },

@@ -36,7 +36,8 @@ TEST(PlanFile, RichPlanRoundTrips) {
     EXPECT_EQ(a.version_index, b.version_index);
     EXPECT_EQ(a.owned_hash, b.owned_hash);
     EXPECT_EQ(a.drift, b.drift);
-    EXPECT_TRUE(same_owned(a.desired, b.desired)) << a.name;
+    EXPECT_EQ(a.desired, b.desired) << a.name;
+    EXPECT_EQ(a.desired_host, b.desired_host) << a.name;
     EXPECT_EQ(a.create.has_value(), b.create.has_value());
   }
   EXPECT_EQ(back.blocked(), plan.blocked());

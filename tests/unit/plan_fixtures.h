@@ -90,7 +90,7 @@ inline model::LiveState live_matching(const model::DesiredState& desired,
     } else {
       l.replicas = 1;
     }
-    l = with_owned(l, desired_owned(s, h, l.global));
+    l = model::with_owned(l, desired_owned(s, h, l.global));
     l.spec_json =
         R"({"Name":")" + l.name + R"(","TaskTemplate":{"ContainerSpec":{"Env":["X=1"]}}})";
     uint64_t tasks = l.global ? 1 : l.replicas.value_or(0);

@@ -231,18 +231,21 @@ TEST(PlanMatch, AServiceChangedInTheSwarmIsToldApartFromAnEditedFile) {
 }
 
 TEST(PlanMatch, OwnedFieldTextIsWhatAPlanShows) {
-  OwnedFields owned;
-  owned.host = "kvm2";
+  model::OwnedFields owned;
   owned.replicas = 3;
   owned.limits = {cpus(1.5), 512 * kMi};
   owned.reservations.nano_cpus = 0;
-  EXPECT_EQ(owned_field_text(owned, "host"), "kvm2");
-  EXPECT_EQ(owned_field_text(owned, "replicas"), "3");
-  EXPECT_EQ(owned_field_text(owned, "limits.cpus"), "1.5");
-  EXPECT_EQ(owned_field_text(owned, "limits.memory"), "512MiB");
-  EXPECT_EQ(owned_field_text(owned, "reservations.cpus"), "none");
-  EXPECT_EQ(owned_field_text(owned, "reservations.memory"), std::nullopt);
-  EXPECT_EQ(owned_field_text(owned, "image"), std::nullopt);
+  owned.node = "kvm2";
+  EXPECT_EQ(owned_field_text("kvm2", owned, "host"), "kvm2");
+  EXPECT_EQ(owned_field_text("", owned, "host"), std::nullopt);
+  EXPECT_EQ(owned_field_text("kvm2", owned, "replicas"), "3");
+  EXPECT_EQ(owned_field_text("kvm2", owned, "limits.cpus"), "1.5");
+  EXPECT_EQ(owned_field_text("kvm2", owned, "limits.memory"), "512MiB");
+  EXPECT_EQ(owned_field_text("kvm2", owned, "reservations.cpus"), "none");
+  EXPECT_EQ(owned_field_text("kvm2", owned, "reservations.memory"), std::nullopt);
+  EXPECT_EQ(owned_field_text("kvm2", owned, "image"), std::nullopt);
+  // The node reads as the host: a field change never names it.
+  EXPECT_EQ(owned_field_text("kvm2", owned, "node"), std::nullopt);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The owned fields: constraint normalisation, what apply writes, the
-// fingerprint, the applied label and the desired-state content hash.
+// The owned fields as a plan records them: the fingerprint, the applied
+// label and the desired-state content hash.  (The fields themselves and the
+// placement constraint: model_owned_fields_test.cc.)
 
 #include <gtest/gtest.h>
 
@@ -13,77 +14,6 @@ namespace swarmform::plan {
 namespace {
 
 using namespace swarmform::plan::testing;
-
-TEST(PinnedNode, ReadsOnlySwarmformsConstraint) {
-  const struct {
-    const char* constraint;
-    const char* node;  // "" = not swarmform's
-  } cases[] = {
-      {"node.hostname==kvm2", "kvm2"},
-      {"node.hostname == kvm2", "kvm2"},
-      {" node.hostname==  kvm2 ", "kvm2"},
-      {"NODE.hostname==kvm2", "kvm2"},
-      {"node.hostname!=kvm2", ""},
-      {"node.role==manager", ""},
-      {"node.labels.hostname==x", ""},
-      {"node.hostname==", ""},
-      {"node.hostname", ""},
-      {"engine.labels.node.hostname==x", ""},
-  };
-  for (const auto& c : cases) {
-    auto got = pinned_node(c.constraint);
-    if (std::string(c.node).empty()) {
-      EXPECT_FALSE(got.has_value()) << c.constraint;
-    } else {
-      ASSERT_TRUE(got.has_value()) << c.constraint;
-      EXPECT_EQ(*got, c.node) << c.constraint;
-    }
-  }
-}
-
-TEST(PlacementConstraints, KeepsOthersInOrderAndWritesOne) {
-  std::vector<std::string> live{"node.labels.disk==ssd", "node.hostname == kvm4",
-                                "node.role!=worker", "node.hostname==kvm2"};
-  // Ours replaces every pin, where the first one was; the others keep their order.
-  EXPECT_EQ(placement_constraints(live, "kvm2"),
-            (std::vector<std::string>{"node.labels.disk==ssd", "node.hostname==kvm2",
-                                      "node.role!=worker"}));
-  // Exactly one pin to the right node, however spelled: left as it is.
-  std::vector<std::string> pinned{"node.role!=worker", "node.hostname == kvm2"};
-  EXPECT_EQ(placement_constraints(pinned, "kvm2"), pinned);
-  EXPECT_EQ(placement_constraints({}, "kvm4"), std::vector<std::string>{"node.hostname==kvm4"});
-  EXPECT_EQ(pinned_nodes(live), (std::vector<std::string>{"kvm2", "kvm4"}));
-}
-
-TEST(WithOwned, WritesOnlyDeclaredFields) {
-  model::LiveService live;
-  live.name = "web";
-  live.replicas = 3;
-  live.limits = {cpus(1), kGi};
-  live.reservations = {cpus(0.5), 0};
-  live.constraints = {"node.role==manager", "node.hostname==kvm4"};
-  live.labels = {{"a", "b"}};
-  live.image = "img:1";
-  live.spec_json = R"({"x":1})";
-  OwnedFields owned;
-  owned.node = "kvm2";
-  owned.limits.nano_cpus = cpus(0.25);
-  model::LiveService out = with_owned(live, owned);
-  EXPECT_EQ(out.replicas, 3u);
-  EXPECT_EQ(out.limits.nano_cpus, cpus(0.25));
-  EXPECT_EQ(out.limits.memory_bytes, kGi);
-  EXPECT_EQ(out.reservations.nano_cpus, cpus(0.5));
-  EXPECT_EQ(out.constraints,
-            (std::vector<std::string>{"node.role==manager", "node.hostname==kvm2"}));
-  EXPECT_EQ(out.labels, live.labels);
-  EXPECT_EQ(out.image, live.image);
-  EXPECT_EQ(out.spec_json, live.spec_json);
-
-  live.global = true;
-  live.replicas.reset();
-  owned.replicas = 4;
-  EXPECT_FALSE(with_owned(live, owned).replicas.has_value());
-}
 
 TEST(OwnedHash, ChangesWithOwnedFieldsOnly) {
   model::LiveService a;
@@ -134,39 +64,39 @@ TEST(DesiredContentHash, IndependentOfOrderSensitiveToContent) {
 }
 
 TEST(AppliedLabel, RoundTripsAndOmitsWhatIsNotOwned) {
-  OwnedFields owned;
-  owned.host = "kvm2";
+  model::OwnedFields owned;
   owned.node = "kvm2";
   owned.replicas = 2;
   owned.limits = {cpus(1.5), kGi};
   owned.reservations.nano_cpus = cpus(0.5);
-  std::string label = encode_applied(owned);
+  std::string label = encode_applied("kvm2", owned);
   EXPECT_EQ(
       label,
       R"({"host":"kvm2","limits":{"memory_bytes":1073741824,"nano_cpus":1500000000},"node":"kvm2",)"
       R"("replicas":2,"reservations":{"nano_cpus":500000000}})");
   auto back = decode_applied(label);
   ASSERT_TRUE(back.has_value()) << back.error().message;
-  EXPECT_TRUE(same_owned(*back, owned));
+  EXPECT_EQ(back->host, "kvm2");
+  EXPECT_EQ(back->owned, owned);
 
-  EXPECT_EQ(encode_applied(OwnedFields{}), "{}");
+  EXPECT_EQ(encode_applied("", model::OwnedFields{}), "{}");
   auto empty = decode_applied("{}");
   ASSERT_TRUE(empty.has_value());
-  EXPECT_FALSE(empty->replicas.has_value());
-  EXPECT_FALSE(empty->limits.nano_cpus.has_value());
+  EXPECT_FALSE(empty->owned.replicas.has_value());
+  EXPECT_FALSE(empty->owned.limits.nano_cpus.has_value());
 }
 
 TEST(AppliedLabel, ControlCharactersAreWrittenEscapedAndReadBack) {
-  OwnedFields owned;
-  owned.host = std::string("kvm\x1b[2J") + "\x7f" + "\xc2\x9b" + "é";
+  const std::string host = std::string("kvm\x1b[2J") + "\x7f" + "\xc2\x9b" + "é";
+  model::OwnedFields owned;
   owned.node = "kvm2";
-  std::string label = encode_applied(owned);
+  std::string label = encode_applied(host, owned);
   EXPECT_TRUE(is_printable(label)) << label;
   for (unsigned char ch : label) EXPECT_LT(ch, 0x7f) << label;
   EXPECT_NE(label.find(R"(kvm\u001b[2J\u007f\u009b\u00e9)"), std::string::npos) << label;
   auto back = decode_applied(label);
   ASSERT_TRUE(back.has_value()) << back.error().message;
-  EXPECT_EQ(back->host, owned.host);
+  EXPECT_EQ(back->host, host);
 }
 
 TEST(AppliedLabel, ErrorsNameTheField) {

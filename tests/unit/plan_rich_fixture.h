@@ -62,7 +62,7 @@ inline Plan rich_plan() {
   live_named(live, "django-crm").replicas = 1;
   auto& wagtail = live_named(live, "wagtail-cms");
   wagtail.labels[kAppliedLabel] =
-      encode_applied(desired_owned(d.services["wagtail-cms"], d.hosts["kvm4"], false));
+      encode_applied("kvm4", desired_owned(d.services["wagtail-cms"], d.hosts["kvm4"], false));
   wagtail.limits.nano_cpus = cpus(2);
   auto& temporal = live_named(live, "temporal-server");
   temporal.labels[kAppliedLabel] =

@@ -7,13 +7,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "reconciler/apply/owned_fields.h"
-#include "reconciler/plan/owned.h"
-#include "reconciler/apply/spec_rewrite.h"
+#include "reconciler/engine/live_mapping.h"
+#include "reconciler/engine/spec_owned.h"
+#include "reconciler/engine/spec_rewrite.h"
+#include "reconciler/model/placement.h"
 
-namespace swarmform::apply {
+namespace swarmform::engine {
 namespace {
 
+using model::OwnedFields;
 using nlohmann::json;
 
 /// `docker service create ... --limit-cpu 1.5 --limit-memory 1G --reserve-cpu 0.5
@@ -82,12 +84,12 @@ json rewritten(const json& spec, const OwnedFields& desired, const Labels& label
   return out ? *out : json();
 }
 
-TEST(ApplySpecRewrite, NothingOwnedNothingChanges) {
+TEST(EngineSpecRewrite, NothingOwnedNothingChanges) {
   EXPECT_EQ(rewritten(kSaleorSpec, {}), kSaleorSpec);
   EXPECT_EQ(rewritten(kGlobalSpec, {}), kGlobalSpec);
 }
 
-TEST(ApplySpecRewrite, WritingTheLiveValuesChangesNothing) {
+TEST(EngineSpecRewrite, WritingTheLiveValuesChangesNothing) {
   auto owned = read_owned_fields(kSaleorSpec);
   ASSERT_TRUE(owned) << owned.error().message;
   EXPECT_EQ(rewritten(kSaleorSpec, *owned), kSaleorSpec);
@@ -96,7 +98,7 @@ TEST(ApplySpecRewrite, WritingTheLiveValuesChangesNothing) {
   EXPECT_EQ(rewritten(kGlobalSpec, *global), kGlobalSpec);
 }
 
-TEST(ApplySpecRewrite, EachFieldChangesOnlyItsOwnMember) {
+TEST(EngineSpecRewrite, EachFieldChangesOnlyItsOwnMember) {
   struct Case {
     const char* name;
     OwnedFields desired;
@@ -107,27 +109,27 @@ TEST(ApplySpecRewrite, EachFieldChangesOnlyItsOwnMember) {
        {.replicas = 3},
        json::parse(R"([{"op":"replace","path":"/Mode/Replicated/Replicas","value":3}])")},
       {"limit cpus",
-       {.limit_nano_cpus = 1'000'000'000},
+       {.limits = {.nano_cpus = 1'000'000'000, .memory_bytes = std::nullopt}},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Resources/Limits/NanoCPUs",
                         "value":1000000000}])")},
       {"limit memory",
-       {.limit_memory_bytes = 268435456},
+       {.limits = {.nano_cpus = std::nullopt, .memory_bytes = 268435456}},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Resources/Limits/MemoryBytes",
                         "value":268435456}])")},
       {"reservation cpus",
-       {.reservation_nano_cpus = 250'000'000},
+       {.reservations = {.nano_cpus = 250'000'000, .memory_bytes = std::nullopt}},
        json::parse(R"([{"op":"replace","path":"/TaskTemplate/Resources/Reservations/NanoCPUs",
                         "value":250000000}])")},
       {"reservation memory",
-       {.reservation_memory_bytes = 134217728},
+       {.reservations = {.nano_cpus = std::nullopt, .memory_bytes = 134217728}},
        json::parse(R"([{"op":"replace",
                         "path":"/TaskTemplate/Resources/Reservations/MemoryBytes",
                         "value":134217728}])")},
       {"limit cpus none",
-       {.limit_nano_cpus = 0},
+       {.limits = {.nano_cpus = 0, .memory_bytes = std::nullopt}},
        json::parse(R"([{"op":"remove","path":"/TaskTemplate/Resources/Limits/NanoCPUs"}])")},
       {"reservations none",
-       {.reservation_nano_cpus = 0, .reservation_memory_bytes = 0},
+       {.reservations = {.nano_cpus = 0, .memory_bytes = 0}},
        json::parse(R"([{"op":"remove","path":"/TaskTemplate/Resources/Reservations/MemoryBytes"},
                        {"op":"remove","path":"/TaskTemplate/Resources/Reservations/NanoCPUs"}])")},
       {"node",
@@ -140,12 +142,10 @@ TEST(ApplySpecRewrite, EachFieldChangesOnlyItsOwnMember) {
   }
 }
 
-TEST(ApplySpecRewrite, AllFieldsAtOnceLeaveEverythingElseAlone) {
+TEST(EngineSpecRewrite, AllFieldsAtOnceLeaveEverythingElseAlone) {
   OwnedFields desired{.replicas = 1,
-                      .limit_nano_cpus = 2'000'000'000,
-                      .limit_memory_bytes = 0,
-                      .reservation_nano_cpus = 100'000'000,
-                      .reservation_memory_bytes = 67108864,
+                      .limits = {.nano_cpus = 2'000'000'000, .memory_bytes = 0},
+                      .reservations = {.nano_cpus = 100'000'000, .memory_bytes = 67108864},
                       .node = "kvm2"};
   json out = rewritten(kSaleorSpec, desired);
   auto owned = read_owned_fields(out);
@@ -161,20 +161,20 @@ TEST(ApplySpecRewrite, AllFieldsAtOnceLeaveEverythingElseAlone) {
             json({"node.hostname==kvm2", "node.role==manager", "node.labels.tier!=edge"}));
 }
 
-TEST(ApplySpecRewrite, ResourcesAreCreatedOnlyWhenAValueIsWritten) {
+TEST(EngineSpecRewrite, ResourcesAreCreatedOnlyWhenAValueIsWritten) {
   json bare = kGlobalSpec;
   bare["TaskTemplate"].erase("Resources");
-  EXPECT_EQ(rewritten(bare, {.limit_memory_bytes = 0, .reservation_nano_cpus = 0}), bare);
-  json out = rewritten(bare, {.limit_memory_bytes = 67108864});
+  EXPECT_EQ(rewritten(bare, {.limits = {.nano_cpus = std::nullopt, .memory_bytes = 0}, .reservations = {.nano_cpus = 0, .memory_bytes = std::nullopt}}), bare);
+  json out = rewritten(bare, {.limits = {.nano_cpus = std::nullopt, .memory_bytes = 67108864}});
   EXPECT_EQ(out["TaskTemplate"]["Resources"],
             json::parse(R"({"Limits":{"MemoryBytes":67108864}})"));
   // The engine's "Reservations": {} of a global service is kept, limits added beside it.
-  json global = rewritten(kGlobalSpec, {.limit_nano_cpus = 0, .limit_memory_bytes = 33554432});
+  json global = rewritten(kGlobalSpec, {.limits = {.nano_cpus = 0, .memory_bytes = 33554432}});
   EXPECT_EQ(global["TaskTemplate"]["Resources"],
             json::parse(R"({"Limits":{"MemoryBytes":33554432},"Reservations":{}})"));
 }
 
-TEST(ApplySpecRewrite, ConstraintSpellings) {
+TEST(EngineSpecRewrite, ConstraintSpellings) {
   struct Case {
     std::vector<std::string> live;
     std::string node;
@@ -202,7 +202,7 @@ TEST(ApplySpecRewrite, ConstraintSpellings) {
       {{"node.role==manager", "node.hostname==kvm4"}, "", {"node.role==manager"}},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(plan::placement_constraints(c.live, c.node), c.want)
+    EXPECT_EQ(model::placement_constraints(c.live, c.node), c.want)
         << ::testing::PrintToString(c.live) << " -> " << c.node;
     json spec = kSaleorSpec;
     spec["TaskTemplate"]["Placement"]["Constraints"] = c.live;
@@ -212,11 +212,11 @@ TEST(ApplySpecRewrite, ConstraintSpellings) {
     if (c.want.empty()) want["TaskTemplate"]["Placement"].erase("Constraints");
     EXPECT_EQ(out, want) << ::testing::PrintToString(c.live);
   }
-  EXPECT_EQ(plan::pinned_nodes({"node.role==manager", "node.hostname == kvm2"}), std::vector<std::string>{"kvm2"});
-  EXPECT_TRUE(plan::pinned_nodes({"node.hostname!=kvm2"}).empty());
+  EXPECT_EQ(model::pinned_nodes({"node.role==manager", "node.hostname == kvm2"}), std::vector<std::string>{"kvm2"});
+  EXPECT_TRUE(model::pinned_nodes({"node.hostname!=kvm2"}).empty());
 }
 
-TEST(ApplySpecRewrite, PlacementIsCreatedForAServiceWithoutOne) {
+TEST(EngineSpecRewrite, PlacementIsCreatedForAServiceWithoutOne) {
   json spec = kSaleorSpec;
   spec["TaskTemplate"].erase("Placement");
   json out = rewritten(spec, {.node = "kvm4"});
@@ -229,7 +229,7 @@ TEST(ApplySpecRewrite, PlacementIsCreatedForAServiceWithoutOne) {
                              "value":["node.hostname==kvm2"]}])"));
 }
 
-TEST(ApplySpecRewrite, LabelsAreSetAndOthersKept) {
+TEST(EngineSpecRewrite, LabelsAreSetAndOthersKept) {
   Labels labels{{"swarmform.managed", "true"},
                 {"swarmform.commit", "0123abc"},
                 {"swarmform.applied", R"({"replicas":2})"}};
@@ -252,7 +252,7 @@ TEST(ApplySpecRewrite, LabelsAreSetAndOthersKept) {
             json({{"swarmform.managed", "true"}}));
 }
 
-TEST(ApplySpecRewrite, RefusesWhatCannotBeWritten) {
+TEST(EngineSpecRewrite, RefusesWhatCannotBeWritten) {
   auto global = rewrite_spec(kGlobalSpec, {.replicas = 2}, {});
   ASSERT_FALSE(global);
   EXPECT_EQ(global.error().message,
@@ -263,34 +263,30 @@ TEST(ApplySpecRewrite, RefusesWhatCannotBeWritten) {
 
   json bad = kSaleorSpec;
   bad["TaskTemplate"]["Resources"] = "lots";
-  auto wrong_type = rewrite_spec(bad, {.limit_nano_cpus = 1}, {});
+  auto wrong_type = rewrite_spec(bad, {.limits = {.nano_cpus = 1, .memory_bytes = std::nullopt}}, {});
   ASSERT_FALSE(wrong_type);
   EXPECT_EQ(wrong_type.error().message, "Spec.TaskTemplate.Resources: expected an object");
   bad = kSaleorSpec;
   bad["TaskTemplate"]["Placement"]["Constraints"] = "node.hostname==kvm4";
   EXPECT_EQ(rewrite_spec(bad, {.node = "kvm2"}, {}).error().message,
             "Spec.TaskTemplate.Placement.Constraints: expected an array");
-  EXPECT_EQ(rewrite_spec(kSaleorSpec, {.limit_memory_bytes = -1}, {}).error().message,
+  EXPECT_EQ(rewrite_spec(kSaleorSpec, {.limits = {.nano_cpus = std::nullopt, .memory_bytes = -1}}, {}).error().message,
             "Spec.TaskTemplate.Resources.Limits.MemoryBytes: -1 is negative");
   EXPECT_FALSE(rewrite_spec(json::array(), {}, {}));
 }
 
-TEST(ApplyOwnedFields, ReadFromLiveSpecs) {
+TEST(EngineSpecOwned, ReadFromLiveSpecs) {
   auto saleor = read_owned_fields(kSaleorSpec);
   ASSERT_TRUE(saleor) << saleor.error().message;
   EXPECT_EQ(*saleor, (OwnedFields{.replicas = 2,
-                                  .limit_nano_cpus = 1'500'000'000,
-                                  .limit_memory_bytes = 1073741824,
-                                  .reservation_nano_cpus = 500'000'000,
-                                  .reservation_memory_bytes = 536870912,
+                                  .limits = {.nano_cpus = 1'500'000'000, .memory_bytes = 1073741824},
+                                  .reservations = {.nano_cpus = 500'000'000, .memory_bytes = 536870912},
                                   .node = "kvm4"}));
   auto global = read_owned_fields(kGlobalSpec);
   ASSERT_TRUE(global) << global.error().message;
   EXPECT_EQ(*global, (OwnedFields{.replicas = std::nullopt,
-                                  .limit_nano_cpus = 100'000'000,
-                                  .limit_memory_bytes = 0,
-                                  .reservation_nano_cpus = 0,
-                                  .reservation_memory_bytes = 0,
+                                  .limits = {.nano_cpus = 100'000'000, .memory_bytes = 0},
+                                  .reservations = {.nano_cpus = 0, .memory_bytes = 0},
                                   .node = ""}));
   json bad = kSaleorSpec;
   bad["Mode"]["Replicated"]["Replicas"] = "two";
@@ -298,22 +294,26 @@ TEST(ApplyOwnedFields, ReadFromLiveSpecs) {
             "Spec.Mode.Replicated.Replicas: expected a number");
 }
 
-TEST(ApplyOwnedFields, ChangesListOnlyExpectedFieldsThatMoved) {
-  OwnedFields planned{.limit_nano_cpus = 1'500'000'000, .node = "kvm4"};
-  OwnedFields now{.replicas = 5, .limit_nano_cpus = 2'000'000'000, .node = "kvm4"};
-  EXPECT_EQ(owned_field_changes(planned, now), std::vector<std::string>{"limits.cpus: 1.5 -> 2"});
-  EXPECT_TRUE(owned_field_changes({}, now).empty());
-  EXPECT_EQ(owned_field_changes({.limit_memory_bytes = 0, .node = "kvm2"},
-                                {.limit_memory_bytes = 1073741824, .node = ""}),
-            (std::vector<std::string>{"limits.memory: none -> 1GiB",
-                                      "node: kvm2 -> (no node.hostname constraint)"}));
-  EXPECT_EQ(owned_field_changes({.replicas = 1}, {}),
-            std::vector<std::string>{"replicas: 1 -> (not set)"});
-  EXPECT_EQ(describe(*read_owned_fields(kSaleorSpec)),
+TEST(EngineSpecOwned, ReadsWhatTheLiveMappingReads) {
+  // One reader: apply's fresh reads and the plan's live state agree.
+  for (const json& spec : {kSaleorSpec, kGlobalSpec}) {
+    auto live = map_service(json{{"ID", "x"}, {"Spec", spec}}, "services[0]");
+    ASSERT_TRUE(live) << live.error().message;
+    EXPECT_EQ(read_owned_fields(spec), model::owned_fields_of(*live));
+  }
+  json huge = kSaleorSpec;
+  huge["TaskTemplate"]["Resources"]["Limits"]["NanoCPUs"] = -1;
+  EXPECT_EQ(read_owned_fields(huge).error().message,
+            "Spec.TaskTemplate.Resources.Limits.NanoCPUs: expected a number from 0 to 1048576000000000 "
+            "(1048576 CPUs), not -1");
+  EXPECT_EQ(read_owned_fields(json::array()).error().message, "Spec: expected an object");
+}
+
+TEST(EngineSpecOwned, DescribesWhatItRead) {
+  EXPECT_EQ(model::describe(*read_owned_fields(kSaleorSpec)),
             "replicas=2 limits.cpus=1.5 limits.memory=1GiB reservations.cpus=0.5 "
             "reservations.memory=512MiB node=kvm4");
-  EXPECT_EQ(describe({}), "(no owned fields)");
 }
 
 }  // namespace
-}  // namespace swarmform::apply
+}  // namespace swarmform::engine

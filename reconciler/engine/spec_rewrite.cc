@@ -1,13 +1,13 @@
-#include "reconciler/apply/spec_rewrite.h"
+#include "reconciler/engine/spec_rewrite.h"
 
 #include <fmt/format.h>
 
 #include <string>
 #include <vector>
 
-#include "reconciler/plan/owned.h"
+#include "reconciler/model/placement.h"
 
-namespace swarmform::apply {
+namespace swarmform::engine {
 namespace {
 
 using nlohmann::json;
@@ -87,7 +87,7 @@ Result<void> write_node(json& spec, const std::optional<std::string>& node) {
       }
     }
   }
-  std::vector<std::string> pinned = plan::placement_constraints(constraints, *node);
+  std::vector<std::string> pinned = model::placement_constraints(constraints, *node);
   if (pinned == constraints) return {};
   SF_TRY_ASSIGN(json * tt, object_member(spec, "TaskTemplate", "Spec"));
   SF_TRY_ASSIGN(json * p, object_member(*tt, "Placement", "Spec.TaskTemplate"));
@@ -109,22 +109,36 @@ Result<void> write_labels(json& spec, const Labels& labels) {
   return {};
 }
 
-Result<json> rewrite(const json& live_spec, const OwnedFields& desired, const Labels& labels) {
+/// Where each owned field lives in a Spec: the Docker side of kOwnedFields.
+Result<void> write_field(json& spec, const model::OwnedFields& d, model::OwnedField f) {
+  switch (f) {
+    case model::OwnedField::replicas:
+      return write_replicas(spec, d.replicas);
+    case model::OwnedField::limits_cpus:
+      return write_resource(spec, "Limits", "NanoCPUs", d.limits.nano_cpus);
+    case model::OwnedField::limits_memory:
+      return write_resource(spec, "Limits", "MemoryBytes", d.limits.memory_bytes);
+    case model::OwnedField::reservations_cpus:
+      return write_resource(spec, "Reservations", "NanoCPUs", d.reservations.nano_cpus);
+    case model::OwnedField::reservations_memory:
+      return write_resource(spec, "Reservations", "MemoryBytes", d.reservations.memory_bytes);
+    case model::OwnedField::node:
+      return write_node(spec, d.node);
+  }
+  std::unreachable();
+}
+
+Result<json> rewrite(const json& live_spec, const model::OwnedFields& desired, const Labels& labels) {
   if (!live_spec.is_object()) return fail("Spec: expected an object");
   json spec = live_spec;
-  SF_TRY(write_replicas(spec, desired.replicas));
-  SF_TRY(write_resource(spec, "Limits", "NanoCPUs", desired.limit_nano_cpus));
-  SF_TRY(write_resource(spec, "Limits", "MemoryBytes", desired.limit_memory_bytes));
-  SF_TRY(write_resource(spec, "Reservations", "NanoCPUs", desired.reservation_nano_cpus));
-  SF_TRY(write_resource(spec, "Reservations", "MemoryBytes", desired.reservation_memory_bytes));
-  SF_TRY(write_node(spec, desired.node));
+  for (model::OwnedField f : model::kOwnedFields) SF_TRY(write_field(spec, desired, f));
   SF_TRY(write_labels(spec, labels));
   return spec;
 }
 
 }  // namespace
 
-Result<nlohmann::json> rewrite_spec(const nlohmann::json& live_spec, const OwnedFields& desired,
+Result<nlohmann::json> rewrite_spec(const nlohmann::json& live_spec, const model::OwnedFields& desired,
                                     const Labels& labels_to_set) {
   // Checked above; the guard keeps any exception of the JSON library inside.
   try {
@@ -134,4 +148,4 @@ Result<nlohmann::json> rewrite_spec(const nlohmann::json& live_spec, const Owned
   }
 }
 
-}  // namespace swarmform::apply
+}  // namespace swarmform::engine

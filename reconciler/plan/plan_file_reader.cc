@@ -1,129 +1,47 @@
 #include "reconciler/plan/plan_file.h"
 
-#include "reconciler/model/quantity.h"
+#include <functional>
+#include <type_traits>
+
 #include "reconciler/plan/applied_label.h"
 #include "reconciler/plan/diff.h"
 #include "reconciler/plan/json_reader.h"
 #include "reconciler/plan/plan_match.h"
 
+// Reading the plan file: any 1.x format version, field by field, stopping at
+// the first field that is not what it should be (its path names it).
+
 namespace swarmform::plan {
 namespace {
 
 using nlohmann::json;
-using ojson = nlohmann::ordered_json;
 
-// ---- encoding ---------------------------------------------------------------
-
-ojson amounts(int64_t nano_cpus, int64_t memory_bytes) {
-  return {{"nano_cpus", nano_cpus},
-          {"cpus", model::format_cpus(nano_cpus)},
-          {"memory_bytes", memory_bytes},
-          {"memory", model::format_memory(memory_bytes)}};
+/// The member `key` of `r` (required), read by `read_value`: a function of a
+/// JsonReader or a JsonReader member such as &JsonReader::strings.
+template <class ReadValue>
+std::invoke_result_t<ReadValue, const JsonReader&> read_at(const JsonReader& r, const std::string& key,
+                                                           ReadValue read_value) {
+  SF_TRY_ASSIGN(JsonReader value, r.field(key));
+  return std::invoke(read_value, value);
 }
 
-ojson service_json(const model::Service& s) {
-  ojson ports = ojson::array();
-  for (const auto& p : s.ports) {
-    ports.push_back({{"published", p.published}, {"target", p.target}, {"protocol", p.protocol}});
+/// Each element of the array `list`, read by `read_one`.
+template <class T, class ReadOne>
+Result<std::vector<T>> read_elements(const JsonReader& list, ReadOne read_one) {
+  SF_TRY_ASSIGN(std::vector<JsonReader> items, list.elements());
+  std::vector<T> out;
+  for (const auto& item : items) {
+    SF_TRY_ASSIGN(T value, read_one(item));
+    out.push_back(std::move(value));
   }
-  ojson out{{"name", s.name},
-            {"match", s.match},
-            {"host", s.host},
-            {"limits", ojson(resource_spec_to_json(s.limits, HumanValues::yes))},
-            {"reservations", ojson(resource_spec_to_json(s.reservations, HumanValues::yes))},
-            {"allow_data_move", s.allow_data_move},
-            {"command", s.command},
-            {"env", s.env},
-            {"labels", s.labels},
-            {"ports", ports}};
-  if (s.replicas) out["replicas"] = *s.replicas;
-  if (s.image) out["image"] = *s.image;
   return out;
 }
 
-ojson change_json(const ServiceChange& c) {
-  ojson fields = ojson::array();
-  for (const auto& f : c.changes) {
-    fields.push_back(
-        {{"field", f.field}, {"before", f.before}, {"after", f.after}, {"restarts", f.restarts}});
-  }
-  ojson out{{"name", c.name},
-            {"action", action_name(c.action)},
-            {"live_name", c.live_name},
-            {"live_id", c.live_id},
-            {"version_index", c.version_index},
-            {"owned_hash", c.owned_hash},
-            {"from_host", c.from_host},
-            {"to_host", c.to_host},
-            {"drift", drift_name(c.drift)},
-            {"restarts_tasks", c.restarts_tasks},
-            {"tasks_before", c.tasks_before},
-            {"tasks_after", c.tasks_after},
-            {"tasks_restarted", c.tasks_restarted()},
-            {"changes", fields},
-            {"desired", ojson(owned_to_json(c.desired_host, c.desired, HumanValues::yes))}};
-  if (c.create) out["create"] = service_json(*c.create);
-  return out;
+/// The array `key` of `r`, each element read by `read_one`.
+template <class T, class ReadOne>
+Result<std::vector<T>> read_list(const JsonReader& r, const std::string& key, ReadOne read_one) {
+  return read_at(r, key, [&](const JsonReader& list) { return read_elements<T>(list, read_one); });
 }
-
-ojson load_json(const model::HostLoad& l) {
-  ojson services = ojson::array();
-  for (const auto& s : l.services) {
-    services.push_back(
-        {{"service", s.service},
-         {"tasks", s.tasks},
-         {"limits", amounts(s.limits.nano_cpus, s.limits.memory_bytes)},
-         {"reservations", amounts(s.reservations.nano_cpus, s.reservations.memory_bytes)},
-         {"cpu_limit_missing", s.cpu_limit_missing},
-         {"memory_limit_missing", s.memory_limit_missing}});
-  }
-  return {
-      {"limits", amounts(l.limits.nano_cpus, l.limits.memory_bytes)},
-      {"reservations", amounts(l.reservations.nano_cpus, l.reservations.memory_bytes)},
-      {"cpu_limit_ratio", model::format_ratio(l.limits.nano_cpus, l.capacity.nano_cpus)},
-      {"memory_limit_ratio", model::format_ratio(l.limits.memory_bytes, l.capacity.memory_bytes)},
-      {"within_budget", l.fits()},
-      {"services", services}};
-}
-
-ojson host_json(const HostProjection& h) {
-  const model::HostLoad& l = h.after;
-  ojson out{{"host", h.host},
-            {"node", h.node},
-            {"capacity", amounts(l.capacity.nano_cpus, l.capacity.memory_bytes)},
-            {"budget",
-             {{"cpu_nano", l.cpu_budget},
-              {"cpu", model::format_cpus(l.cpu_budget) + "x"},
-              {"memory_nano", l.memory_budget},
-              {"memory", model::format_cpus(l.memory_budget) + "x"}}},
-            {"capacity_matches", h.capacity_matches},
-            {"before", load_json(h.before)},
-            {"after", load_json(h.after)}};
-  if (h.real) out["real"] = amounts(h.real->nano_cpus, h.real->memory_bytes);
-  return out;
-}
-
-ojson desired_change_json(const DesiredChange& c) {
-  ojson fields = ojson::array();
-  for (const auto& f : c.changes)
-    fields.push_back({{"field", f.field}, {"before", f.before}, {"after", f.after}});
-  return {{"subject", c.subject}, {"kind", desired_change_kind_name(c.kind)}, {"changes", fields}};
-}
-
-ojson summary_json(const Plan& p) {
-  return {{"create", p.count(Action::create)},
-          {"update", p.count(Action::update)},
-          {"delete", p.count(Action::remove)},
-          {"no_op", p.count(Action::noop)},
-          {"restart", p.restarting()},
-          {"errors", p.count(model::Severity::error)},
-          {"warnings", p.count(model::Severity::warning)},
-          {"empty", p.empty()},
-          {"blocked", p.blocked()},
-          {"partial", p.partial()}};
-}
-
-// ---- decoding ---------------------------------------------------------------
 
 Result<model::Resources> read_amounts(const JsonReader& r) {
   model::Resources out;
@@ -135,18 +53,15 @@ Result<model::Resources> read_amounts(const JsonReader& r) {
 }
 
 Result<std::string> read_string(const JsonReader& r, const std::string& key) {
-  SF_TRY_ASSIGN(JsonReader f, r.field(key));
-  return f.string();
+  return read_at(r, key, &JsonReader::string);
 }
 
 Result<bool> read_bool(const JsonReader& r, const std::string& key) {
-  SF_TRY_ASSIGN(JsonReader f, r.field(key));
-  return f.boolean();
+  return read_at(r, key, &JsonReader::boolean);
 }
 
 Result<uint64_t> read_uint(const JsonReader& r, const std::string& key) {
-  SF_TRY_ASSIGN(JsonReader f, r.field(key));
-  return f.uint64();
+  return read_at(r, key, &JsonReader::uint64);
 }
 
 Result<uint16_t> read_port_number(const JsonReader& r, const std::string& key) {
@@ -154,6 +69,14 @@ Result<uint16_t> read_port_number(const JsonReader& r, const std::string& key) {
   SF_TRY_ASSIGN(uint64_t n, f.uint64());
   if (n > 65535) return fail(f.error("expected a port number (0-65535)"));
   return static_cast<uint16_t>(n);
+}
+
+Result<model::PortSpec> read_port(const JsonReader& r) {
+  model::PortSpec p;
+  SF_TRY_ASSIGN(p.published, read_port_number(r, "published"));
+  SF_TRY_ASSIGN(p.target, read_port_number(r, "target"));
+  SF_TRY_ASSIGN(p.protocol, read_string(r, "protocol"));
+  return p;
 }
 
 Result<model::Service> read_service(const JsonReader& r) {
@@ -165,38 +88,32 @@ Result<model::Service> read_service(const JsonReader& r) {
   if (replicas) {
     SF_TRY_ASSIGN(s.replicas, replicas->uint64());
   }
-  SF_TRY_ASSIGN(JsonReader limits, r.field("limits"));
-  SF_TRY_ASSIGN(s.limits, resource_spec_from_json(limits));
-  SF_TRY_ASSIGN(JsonReader reservations, r.field("reservations"));
-  SF_TRY_ASSIGN(s.reservations, resource_spec_from_json(reservations));
+  SF_TRY_ASSIGN(s.limits, read_at(r, "limits", resource_spec_from_json));
+  SF_TRY_ASSIGN(s.reservations, read_at(r, "reservations", resource_spec_from_json));
   SF_TRY_ASSIGN(s.allow_data_move, read_bool(r, "allow_data_move"));
   SF_TRY_ASSIGN(auto image, r.optional_field("image"));
   if (image) {
     SF_TRY_ASSIGN(s.image, image->string());
   }
-  SF_TRY_ASSIGN(JsonReader command, r.field("command"));
-  SF_TRY_ASSIGN(s.command, command.strings());
-  SF_TRY_ASSIGN(JsonReader env, r.field("env"));
-  SF_TRY_ASSIGN(s.env, env.string_map());
-  SF_TRY_ASSIGN(JsonReader labels, r.field("labels"));
-  SF_TRY_ASSIGN(s.labels, labels.string_map());
-  SF_TRY_ASSIGN(JsonReader ports, r.field("ports"));
-  SF_TRY_ASSIGN(std::vector<JsonReader> items, ports.elements());
-  for (const auto& item : items) {
-    model::PortSpec p;
-    SF_TRY_ASSIGN(p.published, read_port_number(item, "published"));
-    SF_TRY_ASSIGN(p.target, read_port_number(item, "target"));
-    SF_TRY_ASSIGN(p.protocol, read_string(item, "protocol"));
-    s.ports.push_back(std::move(p));
-  }
+  SF_TRY_ASSIGN(s.command, read_at(r, "command", &JsonReader::strings));
+  SF_TRY_ASSIGN(s.env, read_at(r, "env", &JsonReader::string_map));
+  SF_TRY_ASSIGN(s.labels, read_at(r, "labels", &JsonReader::string_map));
+  SF_TRY_ASSIGN(s.ports, read_list<model::PortSpec>(r, "ports", read_port));
   return s;
 }
 
-Result<FieldChange> read_field_change(const JsonReader& r) {
+/// {"field", "before", "after"}: a change of the desired state.
+Result<FieldChange> read_field_text(const JsonReader& r) {
   FieldChange f;
   SF_TRY_ASSIGN(f.field, read_string(r, "field"));
   SF_TRY_ASSIGN(f.before, read_string(r, "before"));
   SF_TRY_ASSIGN(f.after, read_string(r, "after"));
+  return f;
+}
+
+/// The same and "restarts": a change of a service.
+Result<FieldChange> read_field_change(const JsonReader& r) {
+  SF_TRY_ASSIGN(FieldChange f, read_field_text(r));
   SF_TRY_ASSIGN(f.restarts, read_bool(r, "restarts"));
   return f;
 }
@@ -266,13 +183,8 @@ Result<ServiceChange> read_change(const JsonReader& r) {
   SF_TRY_ASSIGN(c.tasks_before, read_uint(r, "tasks_before"));
   SF_TRY_ASSIGN(c.tasks_after, read_uint(r, "tasks_after"));
   SF_TRY_ASSIGN(JsonReader changes, r.field("changes"));
-  SF_TRY_ASSIGN(std::vector<JsonReader> items, changes.elements());
-  for (const auto& item : items) {
-    SF_TRY_ASSIGN(FieldChange f, read_field_change(item));
-    c.changes.push_back(std::move(f));
-  }
-  SF_TRY_ASSIGN(JsonReader desired, r.field("desired"));
-  SF_TRY_ASSIGN(AppliedFields applied, owned_from_json(desired));
+  SF_TRY_ASSIGN(c.changes, read_elements<FieldChange>(changes, read_field_change));
+  SF_TRY_ASSIGN(AppliedFields applied, read_at(r, "desired", owned_from_json));
   c.desired = std::move(applied.owned);
   c.desired_host = std::move(applied.host);
   SF_TRY_ASSIGN(auto create, r.optional_field("create"));
@@ -285,26 +197,22 @@ Result<ServiceChange> read_change(const JsonReader& r) {
   return c;
 }
 
+Result<model::ServiceLoad> read_service_load(const JsonReader& r) {
+  model::ServiceLoad s;
+  SF_TRY_ASSIGN(s.service, read_string(r, "service"));
+  SF_TRY_ASSIGN(s.tasks, read_uint(r, "tasks"));
+  SF_TRY_ASSIGN(s.limits, read_at(r, "limits", read_amounts));
+  SF_TRY_ASSIGN(s.reservations, read_at(r, "reservations", read_amounts));
+  SF_TRY_ASSIGN(s.cpu_limit_missing, read_bool(r, "cpu_limit_missing"));
+  SF_TRY_ASSIGN(s.memory_limit_missing, read_bool(r, "memory_limit_missing"));
+  return s;
+}
+
 Result<model::HostLoad> read_load(const JsonReader& r, const model::HostLoad& frame) {
   model::HostLoad l = frame;
-  SF_TRY_ASSIGN(JsonReader limits, r.field("limits"));
-  SF_TRY_ASSIGN(l.limits, read_amounts(limits));
-  SF_TRY_ASSIGN(JsonReader reservations, r.field("reservations"));
-  SF_TRY_ASSIGN(l.reservations, read_amounts(reservations));
-  SF_TRY_ASSIGN(JsonReader services, r.field("services"));
-  SF_TRY_ASSIGN(std::vector<JsonReader> items, services.elements());
-  for (const auto& item : items) {
-    model::ServiceLoad s;
-    SF_TRY_ASSIGN(s.service, read_string(item, "service"));
-    SF_TRY_ASSIGN(s.tasks, read_uint(item, "tasks"));
-    SF_TRY_ASSIGN(JsonReader sl, item.field("limits"));
-    SF_TRY_ASSIGN(s.limits, read_amounts(sl));
-    SF_TRY_ASSIGN(JsonReader sr, item.field("reservations"));
-    SF_TRY_ASSIGN(s.reservations, read_amounts(sr));
-    SF_TRY_ASSIGN(s.cpu_limit_missing, read_bool(item, "cpu_limit_missing"));
-    SF_TRY_ASSIGN(s.memory_limit_missing, read_bool(item, "memory_limit_missing"));
-    l.services.push_back(std::move(s));
-  }
+  SF_TRY_ASSIGN(l.limits, read_at(r, "limits", read_amounts));
+  SF_TRY_ASSIGN(l.reservations, read_at(r, "reservations", read_amounts));
+  SF_TRY_ASSIGN(l.services, read_list<model::ServiceLoad>(r, "services", read_service_load));
   return l;
 }
 
@@ -314,8 +222,7 @@ Result<HostProjection> read_host(const JsonReader& r) {
   SF_TRY_ASSIGN(h.node, read_string(r, "node"));
   model::HostLoad frame;
   frame.host = h.host;
-  SF_TRY_ASSIGN(JsonReader capacity, r.field("capacity"));
-  SF_TRY_ASSIGN(model::Resources cap, read_amounts(capacity));
+  SF_TRY_ASSIGN(model::Resources cap, read_at(r, "capacity", read_amounts));
   frame.capacity = {cap.nano_cpus, cap.memory_bytes};
   SF_TRY_ASSIGN(JsonReader budget, r.field("budget"));
   SF_TRY_ASSIGN(JsonReader cpu_budget, budget.field("cpu_nano"));
@@ -323,10 +230,9 @@ Result<HostProjection> read_host(const JsonReader& r) {
   SF_TRY_ASSIGN(JsonReader memory_budget, budget.field("memory_nano"));
   SF_TRY_ASSIGN(frame.memory_budget, memory_budget.non_negative());
   SF_TRY_ASSIGN(h.capacity_matches, read_bool(r, "capacity_matches"));
-  SF_TRY_ASSIGN(JsonReader before, r.field("before"));
-  SF_TRY_ASSIGN(h.before, read_load(before, frame));
-  SF_TRY_ASSIGN(JsonReader after, r.field("after"));
-  SF_TRY_ASSIGN(h.after, read_load(after, frame));
+  auto read_framed_load = [&](const JsonReader& load) { return read_load(load, frame); };
+  SF_TRY_ASSIGN(h.before, read_at(r, "before", read_framed_load));
+  SF_TRY_ASSIGN(h.after, read_at(r, "after", read_framed_load));
   SF_TRY_ASSIGN(auto real, r.optional_field("real"));
   if (real) {
     SF_TRY_ASSIGN(model::Resources rc, read_amounts(*real));
@@ -359,28 +265,8 @@ Result<DesiredChange> read_desired_change(const JsonReader& r) {
   std::optional<DesiredChange::Kind> k = parse_desired_change_kind(kind_text);
   if (!k) return fail(kind.error("unknown kind '" + kind_text + "' (added, removed or changed)"));
   c.kind = *k;
-  SF_TRY_ASSIGN(JsonReader changes, r.field("changes"));
-  SF_TRY_ASSIGN(std::vector<JsonReader> items, changes.elements());
-  for (const auto& item : items) {
-    FieldChange f;
-    SF_TRY_ASSIGN(f.field, read_string(item, "field"));
-    SF_TRY_ASSIGN(f.before, read_string(item, "before"));
-    SF_TRY_ASSIGN(f.after, read_string(item, "after"));
-    c.changes.push_back(std::move(f));
-  }
+  SF_TRY_ASSIGN(c.changes, read_list<FieldChange>(r, "changes", read_field_text));
   return c;
-}
-
-template <class T, class ReadOne>
-Result<std::vector<T>> read_list(const JsonReader& r, const std::string& key, ReadOne read_one) {
-  SF_TRY_ASSIGN(JsonReader list, r.field(key));
-  SF_TRY_ASSIGN(std::vector<JsonReader> items, list.elements());
-  std::vector<T> out;
-  for (const auto& item : items) {
-    SF_TRY_ASSIGN(T value, read_one(item));
-    out.push_back(std::move(value));
-  }
-  return out;
 }
 
 /// Like read_list, but a missing key reads as no items (keys added in 1.1).
@@ -413,37 +299,6 @@ Result<void> check_version(const JsonReader& root, std::string* version) {
 
 }  // namespace
 
-nlohmann::ordered_json encode_plan(const Plan& p) {
-  ojson services = ojson::array();
-  for (const auto& c : p.services) services.push_back(change_json(c));
-  ojson hosts = ojson::array();
-  for (const auto& h : p.hosts) hosts.push_back(host_json(h));
-  ojson findings = ojson::array();
-  for (const auto& f : p.findings) {
-    findings.push_back({{"severity", f.severity == model::Severity::error ? "error" : "warning"},
-                        {"subject", f.subject},
-                        {"message", f.message}});
-  }
-  ojson out;
-  out["format_version"] = p.format_version;
-  if (!p.created_at.empty()) out["created_at"] = p.created_at;
-  out["desired_hash"] = p.desired_hash;
-  out["commit"] = p.commit;
-  out["ref"] = p.ref;
-  out["uncommitted"] = p.uncommitted;
-  out["base"] = p.base;
-  out["base_commit"] = p.base_commit;
-  out["targets"] = p.targets;
-  out["summary"] = summary_json(p);
-  ojson desired_changes = ojson::array();
-  for (const auto& c : p.desired_changes) desired_changes.push_back(desired_change_json(c));
-  out["desired_changes"] = desired_changes;
-  out["services"] = services;
-  out["hosts"] = hosts;
-  out["findings"] = findings;
-  return out;
-}
-
 Result<Plan> decode_plan(const json& document) {
   JsonReader root(document, "");
   if (!document.is_object()) return fail(root.error("expected a JSON object"));
@@ -464,18 +319,13 @@ Result<Plan> decode_plan(const json& document) {
   }
   SF_TRY_ASSIGN(p.base, read_optional_string(root, "base"));
   SF_TRY_ASSIGN(p.base_commit, read_optional_string(root, "base_commit"));
-  SF_TRY_ASSIGN(JsonReader targets, root.field("targets"));
-  SF_TRY_ASSIGN(p.targets, targets.strings());
+  SF_TRY_ASSIGN(p.targets, read_at(root, "targets", &JsonReader::strings));
   SF_TRY_ASSIGN(p.desired_changes,
                 read_optional_list<DesiredChange>(root, "desired_changes", read_desired_change));
   SF_TRY_ASSIGN(p.services, read_list<ServiceChange>(root, "services", read_change));
   SF_TRY_ASSIGN(p.hosts, read_list<HostProjection>(root, "hosts", read_host));
   SF_TRY_ASSIGN(p.findings, read_list<Finding>(root, "findings", read_finding));
   return p;
-}
-
-std::string plan_json_text(const Plan& plan) {
-  return encode_plan(plan).dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
 Result<Plan> parse_plan_json_text(std::string_view text) {

@@ -14,7 +14,7 @@
 namespace swarmform::testing {
 namespace {
 
-class CliAgent : public ::testing::Test {
+class CliAgentSignal : public ::testing::Test {
  protected:
   void TearDown() override {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
@@ -40,7 +40,7 @@ class CliAgent : public ::testing::Test {
   std::string dir_;
 };
 
-TEST_F(CliAgent, StopsCleanlyOnSigtermAndBacksOffOnErrors) {
+TEST_F(CliAgentSignal, StopsCleanlyOnSigtermAndBacksOffOnErrors) {
   // No lab needed: the manager refuses, so every cycle fails and backs off.
   std::string rc = agent_until_backoff("sf-agent-down", "kill -TERM $pid");
   auto out = read_file(dir_ + "/out");
@@ -51,7 +51,7 @@ TEST_F(CliAgent, StopsCleanlyOnSigtermAndBacksOffOnErrors) {
   EXPECT_NE(out->find("agent stopped"), std::string::npos) << *out;
 }
 
-TEST_F(CliAgent, StopsCleanlyOnSighupLikeSigterm) {
+TEST_F(CliAgentSignal, StopsCleanlyOnSighupLikeSigterm) {
   // The terminal an agent was started from is closed: it stops as on SIGTERM.
   auto old =
       std::signal(SIGHUP, SIG_DFL);  // an ignored SIGHUP would be inherited and hide the fault

@@ -15,14 +15,14 @@
 namespace swarmform::testing {
 namespace {
 
-class CliDrift : public ::testing::Test {
+class CliDriftUnreachable : public ::testing::Test {
  protected:
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string dir_;
 };
 
-TEST_F(CliDrift, AnUnreachableSwarmIsAnErrorAndStillNotifiesAndWritesMetrics) {
+TEST_F(CliDriftUnreachable, AnUnreachableSwarmIsAnErrorAndStillNotifiesAndWritesMetrics) {
   // No lab needed: the manager's port refuses.
   dir_ = make_temp_dir("sf-drift-down");
   write_file(dir_ + "/swarmform.yaml", kUnreachableState);
@@ -39,7 +39,7 @@ TEST_F(CliDrift, AnUnreachableSwarmIsAnErrorAndStillNotifiesAndWritesMetrics) {
   EXPECT_EQ(m["swarmform_drift_status"], 2);
 }
 
-TEST_F(CliDrift, AFailingWebhookIsAWarningNotAChangeOfExitCode) {
+TEST_F(CliDriftUnreachable, AFailingWebhookIsAWarningNotAChangeOfExitCode) {
   dir_ = make_temp_dir("sf-drift-hook");
   write_file(dir_ + "/swarmform.yaml", kUnreachableState);
   WebhookServer hook(503);

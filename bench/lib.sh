@@ -218,7 +218,9 @@ bench_start() {
 bench_cleanup() {
   if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
   local s
-  for s in "$work"/ansible/cp/*; do [ -S "$s" ] && /usr/bin/ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1; done
+  for s in "$work"/ansible/cp/*; do
+    if [ -S "$s" ]; then /usr/bin/ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1 || true; fi
+  done
   rm -rf "$work"
   [ "${KEEP:-0}" != 1 ] || return 0
   if [ "$bench_lab_used" = yes ] && [ "$bench_lab_was_up" = no ]; then

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "reconciler/apply/apply_result.h"
 #include "reconciler/apply/convergence.h"
 #include "reconciler/engine/docker_client.h"
 #include "reconciler/model/live.h"
@@ -33,22 +34,6 @@ struct ApplyOptions {
   std::function<bool()> before_wave;
 };
 
-enum class Outcome {
-  applied,      ///< changed and converged
-  failed,       ///< the change failed; rollback not done or not possible
-  rolled_back,  ///< the change failed and the service is back on its previous spec
-  interrupted,  ///< changed, but the wait was stopped before it converged
-  not_started,  ///< stopped before its turn
-};
-
-struct ServiceResult {
-  std::string name;
-  plan::Action action = plan::Action::noop;
-  Outcome outcome = Outcome::not_started;
-  std::string detail;    ///< the engine's reason for a failure; the rollback's result
-  bool changed = false;  ///< the swarm holds this change now (posted and not rolled back)
-};
-
 /// Opens a new engine client to the manager (each worker uses its own: an
 /// SSH session and a client are not thread-safe).
 using ClientFactory = std::function<Result<engine::DockerClient>()>;
@@ -60,16 +45,11 @@ struct Reporter {
   std::function<void(const ServiceResult& result)> finished;
 };
 
-/// Whether a change can only lower what hosts have committed (a delete; an
-/// update in place whose limits, reservations and task count do not grow).
-/// Those run first, so no host is pushed past its budget in between.
-bool releases_capacity(const plan::ServiceChange& change, const model::LiveService* live);
-
-/// Applies every change of `plan` (no-ops get no call at all) in three waves —
-/// changes that only release capacity, then moves, then the rest — each wave
-/// `parallelism` at a time.  A change that adds load to a host where an
-/// earlier releasing change failed is not started (its capacity was never
-/// freed).
+/// Applies every change of `plan` (no-ops get no call at all) in the waves
+/// of wave_plan.h — changes that only release capacity, then moves, then the
+/// rest — each wave `parallelism` at a time.  A change that adds load to a
+/// host where an earlier releasing change failed is not started (its
+/// capacity was never freed).
 /// `live` is the fresh read the stale check used.  Reporter callbacks are
 /// serialised.  Returns one result per change, in plan order.
 std::vector<ServiceResult> run_apply(const plan::Plan& plan, const model::LiveState& live,

@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include "reconciler/engine/response_parser.h"
+
 namespace swarmform::engine {
 
 std::string format_request(std::string_view method, std::string_view target,

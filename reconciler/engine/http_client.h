@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "reconciler/engine/http_message.h"
-#include "reconciler/engine/response_parser.h"
 #include "reconciler/transport/stream.h"
 #include "reconciler/util/result.h"
 

@@ -41,4 +41,7 @@ struct HttpLimits {
   std::size_t max_body_bytes = 256 * 1024 * 1024;  ///< decoded body
 };
 
+/// Whether the response can carry a body (no for answers to HEAD).
+enum class ExpectBody { no, yes };
+
 }  // namespace swarmform::engine

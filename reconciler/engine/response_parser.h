@@ -17,9 +17,6 @@
 
 namespace swarmform::engine {
 
-/// Whether the response can carry a body (no for answers to HEAD).
-enum class ExpectBody { no, yes };
-
 class ResponseParser {
  public:
   explicit ResponseParser(HttpLimits limits, ExpectBody expect_body = ExpectBody::yes);

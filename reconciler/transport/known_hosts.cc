@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "reconciler/transport/libssh2_handles.h"
 #include "reconciler/util/base64.h"
 #include "reconciler/util/unique_fd.h"
 
@@ -117,7 +118,39 @@ Result<std::string> read_file(const std::string& path, bool* exists) {
   }
 }
 
+/// One entry line of the file, as libssh2 read it.
+struct Line {
+  int number = 0;
+  KnownHostsPtr entries;  ///< the entries of this one line
+};
+
+/// Entries of `line` named `name`, of any key type.
+std::vector<HostKey> entries_named(const Line& line, const std::string& name) {
+  // libssh2 has no "list entries for a name" call, and hashed names cannot be
+  // listed at all.  Checking a key that matches nothing, with key type 0
+  // ("any type"), reports the first entry for the name as a mismatch.
+  std::vector<HostKey> found;
+  const std::string_view probe = "swarmform: matches no key";
+  struct libssh2_knownhost* entry = nullptr;
+  int rc =
+      libssh2_knownhost_checkp(line.entries.get(), name.c_str(), -1, probe.data(), probe.size(),
+                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &entry);
+  if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) found.push_back(key_of(entry));
+  return found;
+}
+
 }  // namespace
+
+struct KnownHosts::Entries {
+  // Declared first so it is destroyed last: every collection allocates from it.
+  SessionPtr session;
+  std::vector<Line> lines;
+};
+
+KnownHosts::KnownHosts() : entries_(std::make_unique<Entries>()) {}
+KnownHosts::KnownHosts(KnownHosts&&) noexcept = default;
+KnownHosts& KnownHosts::operator=(KnownHosts&&) noexcept = default;
+KnownHosts::~KnownHosts() = default;
 
 std::string known_hosts_name(std::string_view host, uint16_t port) {
   if (port == 22) return std::string(host);
@@ -127,8 +160,8 @@ std::string known_hosts_name(std::string_view host, uint16_t port) {
 Result<KnownHosts> KnownHosts::load(const std::string& path) {
   KnownHosts known;
   known.path_ = path;
-  known.session_ = new_session();
-  if (!known.session_) return fail("libssh2 failed to initialise");
+  known.entries_->session = new_session();
+  if (!known.entries_->session) return fail("libssh2 failed to initialise");
   bool exists = false;
   SF_TRY_ASSIGN(std::string text, read_file(path, &exists));
 
@@ -147,37 +180,23 @@ Result<KnownHosts> KnownHosts::load(const std::string& path) {
     if (auto entry = check_entry(std::string_view(line).substr(first)); !entry) {
       return fail(where + ": " + entry.error().message);
     }
-    KnownHostsPtr entries(libssh2_knownhost_init(known.session_.get()));
+    KnownHostsPtr entries(libssh2_knownhost_init(known.entries_->session.get()));
     if (!entries) return fail("libssh2 could not allocate a known-hosts collection");
     if (libssh2_knownhost_readline(entries.get(), line.data() + first, line.size() - first,
                                    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
       return fail(where + ": not a known_hosts entry libssh2 can read: " +
-                  last_error(known.session_.get()));
+                  last_error(known.entries_->session.get()));
     }
-    known.lines_.push_back(Line{number, std::move(entries)});
+    known.entries_->lines.push_back(Line{number, std::move(entries)});
   }
   return known;
-}
-
-std::vector<HostKey> KnownHosts::entries_named(const Line& line, const std::string& name) const {
-  // libssh2 has no "list entries for a name" call, and hashed names cannot be
-  // listed at all.  Checking a key that matches nothing, with key type 0
-  // ("any type"), reports the first entry for the name as a mismatch.
-  std::vector<HostKey> found;
-  const std::string_view probe = "swarmform: matches no key";
-  struct libssh2_knownhost* entry = nullptr;
-  int rc =
-      libssh2_knownhost_checkp(line.entries.get(), name.c_str(), -1, probe.data(), probe.size(),
-                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &entry);
-  if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) found.push_back(key_of(entry));
-  return found;
 }
 
 Result<HostKeyVerdict> KnownHosts::check(std::string_view host, uint16_t port,
                                          const HostKey& key) const {
   const std::string name = known_hosts_name(host, port);
   HostKeyVerdict verdict;
-  for (const Line& line : lines_) {
+  for (const Line& line : entries_->lines) {
     struct libssh2_knownhost* entry = nullptr;
     int rc = libssh2_knownhost_checkp(
         line.entries.get(), name.c_str(), -1, key.blob.data(), key.blob.size(),
@@ -196,7 +215,7 @@ Result<HostKeyVerdict> KnownHosts::check(std::string_view host, uint16_t port,
         break;
       default:
         return fail(path_ + ":" + std::to_string(line.number) +
-                    ": libssh2 could not check the entry: " + last_error(session_.get()));
+                    ": libssh2 could not check the entry: " + last_error(entries_->session.get()));
     }
   }
   verdict.status = verdict.conflicting.empty() ? HostKeyStatus::unknown : HostKeyStatus::changed;
@@ -206,7 +225,7 @@ Result<HostKeyVerdict> KnownHosts::check(std::string_view host, uint16_t port,
 std::vector<std::string> KnownHosts::key_types_for(std::string_view host, uint16_t port) const {
   const std::string name = known_hosts_name(host, port);
   std::vector<std::string> types;
-  for (const Line& line : lines_) {
+  for (const Line& line : entries_->lines) {
     for (const HostKey& key : entries_named(line, name)) {
       if (std::find(types.begin(), types.end(), key.type) == types.end()) {
         types.push_back(key.type);

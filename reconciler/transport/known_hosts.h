@@ -7,12 +7,12 @@
 // literally, so the host then counts as unknown, never as matched.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "reconciler/transport/host_key.h"
-#include "reconciler/transport/libssh2_handles.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::transport {
@@ -39,8 +39,13 @@ struct HostKeyVerdict {
 
 /// The parsed entries of one known_hosts file.  Immutable after load.
 /// Not thread-safe (libssh2's collections are not): one thread at a time.
+/// Move-only; libssh2's collections stay inside known_hosts.cc.
 class KnownHosts {
  public:
+  KnownHosts(KnownHosts&&) noexcept;
+  KnownHosts& operator=(KnownHosts&&) noexcept;
+  ~KnownHosts();
+
   /// Reads `path`.  A missing file is an empty set (first contact is then
   /// "unknown"); an unreadable file or a line that is not a well-formed
   /// entry (HOSTS KEYTYPE BASE64-KEY with a supported type whose key is of
@@ -63,17 +68,11 @@ class KnownHosts {
   [[nodiscard]] std::vector<std::string> key_types_for(std::string_view host, uint16_t port) const;
 
  private:
-  struct Line {
-    int number = 0;
-    KnownHostsPtr entries;  ///< the entries of this one line
-  };
-  // Declared first so it is destroyed last: every collection allocates from it.
-  SessionPtr session_;
-  std::string path_;
-  std::vector<Line> lines_;
+  struct Entries;  ///< libssh2's session and one collection per line
+  KnownHosts();
 
-  /// Entries of `line` named `name`, of any key type.
-  std::vector<HostKey> entries_named(const Line& line, const std::string& name) const;
+  std::string path_;
+  std::unique_ptr<Entries> entries_;
 };
 
 /// Appends "NAME TYPE BASE64" for `host`:`port` (NAME as known_hosts_name) to

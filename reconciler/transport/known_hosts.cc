@@ -36,6 +36,17 @@ HostKey key_of(const libssh2_knownhost* entry) {
   return HostKey{"(unreadable)", ""};
 }
 
+/// Whether `text` is 20 bytes in base64 exactly as OpenSSH writes them: 27
+/// characters of the alphabet and one '='.  Our decoder also takes other
+/// spellings ('=' inside, as "AB4j=1kZ"), which libssh2 1.10 decodes to
+/// another length and then leaks an HMAC context on every check.
+bool as_openssh_writes_20_bytes(std::string_view text) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  return text.size() == 28 && text.back() == '=' &&
+         text.substr(0, 27).find_first_not_of(kAlphabet) == std::string_view::npos;
+}
+
 /// Checks one entry's shape before libssh2 sees it: libssh2 accepts lines
 /// that can never match (an unknown key type, a key that is not base64 of
 /// its type) and leaks memory on a malformed hashed name, so a broken entry
@@ -60,12 +71,14 @@ Result<void> check_entry(std::string_view line) {
     if (!names.starts_with("|1|") || bar == std::string_view::npos) {
       return fail("malformed hashed host name: expected |1|SALT|HASH");
     }
-    const auto salt = base64_decode(rest.substr(0, bar));
-    const auto hash = base64_decode(rest.substr(bar + 1));
-    if (!salt || salt->size() != 20) {
+    const std::string_view salt64 = rest.substr(0, bar);
+    const std::string_view hash64 = rest.substr(bar + 1);
+    const auto salt = base64_decode(salt64);
+    const auto hash = base64_decode(hash64);
+    if (!salt || salt->size() != 20 || !as_openssh_writes_20_bytes(salt64)) {
       return fail("malformed hashed host name: the salt is not base64 of 20 bytes");
     }
-    if (!hash || hash->size() != 20) {
+    if (!hash || hash->size() != 20 || !as_openssh_writes_20_bytes(hash64)) {
       return fail("malformed hashed host name: the hash is not base64 of 20 bytes");
     }
   } else {

@@ -177,6 +177,9 @@ TEST_F(TransportKnownHostsFile, MalformedHashedEntriesAreRejectedBeforeLibssh2Se
       {"|1|!!!!|" + hash, "the salt is not base64 of 20 bytes"},
       {"|1|" + salt + "|AAAA", "the hash is not base64 of 20 bytes"},
       {"|1|AAAA|" + hash, "the salt is not base64 of 20 bytes"},
+      // '=' inside: our decoder read 20 bytes, libssh2 another length (and leaked).
+      {"|1|" + salt + "|BzrWVVIwdCVAB4j=1kZtkf7KPNc=", "the hash is not base64 of 20 bytes"},
+      {"|1|PhrESEvCUF5Vm=3rXOOn7CrnAD0=|" + hash, "the salt is not base64 of 20 bytes"},
       {"|1|" + salt, "expected |1|SALT|HASH"},
       {"|2|" + salt + "|" + hash, "expected |1|SALT|HASH"},
   };

@@ -70,15 +70,35 @@ struct PortSpec {
   std::string protocol = "tcp";
 };
 
+/// How the swarm schedules a service's tasks (its Spec.Mode).  swarmform
+/// owns a replica count only in `replicated` mode; a `global` service runs one
+/// task on every node its constraints allow; jobs run to completion.
+enum class ServiceMode { replicated, global, replicated_job, global_job };
+
+/// "replicated", "global", "replicated-job", "global-job": the names the
+/// engine's LiveService::mode and the YAML `mode:` use.
+inline const char* service_mode_name(ServiceMode m) {
+  switch (m) {
+    case ServiceMode::replicated: return "replicated";
+    case ServiceMode::global: return "global";
+    case ServiceMode::replicated_job: return "replicated-job";
+    case ServiceMode::global_job: return "global-job";
+  }
+  return "replicated";
+}
+
 struct Service {
   std::string name;  ///< the key under `services:`
   Location where;
   std::string match;  ///< swarm service name or glob; defaults to `name`
+  /// The declared host; empty when the service is not pinned to one host
+  /// (swarmform then does not own its placement).
   std::string host;
   Location host_where;
   /// Absent: swarmform does not own the replica count (and counts 1 task
   /// for capacity arithmetic).
   std::optional<uint64_t> replicas;
+  ServiceMode mode = ServiceMode::replicated;  ///< `mode:`; replicated when absent
   ResourceSpec limits;
   ResourceSpec reservations;
   bool allow_data_move = false;

@@ -1,6 +1,7 @@
 #include "reconciler/config/yaml_document.h"
 
 #include <cstdio>
+#include <utility>
 
 namespace swarmform::config {
 namespace {
@@ -50,7 +51,7 @@ bool check_text(const model::SourceFile& file, model::Diagnostics& diags) {
 
 }  // namespace
 
-std::optional<yaml::NodePtr> parse_document(const model::SourceFile& file, model::Diagnostics& diags) {
+std::optional<std::vector<yaml::NodePtr>> parse_documents(const model::SourceFile& file, model::Diagnostics& diags) {
   if (file.content.size() > model::kMaxSourceFileBytes) {
     diags.error({file.name, 0, 0}, "file is larger than " +
                                         std::to_string(model::kMaxSourceFileBytes / 1024 / 1024) +
@@ -75,6 +76,12 @@ std::optional<yaml::NodePtr> parse_document(const model::SourceFile& file, model
     diags.error({file.name, e.line, e.column}, "invalid YAML: " + what);
     return std::nullopt;
   }
+  return std::move(*parsed);
+}
+
+std::optional<yaml::NodePtr> parse_document(const model::SourceFile& file, model::Diagnostics& diags) {
+  auto parsed = parse_documents(file, diags);
+  if (!parsed) return std::nullopt;
   const std::vector<yaml::NodePtr>& docs = *parsed;
   const std::string expected = "expected a map with keys such as version, hosts and services";
   if (docs.empty() || docs[0]->is_null()) {

@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <map>
 
 namespace swarmform::config::yaml {
@@ -40,12 +41,69 @@ class EventReader {
   bool have_event_ = false;
 };
 
-std::shared_ptr<Node> node_at(Kind kind, const yaml_event_t& e) {
+/// libyaml's marks count characters (a UTF-8 BOM not counted); the tree
+/// gives byte offsets.  Text that is all ASCII after the BOM needs no table.
+class ByteOffsets {
+ public:
+  explicit ByteOffsets(std::string_view text) : size_(text.size()) {
+    if (text.starts_with("\xEF\xBB\xBF")) bom_ = 3;
+    bool ascii = true;
+    for (size_t i = bom_; i < text.size() && ascii; ++i) ascii = static_cast<unsigned char>(text[i]) < 0x80;
+    if (ascii) return;
+    for (size_t i = bom_; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts_.push_back(i);
+    }
+    table_ = true;
+  }
+
+  /// The byte offset of character `index` (the end of the text past the last).
+  [[nodiscard]] size_t at(size_t index) const {
+    if (!table_) return index < size_ - bom_ ? bom_ + index : size_;
+    return index < starts_.size() ? starts_[index] : size_;
+  }
+
+ private:
+  std::vector<size_t> starts_;  // byte offset of each character, when not ASCII
+  size_t size_ = 0;
+  size_t bom_ = 0;
+  bool table_ = false;
+};
+
+std::shared_ptr<Node> node_at(Kind kind, const yaml_event_t& e, const ByteOffsets& bytes) {
   auto n = std::make_shared<Node>();
   n->kind = kind;
   n->line = static_cast<int>(e.start_mark.line) + 1;
   n->column = static_cast<int>(e.start_mark.column) + 1;
+  n->start = bytes.at(e.start_mark.index);
+  n->end = bytes.at(e.end_mark.index);
   return n;
+}
+
+/// libyaml starts a node at its anchor or tag; its range starts after them.
+void skip_properties(Node& n, std::string_view text) {
+  size_t p = n.start;
+  const size_t end = std::min(n.end, text.size());
+  auto blank = [&](size_t i) { return text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'; };
+  while (p < end && (text[p] == '&' || text[p] == '!')) {
+    while (p < end && !blank(p)) ++p;
+    while (p < end && blank(p)) ++p;
+  }
+  n.start = p;
+}
+
+ScalarStyle style_of(yaml_scalar_style_t s) {
+  switch (s) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+      return ScalarStyle::single_quoted;
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+      return ScalarStyle::double_quoted;
+    case YAML_LITERAL_SCALAR_STYLE:
+      return ScalarStyle::literal;
+    case YAML_FOLDED_SCALAR_STYLE:
+      return ScalarStyle::folded;
+    default:
+      return ScalarStyle::plain;
+  }
 }
 
 std::string text_of(const yaml_char_t* s) { return s ? reinterpret_cast<const char*>(s) : ""; }
@@ -68,6 +126,7 @@ std::string size_words(uint64_t weight) {
 std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int max_depth,
                                                       uint64_t max_alias_expansion) {
   EventReader reader(text);
+  const ByteOffsets bytes(text);
   std::vector<NodePtr> documents;
   std::vector<std::shared_ptr<Node>> open;  // collections being filled, innermost last
   std::vector<NodePtr> pending_key;         // per open map: a key waiting for its value
@@ -117,9 +176,12 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
         documents.push_back(root ? root : std::make_shared<Node>());
         break;
       case YAML_SCALAR_EVENT: {
-        auto n = node_at(Kind::scalar, e);
+        auto n = node_at(Kind::scalar, e, bytes);
         n->scalar.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
         n->plain = e.data.scalar.plain_implicit && e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        n->style = style_of(e.data.scalar.style);
+        n->anchor = text_of(e.data.scalar.anchor);
+        if (e.data.scalar.anchor || e.data.scalar.tag) skip_properties(*n, text);
         if (n->plain && is_null_text(n->scalar)) n->kind = Kind::null;
         const uint64_t weight = kNodeWeight + n->scalar.size();
         remember(e.data.scalar.anchor, n, weight);
@@ -155,10 +217,16 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
                                                 " levels deep: a desired-state file never needs this"});
         }
         bool map = e.type == YAML_MAPPING_START_EVENT;
-        auto n = node_at(map ? Kind::map : Kind::sequence, e);
+        auto n = node_at(map ? Kind::map : Kind::sequence, e, bytes);
+        n->flow = map ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                      : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+        n->anchor = text_of(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor);
+        if (!n->anchor.empty() || (map ? e.data.mapping_start.tag : e.data.sequence_start.tag)) {
+          skip_properties(*n, text);
+        }
         // The anchor is registered when the collection ends, so an alias
         // inside it to itself fails instead of making a cycle.
-        open_anchor.push_back(text_of(map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor));
+        open_anchor.push_back(n->anchor);
         open.push_back(std::move(n));
         pending_key.push_back(nullptr);
         open_weight.push_back(kNodeWeight);
@@ -166,6 +234,7 @@ std::expected<std::vector<NodePtr>, ParseError> parse(std::string_view text, int
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
+        open.back()->end = bytes.at(e.end_mark.index);
         NodePtr done = std::move(open.back());
         const uint64_t weight = open_weight.back();
         open.pop_back();

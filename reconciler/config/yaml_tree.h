@@ -4,7 +4,9 @@
 // Why not yaml-cpp: on a 1,000-service state yaml-cpp's scanner took ~90 ms
 // of a 118 ms `validate` (callgrind: 92% in YAML::RegEx::MatchUnchecked);
 // libyaml parses the same 200 KB in ~4 ms.  The tree keeps what the loader
-// needs: kinds, scalars with their style, and the 1-based place of every node.
+// needs: kinds, scalars with their style, and the 1-based place of every node;
+// for the editor (yaml_edit.h) also each node's byte range in the text, its
+// anchor and whether a collection is written in flow style.
 //
 // Hostile input stays bounded: aliases share the anchored node (nothing is
 // expanded in the tree), but whoever reads the tree visits and copies an
@@ -14,6 +16,7 @@
 // `max_depth` stops the parse with an error.  libyaml itself keeps its parse
 // state on the heap, not the call stack.
 
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -26,6 +29,9 @@ namespace swarmform::config::yaml {
 
 enum class Kind : uint8_t { null, scalar, sequence, map };
 
+/// How a scalar is written.
+enum class ScalarStyle : uint8_t { plain, single_quoted, double_quoted, literal, folded };
+
 struct Node;
 using NodePtr = std::shared_ptr<const Node>;
 
@@ -33,10 +39,20 @@ struct Node {
   std::string scalar;  ///< the text of a scalar (also of a null: "", "~", "null")
   std::vector<std::pair<NodePtr, NodePtr>> entries;  ///< map: key, value in file order (duplicates kept)
   std::vector<NodePtr> items;                        ///< sequence
+  std::string anchor;  ///< the `&name` on this node, if any (an alias shares the anchored node)
+  /// Byte offsets in the parsed text: the node's first byte and one past its
+  /// last.  An empty scalar (`key:` with nothing) has start == end, just past
+  /// the `:`.  A flow collection ends just past its `}` or `]`; a block one
+  /// where libyaml closed it, which may be after trailing blank and comment
+  /// lines.  A tag or anchor before the node is not part of its range.
+  size_t start = 0;
+  size_t end = 0;
   int line = 0;        ///< 1-based
   int column = 0;      ///< 1-based
   Kind kind = Kind::null;
   bool plain = false;  ///< an unquoted scalar without a tag: may be read as a number or bool
+  ScalarStyle style = ScalarStyle::plain;  ///< a scalar's (or null's) style as written
+  bool flow = false;   ///< a map or sequence written in flow style ({...} or [...])
 
   [[nodiscard]] bool is_null() const { return kind == Kind::null; }
   [[nodiscard]] bool is_scalar() const { return kind == Kind::scalar; }

@@ -16,10 +16,11 @@ namespace {
 
 /// Loads `files` into `in` (read from `base_dir` for relative paths in them).
 void load_files(DesiredInput& in, std::vector<model::SourceFile> files, const std::string& base_dir,
-                CheckBudgets budgets) {
+                CheckBudgets budgets, MissingCapacity missing) {
   in.files = std::move(files);
   config::LoadOptions options;
   options.base_dir = base_dir;
+  options.capacity_optional = missing == MissingCapacity::allowed;
   if (const char* home = std::getenv("HOME")) options.home = home;
   in.loaded = config::load_desired_state(in.files, options);
   if (in.loaded.state) {
@@ -28,7 +29,8 @@ void load_files(DesiredInput& in, std::vector<model::SourceFile> files, const st
   }
 }
 
-DesiredInput from_snapshot(Result<source::GitSnapshot> snapshot, const std::string& base_dir, CheckBudgets budgets) {
+DesiredInput from_snapshot(Result<source::GitSnapshot> snapshot, const std::string& base_dir, CheckBudgets budgets,
+                           MissingCapacity missing = MissingCapacity::error) {
   DesiredInput in;
   if (!snapshot) {
     in.loaded.diagnostics.error({}, snapshot.error().message);
@@ -37,7 +39,7 @@ DesiredInput from_snapshot(Result<source::GitSnapshot> snapshot, const std::stri
   }
   in.commit = snapshot->commit;
   in.ref = snapshot->ref;
-  load_files(in, std::move(snapshot->files), base_dir, budgets);
+  load_files(in, std::move(snapshot->files), base_dir, budgets, missing);
   return in;
 }
 
@@ -93,18 +95,19 @@ void add_source_flags(CLI::App& cmd, SourceOptions& options, bool with_repo) {
                                                        source::default_cache_dir() + ")");
 }
 
-DesiredInput read_desired(const std::string& dir, CheckBudgets budgets) {
+DesiredInput read_desired(const std::string& dir, CheckBudgets budgets, MissingCapacity missing) {
   DesiredInput in;
   auto files = source::read_directory(dir);
   if (!files) {
     in.loaded.diagnostics.error({}, files.error().message);
     return in;
   }
-  load_files(in, std::move(*files), dir, budgets);
+  load_files(in, std::move(*files), dir, budgets, missing);
   return in;
 }
 
-DesiredInput read_desired(const std::string& dir, const SourceOptions& source, CheckBudgets budgets) {
+DesiredInput read_desired(const std::string& dir, const SourceOptions& source, CheckBudgets budgets,
+                          MissingCapacity missing) {
   if (!source.repo.empty()) {
     auto mirror = mirror_of(source);
     if (!mirror) return from_snapshot(fail(mirror.error()), dir, budgets);
@@ -114,13 +117,13 @@ DesiredInput read_desired(const std::string& dir, const SourceOptions& source, C
     const std::string files_dir = mirror_files_dir(*mirror, dir);
     DesiredInput in = from_snapshot(
         source::read_remote_ref(*mirror, path_in_repo(dir), source.ref.empty() ? "HEAD" : source.ref), files_dir,
-        budgets);
+        budgets, missing);
     in.mirror = *mirror;
     if (in.loaded.state) materialize_known_hosts(in, files_dir, dir);
     return in;
   }
-  if (!source.ref.empty()) return from_snapshot(source::read_git_ref(dir, source.ref), dir, budgets);
-  DesiredInput in = read_desired(dir, budgets);
+  if (!source.ref.empty()) return from_snapshot(source::read_git_ref(dir, source.ref), dir, budgets, missing);
+  DesiredInput in = read_desired(dir, budgets, missing);
   if (in.files.empty() && !in.loaded.state) return in;  // the folder itself could not be read
   auto tree = source::working_tree_state(dir);
   if (!tree) {

@@ -21,6 +21,9 @@ namespace swarmform::cli {
 /// plan judges budgets on its own projection instead.
 enum class CheckBudgets { no, yes };
 
+/// Whether a host may omit `capacity:` (import fills it in from the node).
+enum class MissingCapacity { error, allowed };
+
 /// Where the desired state comes from: --ref, --repo, --cache-dir.
 struct SourceOptions {
   std::string ref;        ///< --ref: a commit of the repository holding -C DIR (or of --repo)
@@ -46,7 +49,8 @@ struct DesiredInput {
 /// Reads the working tree folder `dir` and loads it (no git: validate,
 /// state and unlock need only the files); with CheckBudgets::yes also adds the budget findings.  An unreadable directory
 /// is reported as a diagnostic too, so callers print one list.
-DesiredInput read_desired(const std::string& dir, CheckBudgets budgets = CheckBudgets::yes);
+DesiredInput read_desired(const std::string& dir, CheckBudgets budgets = CheckBudgets::yes,
+                          MissingCapacity missing = MissingCapacity::error);
 
 /// As above, from where `source` says: with --repo, `dir` is the folder in
 /// the remote's tree (synced into the cache first); with --ref, that commit
@@ -54,7 +58,8 @@ DesiredInput read_desired(const std::string& dir, CheckBudgets budgets = CheckBu
 /// the commit and its uncommitted desired-state files, when it is in git.  Failures of the source itself (unknown
 /// ref, unreachable remote) are diagnostics without a location.
 DesiredInput read_desired(const std::string& dir, const SourceOptions& source,
-                          CheckBudgets budgets = CheckBudgets::yes);
+                          CheckBudgets budgets = CheckBudgets::yes,
+                          MissingCapacity missing = MissingCapacity::error);
 
 /// Reads the desired state at `ref` from where `head` was read (its --repo
 /// mirror, else the repository holding `dir`), for plan --base.

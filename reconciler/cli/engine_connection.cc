@@ -20,7 +20,8 @@ void add_connection_flags(CLI::App& cmd, ConnectionOptions& o) {
       ->check(CLI::Range(1, 3600));
 }
 
-Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state, const ConnectionOptions& o) {
+Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state, const ConnectionOptions& o,
+                                                transport::VerifiedHostKey* host_key) {
   auto it = state.hosts.find(state.manager);
   if (it == state.hosts.end()) return fail("the desired state names no cluster.manager host");
   const model::Host& host = it->second;
@@ -47,6 +48,7 @@ Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state
   options.link = o.link;
   spdlog::debug("connecting to {} over SSH", options.label());
   SF_TRY_ASSIGN(auto session, transport::SshSession::connect(options));
+  if (host_key) *host_key = session.host_key();
   return engine::DockerClient::connect(session.dialer());
 }
 

@@ -14,6 +14,7 @@
 #include "reconciler/engine/docker_client.h"
 #include "reconciler/model/desired.h"
 #include "reconciler/transport/link_state.h"
+#include "reconciler/transport/ssh_session.h"
 #include "reconciler/util/result.h"
 
 namespace swarmform::cli {
@@ -36,7 +37,10 @@ void add_connection_flags(CLI::App& cmd, ConnectionOptions& options);
 /// An engine client connected to the manager of `state`, its API version
 /// negotiated.  known_hosts is the state's `known_hosts`, else
 /// ~/.ssh/known_hosts.  Errors say the host, the stage and what to do.
+/// `host_key`, when given, receives the manager's verified SSH host key
+/// (left empty with --local).
 Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state,
-                                                const ConnectionOptions& options);
+                                                const ConnectionOptions& options,
+                                                transport::VerifiedHostKey* host_key = nullptr);
 
 }  // namespace swarmform::cli

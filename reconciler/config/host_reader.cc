@@ -163,7 +163,10 @@ model::Host read_host(YamlReader& r, const std::string& name, const Entry& e) {
       });
   if (e.value->is_map()) {
     if (!have_ssh) r.error(h.where, what + " has no 'ssh' (expected user@host[:port])");
-    if (!have_capacity) r.error(h.where, what + " has no 'capacity' (e.g. {cpus: 4, memory: 16GiB})");
+    h.capacity_declared = have_capacity;
+    if (!have_capacity && !r.options().capacity_optional) {
+      r.error(h.where, what + " has no 'capacity' (e.g. {cpus: 4, memory: 16GiB}; `swarmform import` fills it in from the node)");
+    }
   }
   return h;
 }

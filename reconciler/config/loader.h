@@ -17,6 +17,9 @@ struct LoadOptions {
   std::string base_dir = ".";
   /// Replaces a leading `~` in paths; empty leaves `~` as written.
   std::string home;
+  /// A host may omit `capacity:` (Host::capacity_declared false): import
+  /// reads it from the node and writes it in.  Every other command needs it.
+  bool capacity_optional = false;
 };
 
 struct Loaded {

@@ -64,6 +64,8 @@ class YamlReader {
   /// `~/x` -> $HOME/x; a relative path -> against the state directory.
   [[nodiscard]] std::string path(const std::string& p) const;
 
+  [[nodiscard]] const LoadOptions& options() const { return options_; }
+
   /// How a node is shown in messages: "a map", "a list", "empty" or 'text'.
   static std::string kind(const yaml::NodePtr& n);
 

@@ -50,6 +50,9 @@ struct Host {
   std::string docker_socket = "/var/run/docker.sock";
   TransportMode transport = TransportMode::automatic;
   Capacity capacity;
+  /// False only when the loader was told capacity may be missing (import
+  /// fills it in from the node); `capacity` is then zero.
+  bool capacity_declared = true;
   std::optional<int64_t> cpu_overcommit;     ///< per-host budget override (billionths)
   std::optional<int64_t> memory_overcommit;  ///< per-host budget override (billionths)
 };

@@ -74,40 +74,47 @@ void check_capacity(const std::vector<HostProjection>& hosts, std::vector<Findin
     const model::HostLoad& a = h.after;
     const model::HostLoad& b = h.before;
     const std::string subject = "host " + h.host;
-    if (!a.cpu_limits_fit()) {
-      findings.push_back(
-          {model::Severity::error, subject,
+    // A breach this plan causes or adds to blocks it (error).  One the swarm
+    // is already in and this plan leaves as it is, or lessens, is a warning:
+    // the plan of a swarm as it runs (right after `import`) is empty, and a
+    // plan that moves load off an overloaded host is not blocked by it.
+    auto breach = [&](bool fits_after, bool fits_before, int64_t after, int64_t before, const std::string& added,
+                      const std::string& kept) {
+      if (fits_after) return;
+      if (fits_before || after > before) findings.push_back({model::Severity::error, subject, added});
+      else findings.push_back({model::Severity::warning, subject, kept});
+    };
+    breach(a.cpu_limits_fit(), b.cpu_limits_fit(), a.limits.nano_cpus, b.limits.nano_cpus,
            "after this plan CPU limits add up to " + format_cpus(a.limits.nano_cpus) + " CPUs on " +
-               format_cpus(a.capacity.nano_cpus) + " CPUs (" +
-               format_ratio(a.limits.nano_cpus, a.capacity.nano_cpus) + "), over its budget of " +
-               format_cpus(a.cpu_budget) + "x" +
-               before_text(b.limits.nano_cpus, b.capacity.nano_cpus, b.cpu_limits_fit()) +
-               largest(a, true)});
-    }
-    if (!a.memory_limits_fit()) {
-      findings.push_back(
-          {model::Severity::error, subject,
-           "after this plan memory limits add up to " + format_memory(a.limits.memory_bytes) +
-               " on " + format_memory(a.capacity.memory_bytes) + " (" +
-               format_ratio(a.limits.memory_bytes, a.capacity.memory_bytes) +
-               "), over its budget of " + format_cpus(a.memory_budget) + "x" +
-               before_text(b.limits.memory_bytes, b.capacity.memory_bytes, b.memory_limits_fit()) +
-               largest(a, false)});
-    }
-    if (!a.cpu_reservations_fit()) {
-      findings.push_back({model::Severity::error, subject,
-                          "after this plan CPU reservations add up to " +
-                              format_cpus(a.reservations.nano_cpus) + " CPUs on " +
-                              format_cpus(a.capacity.nano_cpus) +
-                              " CPUs: Swarm could not schedule all of these tasks"});
-    }
-    if (!a.memory_reservations_fit()) {
-      findings.push_back({model::Severity::error, subject,
-                          "after this plan memory reservations add up to " +
-                              format_memory(a.reservations.memory_bytes) + " on " +
-                              format_memory(a.capacity.memory_bytes) +
-                              ": Swarm could not schedule all of these tasks"});
-    }
+               format_cpus(a.capacity.nano_cpus) + " CPUs (" + format_ratio(a.limits.nano_cpus, a.capacity.nano_cpus) +
+               "), over its budget of " + format_cpus(a.cpu_budget) + "x" +
+               before_text(b.limits.nano_cpus, b.capacity.nano_cpus, b.cpu_limits_fit()) + largest(a, true),
+           "CPU limits add up to " + format_cpus(a.limits.nano_cpus) + " CPUs on " + format_cpus(a.capacity.nano_cpus) +
+               " CPUs (" + format_ratio(a.limits.nano_cpus, a.capacity.nano_cpus) + "), over its budget of " +
+               format_cpus(a.cpu_budget) + "x; already so, and this plan does not add to it" + largest(a, true));
+    breach(a.memory_limits_fit(), b.memory_limits_fit(), a.limits.memory_bytes, b.limits.memory_bytes,
+           "after this plan memory limits add up to " + format_memory(a.limits.memory_bytes) + " on " +
+               format_memory(a.capacity.memory_bytes) + " (" +
+               format_ratio(a.limits.memory_bytes, a.capacity.memory_bytes) + "), over its budget of " +
+               format_cpus(a.memory_budget) + "x" +
+               before_text(b.limits.memory_bytes, b.capacity.memory_bytes, b.memory_limits_fit()) + largest(a, false),
+           "memory limits add up to " + format_memory(a.limits.memory_bytes) + " on " +
+               format_memory(a.capacity.memory_bytes) + " (" +
+               format_ratio(a.limits.memory_bytes, a.capacity.memory_bytes) + "), over its budget of " +
+               format_cpus(a.memory_budget) + "x; already so, and this plan does not add to it" + largest(a, false));
+    breach(a.cpu_reservations_fit(), b.cpu_reservations_fit(), a.reservations.nano_cpus, b.reservations.nano_cpus,
+           "after this plan CPU reservations add up to " + format_cpus(a.reservations.nano_cpus) + " CPUs on " +
+               format_cpus(a.capacity.nano_cpus) + " CPUs: Swarm could not schedule all of these tasks",
+           "CPU reservations add up to " + format_cpus(a.reservations.nano_cpus) + " CPUs on " +
+               format_cpus(a.capacity.nano_cpus) +
+               " CPUs: Swarm cannot schedule all of these tasks; already so, and this plan does not add to it");
+    breach(a.memory_reservations_fit(), b.memory_reservations_fit(), a.reservations.memory_bytes,
+           b.reservations.memory_bytes,
+           "after this plan memory reservations add up to " + format_memory(a.reservations.memory_bytes) + " on " +
+               format_memory(a.capacity.memory_bytes) + ": Swarm could not schedule all of these tasks",
+           "memory reservations add up to " + format_memory(a.reservations.memory_bytes) + " on " +
+               format_memory(a.capacity.memory_bytes) +
+               ": Swarm cannot schedule all of these tasks; already so, and this plan does not add to it");
     if (h.real && !h.capacity_matches) {
       findings.push_back({model::Severity::warning, subject,
                           "declares " + format_cpus(a.capacity.nano_cpus) + " CPUs and " +

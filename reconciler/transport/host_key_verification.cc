@@ -48,12 +48,12 @@ Error changed_host(const KnownHosts& known, std::string_view host, uint16_t port
 
 }  // namespace
 
-Result<void> verify_host_key(const KnownHosts& known, std::string_view host, uint16_t port,
-                             const HostKey& presented, NewHostKeys new_keys) {
+Result<HostKeyOutcome> verify_host_key(const KnownHosts& known, std::string_view host, uint16_t port,
+                                       const HostKey& presented, NewHostKeys new_keys) {
   SF_TRY_ASSIGN(HostKeyVerdict verdict, known.check(host, port, presented));
   switch (verdict.status) {
     case HostKeyStatus::match:
-      return {};
+      return HostKeyOutcome::known;
     case HostKeyStatus::changed:
       return fail(changed_host(known, host, port, presented, verdict.conflicting));
     case HostKeyStatus::unknown:
@@ -63,7 +63,7 @@ Result<void> verify_host_key(const KnownHosts& known, std::string_view host, uin
   SF_TRY(append_known_host(known.path(), host, port, presented));
   spdlog::warn("permanently added {} ({}) to {}", known_hosts_name(host, port),
                describe_key(presented), known.path());
-  return {};
+  return HostKeyOutcome::recorded;
 }
 
 std::string host_key_algorithms(const std::vector<std::string>& known_types) {

@@ -16,14 +16,19 @@ namespace swarmform::transport {
 /// What to do with a host that known_hosts does not know at all.
 enum class NewHostKeys { refuse, accept };
 
-/// Succeeds when `known` holds `presented` for `host`:`port`.
+/// How a host key passed: it was in known_hosts, or it was new and has just
+/// been recorded there (NewHostKeys::accept).
+enum class HostKeyOutcome { known, recorded };
+
+/// Succeeds (HostKeyOutcome::known) when `known` holds `presented` for `host`:`port`.
 /// Unknown host: with NewHostKeys::refuse fails (ErrorKind::refused) with the
 /// key type and SHA256 fingerprint and how to trust it; with ::accept appends
-/// the key to the file (append_known_host), logs a warning and succeeds.
+/// the key to the file (append_known_host), logs a warning and succeeds
+/// (HostKeyOutcome::recorded).
 /// Changed key (or an entry of another key type): always fails
 /// (ErrorKind::refused) with "REMOTE HOST IDENTIFICATION HAS CHANGED", both
 /// fingerprints and the offending lines; no NewHostKeys value overrides it.
-Result<void> verify_host_key(const KnownHosts& known, std::string_view host, uint16_t port,
+Result<HostKeyOutcome> verify_host_key(const KnownHosts& known, std::string_view host, uint16_t port,
                              const HostKey& presented, NewHostKeys new_keys);
 
 /// The host key algorithms to offer in the handshake, comma-separated: the

@@ -10,6 +10,7 @@
 #include "reconciler/model/desired.h"
 #include "reconciler/transport/libssh2_handles.h"
 #include "reconciler/transport/ssh_options.h"
+#include "reconciler/transport/ssh_session.h"
 #include "reconciler/util/unique_fd.h"
 
 namespace swarmform::transport {
@@ -36,6 +37,8 @@ struct SshConnection {
   /// In automatic mode, the way that worked first (then used for every later
   /// stream of this session).
   std::optional<model::TransportMode> resolved_mode;
+  /// The server's host key as verified during connect.
+  VerifiedHostKey host_key;
   /// Set once the SSH handshake completed: only then is there a session to
   /// say goodbye to.
   bool handshaken = false;

@@ -88,6 +88,7 @@ Result<void> check_host_key(SshConnection& c, const KnownHosts& known) {
       verify_host_key(known, o.address, o.port, *key,
                       o.accept_new_host_keys ? NewHostKeys::accept : NewHostKeys::refuse);
   if (!verified) return fail(stage_error(o, "host key verification", verified.error()));
+  c.host_key = {key->display_type(), key->fingerprint(), *verified == HostKeyOutcome::recorded};
   return {};
 }
 
@@ -270,5 +271,7 @@ Dialer SshSession::dialer() const {
 }
 
 std::string SshSession::describe() const { return conn_->options.label(); }
+
+const VerifiedHostKey& SshSession::host_key() const { return conn_->host_key; }
 
 }  // namespace swarmform::transport

@@ -18,6 +18,13 @@ namespace swarmform::transport {
 
 struct SshConnection;
 
+/// The host key a session's server presented and how it passed the check.
+struct VerifiedHostKey {
+  std::string type;         ///< "ED25519", "RSA", ...
+  std::string fingerprint;  ///< "SHA256:..." as `ssh-keygen -lf` prints it
+  bool recorded = false;    ///< new, and recorded in known_hosts by this session
+};
+
 /// An authenticated SSH session whose host key was checked against
 /// known_hosts.  Copies share the session; it is closed when the last copy,
 /// stream and dialer are gone.  A session that broke (server gone) stays
@@ -57,6 +64,9 @@ class SshSession {
 
   /// "kvm4 (root@127.0.0.1:22404)"
   [[nodiscard]] std::string describe() const;
+
+  /// The server's host key, checked against known_hosts when connecting.
+  [[nodiscard]] const VerifiedHostKey& host_key() const;
 
  private:
   explicit SshSession(std::shared_ptr<SshConnection> conn) : conn_(std::move(conn)) {}

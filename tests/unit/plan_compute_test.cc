@@ -404,11 +404,34 @@ const Case kCases[] = {
        d.policy.unmanaged = model::UnmanagedPolicy::ignore;
        d.policy.memory_overcommit = 500'000'000;
        l.services.push_back(extra_service("big", "kvm2", cpus(0.5), 4 * kGi));
+       d.services["api"].limits.memory_bytes = 768 * kMi;  // adds to the breach
+     },
+     {"~ api", "  limits.memory: 512MiB -> 768MiB"},
+     {"error host kvm2: after this plan memory limits add up to 4.75GiB on 8GiB (0.59x), over its "
+      "budget of 0.5x "
+      "(now 0.56x, already over)"},
+     [](const Plan& p) { EXPECT_TRUE(p.blocked()); }},
+    {"budget_breach_the_plan_leaves_as_it_is_warns",
+     [](DesiredState& d, LiveState& l, PlanOptions&) {
+       d.policy.unmanaged = model::UnmanagedPolicy::ignore;
+       d.policy.memory_overcommit = 500'000'000;
+       l.services.push_back(extra_service("big", "kvm2", cpus(0.5), 4 * kGi));
      },
      {},
-     {"error host kvm2: after this plan memory limits add up to 4.5GiB on 8GiB (0.56x), over its "
-      "budget of 0.5x "
-      "(now 0.56x, already over)"}},
+     {"warning host kvm2: memory limits add up to 4.5GiB on 8GiB (0.56x), over its budget of 0.5x; already so, "
+      "and this plan does not add to it; largest: big 4GiB, api 512MiB"},
+     [](const Plan& p) { EXPECT_FALSE(p.blocked()); }},
+    {"budget_breach_the_plan_lessens_warns",
+     [](DesiredState& d, LiveState& l, PlanOptions&) {
+       d.policy.unmanaged = model::UnmanagedPolicy::ignore;
+       d.policy.memory_overcommit = 500'000'000;
+       l.services.push_back(extra_service("big", "kvm2", cpus(0.5), 4 * kGi));
+       d.services["api"].limits.memory_bytes = 256 * kMi;
+     },
+     {"~ api", "  limits.memory: 512MiB -> 256MiB"},
+     {"warning host kvm2: memory limits add up to 4.25GiB on 8GiB (0.53x), over its budget of 0.5x; already so, "
+      "and this plan does not add to it; largest: big 4GiB, api 256MiB"},
+     [](const Plan& p) { EXPECT_FALSE(p.blocked()); }},
     {"reservation_breach_is_an_error",
      [](DesiredState& d, LiveState&, PlanOptions&) {
        d.services["api"].reservations.nano_cpus = cpus(3);

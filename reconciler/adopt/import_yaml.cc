@@ -1,0 +1,121 @@
+#include "reconciler/adopt/import_yaml.h"
+
+#include <array>
+#include <cctype>
+#include <regex>
+
+#include "reconciler/model/quantity.h"
+
+namespace swarmform::adopt {
+namespace {
+
+/// Plain scalars YAML 1.1 (libyaml) or 1.2 would read as something other
+/// than a string.
+bool reads_as_non_string(std::string_view t) {
+  static constexpr std::array kWords = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
+  std::string lower;
+  for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* w : kWords) {
+    if (lower == w) return true;
+  }
+  // Numbers as YAML 1.1 or 1.2 resolve them (ints in any base, floats,
+  // sexagesimals, .inf/.nan) and timestamps.
+  static const std::regex kNumberOrDate(
+      R"(^[-+]?(0b[01_]+|0x[0-9a-f_]+|0o?[0-7_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9_]+(e[-+]?[0-9]+)?)"
+      R"(|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|nan))$|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})");
+  return std::regex_search(lower, kNumberOrDate);
+}
+
+bool plain_safe(std::string_view t) {
+  if (t.empty() || reads_as_non_string(t)) return false;
+  if (std::string_view("-?:,[]{}#&*!|>'\"%@` ").find(t.front()) != std::string_view::npos) return false;
+  if (t.back() == ' ' || t.back() == ':') return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    auto c = static_cast<unsigned char>(t[i]);
+    if (c < 0x20 || c == 0x7f || c >= 0x80) return false;  // quoted and escaped below
+    if (t[i] == ',' || t[i] == '[' || t[i] == ']' || t[i] == '{' || t[i] == '}') return false;  // flow context
+    if (t[i] == ':' && i + 1 < t.size() && t[i + 1] == ' ') return false;
+    if (t[i] == '#' && i > 0 && t[i - 1] == ' ') return false;
+  }
+  return true;
+}
+
+std::string double_quoted(std::string_view t) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char ch : t) {
+    auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;  // UTF-8 bytes stay as they are
+    }
+  }
+  return out + "\"";
+}
+
+std::string resources_value(const model::ResourceSpec& r) {
+  std::string out;
+  if (r.nano_cpus) out += "cpus: " + model::format_cpus(*r.nano_cpus);
+  if (r.memory_bytes) out += std::string(out.empty() ? "" : ", ") + "memory: " + model::format_memory(*r.memory_bytes);
+  return "{" + out + "}";
+}
+
+std::string with_comment(std::string line, const std::string& comment) {
+  return comment.empty() ? line + "\n" : line + "  # " + comment + "\n";
+}
+
+}  // namespace
+
+std::string yaml_scalar(std::string_view text) {
+  return plain_safe(text) ? std::string(text) : double_quoted(text);
+}
+
+std::string service_entries(const std::vector<ImportedService>& services, int indent) {
+  const std::string key_pad(static_cast<size_t>(indent), ' ');
+  const std::string pad(static_cast<size_t>(indent) + 2, ' ');
+  std::string out;
+  for (const ImportedService& s : services) {
+    out += key_pad + yaml_scalar(s.key) + ":\n";
+    if (s.match) out += pad + "match: " + yaml_scalar(*s.match) + "\n";
+    if (s.mode != model::ServiceMode::replicated) {
+      out += with_comment(pad + "mode: " + model::service_mode_name(s.mode), s.mode_comment);
+    }
+    if (!s.host.empty()) out += pad + "host: " + yaml_scalar(s.host) + "\n";
+    else if (!s.host_comment.empty()) out += pad + "# " + s.host_comment + "\n";
+    if (s.replicas) out += pad + "replicas: " + std::to_string(*s.replicas) + "\n";
+    if (s.limits.nano_cpus || s.limits.memory_bytes) {
+      out += with_comment(pad + "limits: " + resources_value(s.limits), s.limits_comment);
+    } else if (!s.limits_comment.empty()) {
+      out += pad + "# " + s.limits_comment + "\n";
+    }
+    if (s.reservations.nano_cpus || s.reservations.memory_bytes) {
+      out += pad + "reservations: " + resources_value(s.reservations) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string services_file(const std::vector<ImportedService>& services, const FileHeader& header) {
+  std::string out;
+  if (!header.modeline.empty()) out += header.modeline + "\n#\n";
+  out += "# Imported from the swarm by `swarmform import` on " + header.date + " (manager " + header.manager +
+         (header.engine.empty() ? "" : ", Docker " + header.engine) + ").\n";
+  out += "# Each entry declares what runs now, so `swarmform plan` shows no changes;\n";
+  out += "# `swarmform validate` shows where the limits exceed a host's capacity.\n";
+  out += "services:\n";
+  out += service_entries(services, 2);
+  return out;
+}
+
+std::string capacity_value(const model::Capacity& capacity) {
+  return "{cpus: " + model::format_cpus(capacity.nano_cpus) + ", memory: " + model::format_memory(capacity.memory_bytes) +
+         "}";
+}
+
+}  // namespace swarmform::adopt

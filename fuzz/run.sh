@@ -9,12 +9,19 @@
 # crash, sanitizer report, leak, timeout (one input over 10 s) or OOM (over
 # 2 GiB), naming the target and the reproducer; replay one with
 #   build-fuzz/fuzz/TARGET REPRODUCER
+# fuzz/run.sh --build-only [TARGET...] only builds them (scripts/test.sh
+# builds them while the ASan tests run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+build_only=no
+if [ "${1:-}" = --build-only ]; then
+  build_only=yes
+  set -- 0 "${@:2}"
+fi
 if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
-  echo "usage: fuzz/run.sh DURATION_SECONDS [TARGET...]" >&2
+  echo "usage: fuzz/run.sh DURATION_SECONDS [TARGET...] | fuzz/run.sh --build-only [TARGET...]" >&2
   exit 2
 fi
 duration=$1
@@ -45,6 +52,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DSWARMFORM_FUZZ=ON 
   -DSWARMFORM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
   "${launcher[@]}" >/dev/null
 cmake --build "$build" -j "$jobs" --target "${targets[@]}"
+[ "$build_only" = no ] || exit 0
 
 work="$root/$build/fuzz-work"
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}

@@ -5,7 +5,8 @@
 #   3. starts the two-node lab swarm (tests/lab/up.sh) and stops it at the end,
 #   4. runs every test (ctest: labels unit, tools and lab), then builds with
 #      ASan+UBSan and runs them again,
-#   5. builds the libFuzzer targets and runs each for 20 s (fuzz/run.sh).
+#   5. builds the libFuzzer targets (while the ASan tests run) and runs each
+#      for 20 s (fuzz/run.sh).
 # Lab tests are SKIPPED (loudly) only when not root; under this script, with
 # the lab up, a lab test that cannot reach the lab FAILS instead.
 #
@@ -49,7 +50,7 @@ cmake --build build -j "$jobs"
 
 if [ "$(id -u)" -eq 0 ]; then
   # (each step ends in `|| true`: under set -e a failing step would end the trap early and fail the run)
-  trap 'if [ -n "${asan_build:-}" ]; then kill "$asan_build" 2>/dev/null || true; fi; "$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
+  trap 'for b in "${asan_build:-}" "${fuzz_build:-}"; do if [ -n "$b" ]; then kill "$b" 2>/dev/null || true; fi; done; "$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
   tests/lab/up.sh
   export SWARMFORM_REQUIRE_LAB=1
 else
@@ -72,8 +73,17 @@ if ! wait "$asan_build"; then
   echo "swarmform: the ASan+UBSan build failed (build-asan/build.log)" >&2
   exit 1
 fi
+# The fuzz targets compile (niced) while the ASan tests run, as above.
+mkdir -p build-fuzz
+nice -n 10 fuzz/run.sh --build-only >build-fuzz/build.log 2>&1 &
+fuzz_build=$!
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --timeout 600
+if ! wait "$fuzz_build"; then
+  tail -n 60 build-fuzz/build.log >&2
+  echo "swarmform: the fuzz build failed (build-fuzz/build.log)" >&2
+  exit 1
+fi
 
 echo "== fuzzing (libFuzzer, ASan + UBSan, 20 s per target) =="
 fuzz/run.sh 20

@@ -247,8 +247,14 @@ model::Capacity capacity_of_node(const model::LiveNode& node, bool& rounded) {
 
 ImportResult import_state(const model::DesiredState& desired, const model::LiveState& live) {
   ImportResult out;
+  // The services are mapped onto the hosts as they will read once filled
+  // in: a host whose node import finds (by its address) owns that node.
+  model::DesiredState filled = desired;
   for (const auto& [name, host] : desired.hosts) {
-    if (auto fill = fill_host(host, live, out.notes)) out.hosts.push_back(std::move(*fill));
+    auto fill = fill_host(host, live, out.notes);
+    if (!fill) continue;
+    if (fill->node) filled.hosts.at(name).node = *fill->node;
+    out.hosts.push_back(std::move(*fill));
   }
   plan::Matching matching = plan::match_services(desired, live);
   std::vector<const model::LiveService*> undeclared;
@@ -257,7 +263,7 @@ ImportResult import_state(const model::DesiredState& desired, const model::LiveS
     else ++out.already_declared;
   }
   std::sort(undeclared.begin(), undeclared.end(), [](auto* a, auto* b) { return a->name < b->name; });
-  for (const model::LiveService* s : undeclared) out.services.push_back(entry_of(*s, live, desired, out.notes));
+  for (const model::LiveService* s : undeclared) out.services.push_back(entry_of(*s, live, filled, out.notes));
   choose_keys(out.services, live, desired, out.notes);
   std::sort(out.services.begin(), out.services.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
   return out;

@@ -118,4 +118,22 @@ std::string capacity_value(const model::Capacity& capacity) {
          "}";
 }
 
+std::vector<ValueEdit> host_fill_edits(const model::DesiredState& desired, const HostFill& fill) {
+  const model::Host& host = desired.hosts.at(fill.host);
+  std::vector<ValueEdit> edits;
+  if (fill.node) {
+    edits.push_back({host.where.file, {"hosts", fill.host, "node"}, *fill.node, "the swarm node's hostname",
+                     fill.host + ": node " + *fill.node});
+  }
+  if (fill.capacity) {
+    edits.push_back({host.where.file, {"hosts", fill.host, "capacity", "cpus"},
+                     model::format_cpus(fill.capacity->nano_cpus), "", ""});
+    edits.push_back({host.where.file, {"hosts", fill.host, "capacity", "memory"},
+                     model::format_memory(fill.capacity->memory_bytes),
+                     fill.node_reports + (fill.memory_rounded ? " (rounded down to MiB)" : ""),
+                     fill.host + ": capacity " + capacity_value(*fill.capacity) + " (" + fill.node_reports + ")"});
+  }
+  return edits;
+}
+
 }  // namespace swarmform::adopt

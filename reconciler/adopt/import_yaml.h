@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "reconciler/adopt/import_mapping.h"
+#include "reconciler/adopt/value_edit.h"
 
 namespace swarmform::adopt {
 
@@ -35,5 +36,10 @@ std::string services_file(const std::vector<ImportedService>& services, const Fi
 
 /// The value import writes for a host's capacity: "{cpus: 2, memory: 23.5GiB}".
 std::string capacity_value(const model::Capacity& capacity);
+
+/// The edits of a host's entry (in the file that declares it in `desired`):
+/// `node`, and `capacity` as cpus and memory, the node's own figures in a
+/// comment on the memory line.
+std::vector<ValueEdit> host_fill_edits(const model::DesiredState& desired, const HostFill& fill);
 
 }  // namespace swarmform::adopt

@@ -9,17 +9,9 @@
 
 #include "reconciler/model/desired.h"
 #include "reconciler/model/live.h"
+#include "reconciler/adopt/value_edit.h"
 
 namespace swarmform::adopt {
-
-/// One value to set in one file, at a path of map keys from the root.
-struct ValueEdit {
-  std::string file;
-  std::vector<std::string> path;  ///< {"services", "api", "limits", "cpus"}
-  std::string value;              ///< the plain text of the new value ("2", "1GiB", "kvm2")
-  std::string comment;            ///< for an inserted line; empty for none
-  std::string what;               ///< "api: limits.cpus 1.5 -> 2" for the summary
-};
 
 struct UpdateResult {
   std::vector<ValueEdit> edits;    ///< by service name, then field order

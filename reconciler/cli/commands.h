@@ -16,5 +16,6 @@ void add_apply_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
 void add_unlock_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

@@ -1,0 +1,257 @@
+// `swarmform import`: write the desired state of the swarm that runs (the
+// hosts' capacity and node, one entry per undeclared service), and with
+// --update adopt live values of drifted services back into the YAML.  The
+// decisions are pure functions in adopt/; this file reads, asks and writes.
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "reconciler/adopt/import_mapping.h"
+#include "reconciler/adopt/import_yaml.h"
+#include "reconciler/adopt/update_edits.h"
+#include "reconciler/cli/commands.h"
+#include "reconciler/cli/desired_input.h"
+#include "reconciler/cli/engine_connection.h"
+#include "reconciler/config/yaml_edit.h"
+#include "reconciler/engine/live_reader.h"
+#include "reconciler/model/quantity.h"
+#include "reconciler/plan/wording.h"
+#include "reconciler/render/style.h"
+#include "reconciler/util/file.h"
+#include "reconciler/util/text_sanitize.h"
+
+namespace swarmform::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Where the JSON Schema is installed, for a file that has no neighbour
+/// to copy the modeline from.
+constexpr const char* kDefaultModeline =
+    "# yaml-language-server: $schema=/usr/share/swarmform/schemas/desired-state.schema.json";
+constexpr const char* kModelinePrefix = "# yaml-language-server: $schema=";
+
+struct ImportOptions {
+  std::string out;
+  bool force = false;
+  bool dry_run = false;
+  bool update = false;
+  bool allow_dirty = false;
+  std::vector<std::string> targets;
+  ConnectionOptions connection;
+};
+
+/// The files import will write: path -> new content, with the mode to keep.
+struct Writes {
+  std::map<std::string, std::string> content;
+  std::vector<std::string> order;  ///< paths, in the order they were first edited
+
+  std::string& at(const std::string& path, const std::string& current) {
+    auto [it, fresh] = content.emplace(path, current);
+    if (fresh) order.push_back(path);
+    return it->second;
+  }
+};
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec1;
+  std::error_code ec2;
+  return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
+}
+
+const model::SourceFile* desired_file(const DesiredInput& in, const std::string& path) {
+  for (const auto& f : in.files) {
+    if (same_file(f.name, path)) return &f;
+  }
+  return nullptr;
+}
+
+/// The schema modeline of the desired-state files beside `path`, else the
+/// installed schema's.
+std::string modeline_for(const DesiredInput& in, const std::string& path) {
+  for (const auto& f : in.files) {
+    if (fs::path(f.name).parent_path() != fs::path(path).parent_path()) continue;
+    if (f.content.starts_with(kModelinePrefix)) return f.content.substr(0, f.content.find('\n'));
+  }
+  return kDefaultModeline;
+}
+
+std::string today_utc() { return utc_now_rfc3339().substr(0, 10); }
+
+/// The new service entries into `path`: a new file, or appended to the
+/// desired-state file there (nothing in it replaced).  Another file there
+/// is replaced only with --force.
+Result<void> add_services(const DesiredInput& in, const adopt::ImportResult& result, const ImportOptions& opts,
+                          const std::string& path, const adopt::FileHeader& header, Writes& writes) {
+  if (result.services.empty()) return {};
+  const model::SourceFile* existing = desired_file(in, path);
+  std::error_code ec;
+  const bool exists = fs::symlink_status(path, ec).type() != fs::file_type::not_found;
+  if (existing) {
+    std::string& text = writes.at(path, existing->content);
+    SF_TRY_ASSIGN(auto editor, config::YamlEditor::open(path, text));
+    SF_TRY(editor.append_entries({"services"}, adopt::service_entries(result.services, 0)));
+    text = editor.text();
+    return {};
+  }
+  if (exists && !opts.force) {
+    return fail(path + " exists and is not a desired-state file of " + (in.files.empty() ? "-C" : "this folder") +
+                ": import never replaces it; pass --force to replace it, or --out another file");
+  }
+  writes.at(path, "") = adopt::services_file(result.services, header);
+  return {};
+}
+
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return st.st_mode & 07777;
+  return kReadableFileMode;
+}
+
+Result<void> write_all(const Writes& writes) {
+  for (const auto& path : writes.order) {
+    SF_TRY(write_file_atomically(path, writes.content.at(path), mode_of(path)));
+  }
+  return {};
+}
+
+void print_host_key(const model::DesiredState& desired, const transport::VerifiedHostKey& key) {
+  if (key.fingerprint.empty()) return;  // --local: no SSH
+  const model::Host& m = desired.hosts.at(desired.manager);
+  std::cout << "Host key of " << m.name << " (" << m.ssh.address << ":" << m.ssh.port << "): " << key.type << " "
+            << key.fingerprint
+            << (key.recorded ? " — new, recorded in known_hosts: check it out of band (ssh-keygen -lf on the host)"
+                             : " (known)")
+            << "\n";
+}
+
+int run_import(const GlobalOptions& global, const ImportOptions& opts) {
+  render::Style err = render::style_for(STDERR_FILENO, global.no_color);
+  auto fail_with = [&](const std::string& message) {
+    std::cerr << err.red("swarmform: error: " + message) << "\n";
+    return kExitError;
+  };
+  DesiredInput in = read_desired(global.dir, SourceOptions{}, CheckBudgets::no, MissingCapacity::allowed);
+  print_diagnostics(in.loaded.diagnostics, global.no_color);
+  if (!in.loaded.state) return kExitError;
+  const model::DesiredState& desired = *in.loaded.state;
+  if (opts.update && !in.uncommitted.empty() && !opts.allow_dirty) {
+    return fail_with("the desired state has uncommitted changes (" + plan::join(in.uncommitted) +
+                     "): commit or stash them first, so the adopted values are a change of their own, or pass "
+                     "--allow-dirty");
+  }
+
+  transport::VerifiedHostKey key;
+  auto client = connect_to_manager(desired, opts.connection, &key);
+  if (!client) return fail_with(client.error().message);
+  print_host_key(desired, key);
+  auto live = engine::read_live_state(*client);
+  if (!live) return fail_with(live.error().message);
+
+  Writes writes;
+  std::vector<std::string> summary;
+  std::vector<std::string> notes;
+  if (opts.update) {
+    adopt::UpdateResult update = adopt::update_edits(desired, *live, opts.targets);
+    notes = update.notes;
+    std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
+    for (const auto& e : update.edits) {
+      by_file[e.file].push_back(e);
+      summary.push_back(e.what + " (" + e.file + ")");
+    }
+    for (const auto& [file, edits] : by_file) {
+      const model::SourceFile* f = desired_file(in, file);
+      if (!f) return fail_with(file + " is not a desired-state file read from " + global.dir);
+      auto text = adopt::apply_edits(file, writes.at(file, f->content), edits);
+      if (!text) return fail_with(text.error().message);
+      writes.at(file, f->content) = *text;
+    }
+  } else {
+    adopt::ImportResult result = adopt::import_state(desired, *live);
+    notes = result.notes;
+    std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
+    for (const auto& fill : result.hosts) {
+      for (auto& e : adopt::host_fill_edits(desired, fill)) {
+        if (!e.what.empty()) summary.push_back(e.what + " (" + e.file + ")");
+        by_file[e.file].push_back(std::move(e));
+      }
+    }
+    for (const auto& [file, edits] : by_file) {
+      const model::SourceFile* f = desired_file(in, file);
+      if (!f) return fail_with(file + " is not a desired-state file read from " + global.dir);
+      auto text = adopt::apply_edits(file, writes.at(file, f->content), edits);
+      if (!text) return fail_with(text.error().message);
+      writes.at(file, f->content) = *text;
+    }
+    const std::string path = opts.out.empty() ? (fs::path(global.dir) / "services.yaml").string() : opts.out;
+    adopt::FileHeader header{modeline_for(in, path), today_utc(), desired.manager, live->engine_version};
+    if (auto added = add_services(in, result, opts, path, header, writes); !added) return fail_with(added.error().message);
+    for (const auto& s : result.services) {
+      summary.push_back("service " + s.key + (s.key != s.live_name ? " (" + s.live_name + ")" : "") + " (" + path + ")");
+    }
+    std::cout << "Read the swarm through " << desired.manager << ": " << live->nodes.size() << " nodes, "
+              << live->services.size() << " services (" << result.already_declared << " already declared).\n";
+  }
+
+  for (const auto& n : notes) std::cerr << err.yellow("swarmform: note: " + printable(n)) << "\n";
+  if (writes.order.empty()) {
+    std::cout << (opts.update ? "Nothing to adopt: every declared value matches the swarm.\n"
+                              : "Nothing to import: the desired state declares every live service and host.\n");
+    return kExitOk;
+  }
+  std::cout << (opts.dry_run ? "Would write:\n" : "Writing:\n");
+  for (const auto& line : summary) std::cout << "  + " << printable(line) << "\n";
+  if (opts.dry_run) {
+    for (const auto& path : writes.order) {
+      std::cout << "\n--- " << path << " (as it would be written) ---\n" << writes.content.at(path);
+    }
+    return kExitOk;
+  }
+  if (auto written = write_all(writes); !written) return fail_with(written.error().message);
+  std::cout << "\nNext: `swarmform plan -C " << global.dir << "` should show no changes"
+            << (opts.update ? "" : "; `swarmform validate -C " + global.dir + "` shows the budgets as they are")
+            << "; then review with `git diff` and commit.\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<ImportOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "import",
+      "Write the desired state of the swarm that runs: each host's missing capacity and node, and one entry per "
+      "live service the desired state does not declare (into services.yaml); with --update, set the declared "
+      "values of drifted services to their live values");
+  cmd->add_option("--out", opts->out,
+                  "Write new service entries to FILE (default: services.yaml in -C); appended to a desired-state "
+                  "file, never replacing another file without --force");
+  cmd->add_flag("--force", opts->force, "Replace --out FILE when it exists and is not a desired-state file");
+  cmd->add_flag("--dry-run", opts->dry_run, "Print what would be written; write nothing");
+  cmd->add_flag("--update", opts->update,
+                "Adopt live values into the YAML: only the values of drifted services change, in place");
+  cmd->add_option("--target", opts->targets, "With --update: only this service (repeatable)");
+  cmd->add_flag("--allow-dirty", opts->allow_dirty, "With --update: edit files that have uncommitted changes");
+  add_connection_flags(*cmd, opts->connection);
+  cmd->callback([&global, &exit_code, opts] {
+    if (!opts->update && (!opts->targets.empty() || opts->allow_dirty)) {
+      std::cerr << "swarmform: error: --target and --allow-dirty go with --update\n";
+      exit_code = kExitError;
+      return;
+    }
+    if (opts->update && (!opts->out.empty() || opts->force)) {
+      std::cerr << "swarmform: error: --update edits the files that declare each service: --out and --force "
+                   "go without it\n";
+      exit_code = kExitError;
+      return;
+    }
+    exit_code = run_import(global, *opts);
+  });
+}
+
+}  // namespace swarmform::cli

@@ -26,8 +26,8 @@ if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
 fi
 duration=$1
 shift
-all_targets=(fuzz_yaml_loader fuzz_response_parser fuzz_live_mapping fuzz_plan_file fuzz_known_hosts
-             fuzz_quantity)
+all_targets=(fuzz_yaml_loader fuzz_yaml_edit fuzz_response_parser fuzz_live_mapping fuzz_plan_file
+             fuzz_known_hosts fuzz_quantity)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 jobs=${SWARMFORM_JOBS:-$(nproc)}

@@ -53,6 +53,23 @@ def yaml_loader():
           "services: {s: {host: h}}" + SEP + "services: {s: {host: h, replicas: 0}}\n")
 
 
+def yaml_edit():
+    """fuzz_yaml_edit sets services.web.limits.cpus, services.web.replicas and
+    hosts.kvm4.capacity.memory, then appends a service under services."""
+    t = "fuzz_yaml_edit"
+    for example in ("kvm", "kvm-balanced", "lab"):
+        for f in sorted((ROOT / "examples" / example).glob("*.yaml")):
+            write(t, f"example-{example}-{f.stem}", f.read_text())
+    write(t, "block", "hosts:\n  kvm4:\n    capacity:\n      cpus: 4   # c\n"
+          "services:\n  web:\n    host: kvm4\n    limits:\n      memory: 1GiB\n\n# end\n")
+    write(t, "flow", "hosts: {kvm4: {capacity: {cpus: 4, memory: '8GiB'}}}\n"
+          "services: {web: {host: kvm4, limits: {}, replicas: \"2\"}}\n")
+    write(t, "nulls-crlf", "hosts:\r\n  kvm4:\r\n    capacity: ~\r\nservices:\r\n  web:\r\n    limits:\r\n")
+    write(t, "refused", "x: &a {cpus: 1}\nhosts: {kvm4: {capacity: *a}}\n"
+          "services:\n  web:\n    replicas: |\n      2\n    limits: [1]\n")
+    write(t, "documents", "# first\n---\nservices:\n  web: {host: kvm4}\n...\n---\nhosts: {}\n")
+
+
 def response_parser():
     t = "fuzz_response_parser"
     # The first byte is the target's control byte: bit 0 HEAD, bit 1 small
@@ -183,6 +200,7 @@ def regressions():
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     yaml_loader()
+    yaml_edit()
     response_parser()
     live_mapping()
     plan_file()

@@ -39,6 +39,8 @@ std::vector<SetCase> set_cases() {
       {"empty_value_with_comment_after", "a:   # soon\nb: 1\n", {"a"}, "2", "", "a: 2   # soon\nb: 1\n", ""},
       {"tilde_value", "a: ~\n", {"a"}, "2", "", "a: 2\n", ""},
       {"same_value_changes_nothing", "a: 1 # x\n", {"a"}, "1", "", "a: 1 # x\n", ""},
+      {"tagged_scalar_keeps_its_tag", "a: !!str 1\n", {"a"}, "2", "", "a: !!str 2\n", ""},
+      {"anchor_off_the_path_is_fine", "x: &a 1\ny: *a\nz: 2\n", {"z"}, "3", "", "x: &a 1\ny: *a\nz: 3\n", ""},
       // ---- comments
       {"comment_added_to_replaced_line", "a: 1\nb: 2\n", {"a"}, "3", "was 1", "a: 3  # was 1\nb: 2\n", ""},
       {"existing_comment_kept", "a: 1 # mine\n", {"a"}, "3", "was 1", "a: 3 # mine\n", ""},
@@ -80,6 +82,8 @@ std::vector<SetCase> set_cases() {
       {"insert_flow_spaced", "s: { a: 1 }\n", {"s", "b"}, "2", "", "s: { a: 1, b: 2 }\n", ""},
       {"insert_flow_nested", "s: {a: 1}\n", {"s", "limits", "cpus"}, "1", "", "s: {a: 1, limits: {cpus: 1}}\n", ""},
       {"insert_flow_empty", "s: {}\n", {"s", "a"}, "1", "", "s: {a: 1}\n", ""},
+      {"insert_flow_multi_line", "s: {a: 1,\n    b: 2}\nt: 1\n", {"s", "c"}, "3", "", "s: {a: 1,\n    b: 2, c: 3}\nt: 1\n",
+       ""},
       {"insert_flow_null_value", "s: {limits: ~, b: 2}\n", {"s", "limits", "cpus"}, "1", "",
        "s: {limits: {cpus: 1}, b: 2}\n", ""},
       // ---- inserting under an empty or null value

@@ -20,6 +20,37 @@ void add_connection_flags(CLI::App& cmd, ConnectionOptions& o) {
       ->check(CLI::Range(1, 3600));
 }
 
+namespace {
+
+/// The state's known_hosts, else ~/.ssh/known_hosts.
+Result<std::string> known_hosts_of(const model::DesiredState& state) {
+  if (state.known_hosts) return *state.known_hosts;
+  if (const char* home = std::getenv("HOME")) return std::string(home) + "/.ssh/known_hosts";
+  return fail("no known_hosts in the desired state and no $HOME for ~/.ssh/known_hosts");
+}
+
+/// An SSH session to `host`, its key checked, as every command connects.
+Result<transport::SshSession> ssh_to(const model::DesiredState& state, const model::Host& host,
+                                     const ConnectionOptions& o) {
+  SF_TRY_ASSIGN(std::string known_hosts, known_hosts_of(state));
+  auto options = transport::ssh_options_for(
+      host, known_hosts, o.accept_new_host_keys ? transport::NewHostKeys::accept : transport::NewHostKeys::refuse);
+  if (o.identity) options.identity = *o.identity;
+  options.timeout = std::chrono::milliseconds(o.connect_timeout_s * 1000);
+  options.stop = o.stop;
+  options.link = o.link;
+  spdlog::debug("connecting to {} over SSH", options.label());
+  return transport::SshSession::connect(options);
+}
+
+}  // namespace
+
+Result<transport::VerifiedHostKey> check_host_key(const model::DesiredState& state, const model::Host& host,
+                                                  const ConnectionOptions& options) {
+  SF_TRY_ASSIGN(auto session, ssh_to(state, host, options));
+  return session.host_key();
+}
+
 Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state, const ConnectionOptions& o,
                                                 transport::VerifiedHostKey* host_key) {
   auto it = state.hosts.find(state.manager);
@@ -32,22 +63,7 @@ Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state
     if (!client) return fail(client.error().wrap(host.name + " (--local)"));
     return client;
   }
-  std::string known_hosts;
-  if (state.known_hosts) {
-    known_hosts = *state.known_hosts;
-  } else if (const char* home = std::getenv("HOME")) {
-    known_hosts = std::string(home) + "/.ssh/known_hosts";
-  } else {
-    return fail("no known_hosts in the desired state and no $HOME for ~/.ssh/known_hosts");
-  }
-  auto options = transport::ssh_options_for(
-      host, known_hosts, o.accept_new_host_keys ? transport::NewHostKeys::accept : transport::NewHostKeys::refuse);
-  if (o.identity) options.identity = *o.identity;
-  options.timeout = timeout;
-  options.stop = o.stop;
-  options.link = o.link;
-  spdlog::debug("connecting to {} over SSH", options.label());
-  SF_TRY_ASSIGN(auto session, transport::SshSession::connect(options));
+  SF_TRY_ASSIGN(auto session, ssh_to(state, host, o));
   if (host_key) *host_key = session.host_key();
   return engine::DockerClient::connect(session.dialer());
 }

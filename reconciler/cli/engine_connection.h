@@ -43,4 +43,10 @@ Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state
                                                 const ConnectionOptions& options,
                                                 transport::VerifiedHostKey* host_key = nullptr);
 
+/// Connects to `host` over SSH only to check its host key against the
+/// state's known_hosts (recording a new one with --accept-new-host-keys),
+/// as connect_to_manager does; the key as verified.
+Result<transport::VerifiedHostKey> check_host_key(const model::DesiredState& state, const model::Host& host,
+                                                  const ConnectionOptions& options);
+
 }  // namespace swarmform::cli

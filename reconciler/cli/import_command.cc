@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -120,14 +121,42 @@ Result<void> write_all(const Writes& writes) {
   return {};
 }
 
-void print_host_key(const model::DesiredState& desired, const transport::VerifiedHostKey& key) {
-  if (key.fingerprint.empty()) return;  // --local: no SSH
-  const model::Host& m = desired.hosts.at(desired.manager);
-  std::cout << "Host key of " << m.name << " (" << m.ssh.address << ":" << m.ssh.port << "): " << key.type << " "
-            << key.fingerprint
-            << (key.recorded ? " — new, recorded in known_hosts: check it out of band (ssh-keygen -lf on the host)"
-                             : " (known)")
-            << "\n";
+std::string key_text(const transport::VerifiedHostKey& key) {
+  return key.type + " " + key.fingerprint +
+         (key.recorded ? " — new, recorded in known_hosts: check it out of band (ssh-keygen -lf on the host)"
+                       : " (known)");
+}
+
+using HostKeyChecks = std::vector<std::pair<const model::Host*, std::future<Result<transport::VerifiedHostKey>>>>;
+
+/// Starts checking the host keys of the hosts other than the manager (and
+/// with --accept-new-host-keys recording them), so that the commands that
+/// reach every host find them: one connection per host, concurrently with
+/// the manager's.
+HostKeyChecks check_other_host_keys(const model::DesiredState& desired, const ConnectionOptions& connection) {
+  HostKeyChecks checks;
+  if (connection.local) return checks;
+  for (const auto& [name, host] : desired.hosts) {
+    if (name == desired.manager) continue;
+    checks.emplace_back(&host, std::async(std::launch::async, [&desired, &host, &connection] {
+                          return check_host_key(desired, host, connection);
+                        }));
+  }
+  return checks;
+}
+
+/// Prints each checked key; a host that could not be reached is a note:
+/// import itself needs only the manager.
+void report_host_keys(HostKeyChecks& checks, std::vector<std::string>& notes) {
+  for (auto& [host, check] : checks) {
+    Result<transport::VerifiedHostKey> key = check.get();
+    if (key) {
+      std::cout << "Host key of " << host->name << " (" << host->ssh.address << ":" << host->ssh.port
+                << "): " << key_text(*key) << "\n";
+    } else {
+      notes.push_back("could not check the host key of " + host->name + ": " + key.error().message);
+    }
+  }
 }
 
 int run_import(const GlobalOptions& global, const ImportOptions& opts) {
@@ -146,19 +175,24 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
                      "--allow-dirty");
   }
 
+  HostKeyChecks other_keys = check_other_host_keys(desired, opts.connection);
   transport::VerifiedHostKey key;
   auto client = connect_to_manager(desired, opts.connection, &key);
   if (!client) return fail_with(client.error().message);
-  print_host_key(desired, key);
+  std::vector<std::string> notes;
+  if (!key.fingerprint.empty()) {  // --local: no SSH
+    std::cout << "Host key of " << desired.manager << " (" << desired.hosts.at(desired.manager).ssh.address << ":"
+              << desired.hosts.at(desired.manager).ssh.port << "): " << key_text(key) << "\n";
+  }
+  report_host_keys(other_keys, notes);
   auto live = engine::read_live_state(*client);
   if (!live) return fail_with(live.error().message);
 
   Writes writes;
   std::vector<std::string> summary;
-  std::vector<std::string> notes;
   if (opts.update) {
     adopt::UpdateResult update = adopt::update_edits(desired, *live, opts.targets);
-    notes = update.notes;
+    notes.insert(notes.end(), update.notes.begin(), update.notes.end());
     std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
     for (const auto& e : update.edits) {
       by_file[e.file].push_back(e);
@@ -173,7 +207,7 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
     }
   } else {
     adopt::ImportResult result = adopt::import_state(desired, *live);
-    notes = result.notes;
+    notes.insert(notes.end(), result.notes.begin(), result.notes.end());
     std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
     for (const auto& fill : result.hosts) {
       for (auto& e : adopt::host_fill_edits(desired, fill)) {

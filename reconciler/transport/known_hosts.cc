@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 
 #include "reconciler/transport/libssh2_handles.h"
@@ -251,6 +252,11 @@ std::vector<std::string> KnownHosts::key_types_for(std::string_view host, uint16
 Result<void> append_known_host(const std::string& path, std::string_view host, uint16_t port,
                                const HostKey& key) {
   namespace fs = std::filesystem;
+  // Sessions to several hosts may record keys at once (import checks every
+  // host concurrently): the read-append-rename below is one at a time, or
+  // the last rename would drop the others' lines.
+  static std::mutex one_writer;
+  std::lock_guard<std::mutex> lock(one_writer);
   std::error_code ec;
   // Follow a symlink so the link stays and its target is updated.
   fs::path target = path;

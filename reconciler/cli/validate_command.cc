@@ -5,6 +5,8 @@
 
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/desired_input.h"
+#include "reconciler/config/budget.h"
+#include "reconciler/model/capacity.h"
 #include "reconciler/render/capacity_table.h"
 
 namespace swarmform::cli {
@@ -42,6 +44,8 @@ int run_validate(const GlobalOptions& global, const ValidateOptions& opts) {
                        {"errors", errors},
                        {"warnings", warnings},
                        {"hosts", hosts},
+                       {"uncounted_services", in.loaded.state ? model::uncounted_services(*in.loaded.state)
+                                                              : std::vector<std::string>{}},
                        {"diagnostics", diagnostics_json(diags)}};
     std::cout << out.dump(2) << "\n";
     return valid ? kExitOk : kExitError;
@@ -53,6 +57,7 @@ int run_validate(const GlobalOptions& global, const ValidateOptions& opts) {
     std::cout << out_style.bold("Desired state " + global.dir) << ": " << s.files.size() << " files, "
               << s.hosts.size() << " hosts, " << s.services.size() << " services\n\n"
               << render::capacity_table(in.loads, out_style) << "\n";
+    if (std::string note = config::uncounted_note(s); !note.empty()) std::cout << note << "\n\n";
   }
   print_diagnostics(diags, global.no_color);
   std::string counts = std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +

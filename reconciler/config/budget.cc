@@ -78,4 +78,14 @@ void check_budgets(const model::DesiredState& state, const std::vector<model::Ho
   diags.sort();
 }
 
+std::string uncounted_note(const model::DesiredState& state) {
+  std::vector<std::string> names = model::uncounted_services(state);
+  if (names.empty()) return "";
+  std::string out = names.size() == 1 ? "1 service is not pinned to a host; its limits are"
+                                      : std::to_string(names.size()) + " services are not pinned to a host; their limits are";
+  out += " not counted in any host's budget: ";
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
 }  // namespace swarmform::config

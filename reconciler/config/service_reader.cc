@@ -1,10 +1,12 @@
 #include "reconciler/config/service_reader.h"
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "reconciler/config/suggest.h"
 #include "reconciler/model/quantity.h"
 #include "reconciler/util/glob.h"
 
@@ -95,6 +97,40 @@ void check_reservations_within_limits(YamlReader& r, const Entry& e, const std::
   }
 }
 
+constexpr std::array kModes = {model::ServiceMode::replicated, model::ServiceMode::global,
+                               model::ServiceMode::replicated_job, model::ServiceMode::global_job};
+
+/// `mode:`, one of the names service_mode_name() gives.
+std::optional<model::ServiceMode> read_mode(YamlReader& r, const Entry& v, const std::string& what) {
+  auto text = r.string(v, what + " mode");
+  if (!text) return std::nullopt;
+  std::vector<std::string> names;
+  for (model::ServiceMode m : kModes) {
+    if (*text == model::service_mode_name(m)) return m;
+    names.emplace_back(model::service_mode_name(m));
+  }
+  r.error(v, what + " mode must be replicated, global, replicated-job or global-job, not '" + *text + "'" +
+                 did_you_mean(*text, names));
+  return std::nullopt;
+}
+
+/// What a mode rules out: a replica count outside replicated mode, and a
+/// create (`image`) of a job, which swarmform does not run.
+void check_mode(YamlReader& r, const std::string& what, const model::Service& s,
+                const std::optional<Entry>& replicas_at, const std::optional<Entry>& image_at) {
+  const std::string mode = model::service_mode_name(s.mode);
+  if (replicas_at && s.mode != model::ServiceMode::replicated) {
+    r.error(replicas_at->key_location(), what + " declares replicas in " + mode +
+                              " mode: only replicated services have a replica count (remove `replicas`)");
+  }
+  bool job = s.mode == model::ServiceMode::replicated_job || s.mode == model::ServiceMode::global_job;
+  if (image_at && job) {
+    r.error(image_at->key_location(), what + " declares an image in " + mode +
+                           " mode: swarmform does not create jobs (create it with `docker service create --mode " +
+                           mode + "`, then declare it without `image`)");
+  }
+}
+
 }  // namespace
 
 model::Service read_service(YamlReader& r, const std::string& name, const Entry& e) {
@@ -103,8 +139,10 @@ model::Service read_service(YamlReader& r, const std::string& name, const Entry&
   s.match = name;
   s.where = e.key_location();
   const std::string what = "service '" + name + "'";
+  std::optional<Entry> replicas_at;
+  std::optional<Entry> image_at;
   r.for_each_key(e,
-                 {"match", "host", "replicas", "limits", "reservations", "allow_data_move", "image", "command",
+                 {"match", "host", "mode", "replicas", "limits", "reservations", "allow_data_move", "image", "command",
                   "env", "labels", "ports"},
                  what, [&](const std::string& key, const Entry& v) {
                    if (key == "match") {
@@ -114,10 +152,13 @@ model::Service read_service(YamlReader& r, const std::string& name, const Entry&
                        else r.error(v, what + " match '" + *m + "' is not a valid glob: " + why);
                      }
                    } else if (key == "host") {
-                     if (auto h = r.string(v, what + " host")) s.host = *h;
+                     if (auto h = r.string(v, what + " host")) s.host = *h;  // never empty: r.string refuses ''
                      s.host_where = v.value_location();
+                   } else if (key == "mode") {
+                     if (auto m = read_mode(r, v, what)) s.mode = *m;
                    } else if (key == "replicas") {
                      s.replicas = r.count(v, what + " replicas", 100000);
+                     replicas_at = v;
                    } else if (key == "limits") {
                      read_resources(r, v, what + " limits", s.limits, true);
                    } else if (key == "reservations") {
@@ -126,6 +167,7 @@ model::Service read_service(YamlReader& r, const std::string& name, const Entry&
                      s.allow_data_move = r.boolean(v, what + " allow_data_move").value_or(false);
                    } else if (key == "image") {
                      s.image = r.string(v, what + " image");
+                     image_at = v;
                    } else if (key == "command") {
                      s.command = r.string_list(v, what + " command").value_or(std::vector<std::string>{});
                    } else if (key == "env") {
@@ -137,7 +179,7 @@ model::Service read_service(YamlReader& r, const std::string& name, const Entry&
                    }
                  });
   if (!e.value->is_map()) return s;
-  if (s.host.empty()) r.error(e, what + " has no 'host': say which host it runs on");
+  check_mode(r, what, s, replicas_at, image_at);
   check_reservations_within_limits(r, e, what, s);
   return s;
 }

@@ -63,13 +63,33 @@ std::vector<HostLoad> desired_host_loads(const DesiredState& state) {
   }
   for (HostLoad& load : loads) by_host.emplace(load.host, &load);
   for (const auto& [service_name, s] : state.services) {
+    const Resources limits{s.limits.nano_cpus.value_or(0), s.limits.memory_bytes.value_or(0)};
+    const Resources reservations{s.reservations.nano_cpus.value_or(0), s.reservations.memory_bytes.value_or(0)};
+    if (s.host.empty()) {
+      // Not pinned: a global service runs one task on every node; any other
+      // goes where the swarm puts it, on no host in particular.
+      if (!runs_on_every_node(s)) continue;
+      for (HostLoad& load : loads) load.add(service_name, 1, limits, reservations);
+      continue;
+    }
     auto it = by_host.find(s.host);
     if (it == by_host.end()) continue;
-    it->second->add(service_name, s.replicas.value_or(1),
-                    {s.limits.nano_cpus.value_or(0), s.limits.memory_bytes.value_or(0)},
-                    {s.reservations.nano_cpus.value_or(0), s.reservations.memory_bytes.value_or(0)});
+    it->second->add(service_name, s.mode == ServiceMode::replicated ? s.replicas.value_or(1) : 1, limits,
+                    reservations);
   }
   return loads;
+}
+
+bool runs_on_every_node(const Service& s) {
+  return s.host.empty() && (s.mode == ServiceMode::global || s.mode == ServiceMode::global_job);
+}
+
+std::vector<std::string> uncounted_services(const DesiredState& state) {
+  std::vector<std::string> out;
+  for (const auto& [name, s] : state.services) {
+    if (s.host.empty() && !runs_on_every_node(s)) out.push_back(name);
+  }
+  return out;
 }
 
 std::vector<HostLoad> live_node_loads(const LiveState& live) {

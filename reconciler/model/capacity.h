@@ -51,8 +51,19 @@ struct HostLoad {
 };
 
 /// One HostLoad per declared host (sorted by host name), from the desired
-/// services.  A service without `replicas` counts as one task.
+/// services.  A service with a host counts on that host: its replicas (one
+/// task without `replicas`, and in every other mode).  A global (or
+/// global-job) service without a host counts one task on every declared
+/// host; any other service without a host counts on none (uncounted_services).
 std::vector<HostLoad> desired_host_loads(const DesiredState& state);
+
+/// Whether `s` declares no host and runs one task on every node (global,
+/// global-job).
+bool runs_on_every_node(const Service& s);
+
+/// The services desired_host_loads counts on no host: no host declared and
+/// not global; by name.
+std::vector<std::string> uncounted_services(const DesiredState& state);
 
 /// One HostLoad per live node (sorted by hostname; `host` is the hostname),
 /// with the node's real CPUs and memory as capacity, counting per service the

@@ -39,7 +39,21 @@ bad = [
     {"services": {"web": {"host": "a", "limits": {"memory": "512X"}}}},
     {"services": {"web": {"host": "a", "replicas": -1}}},
     {"hosts": {"a": {"ssh": "root@x"}}},
+    {"services": {"web": {"mode": "daemon"}}},
+    {"services": {"web": {"mode": "global", "replicas": 2}}},
+    {"services": {"web": {"mode": "replicated-job", "image": "busybox"}}},
+    {"services": {"web": {"host": ""}}},
 ]
+good = [
+    {"services": {"web": {"limits": {"cpus": 1}}}},
+    {"services": {"web": {"mode": "global", "image": "nginx", "limits": {"cpus": 1}}}},
+    {"services": {"web": {"mode": "replicated", "replicas": 2, "host": "a"}}},
+    {"services": {"web": {"mode": "global-job", "limits": {"memory": "64M"}}}},
+]
+for doc in good:
+    if not validator.is_valid(doc):
+        failures += 1
+        print(f"schema refused a right file: {doc}")
 for doc in bad:
     if validator.is_valid(doc):
         failures += 1

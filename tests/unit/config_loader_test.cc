@@ -133,7 +133,8 @@ TEST(Loader, ReservationAboveLimitIsAnError) {
 
 TEST(Loader, ReportsEveryErrorInOneRun) {
   auto l = load({{"a.yaml", std::string(kHosts) + "services:\n  a: {host: nope}\n  b: {host: kvm4, replicas: -2}\n"
-                                                  "  c: {host: kvm4, limits: {cpus: 0}}\n  d: {hots: kvm4}\n"}});
+                                                  "  c: {host: kvm4, limits: {cpus: 0}}\n  d: {hots: kvm4}\n"
+                                                  "  e: {mode: daemon}\n"}});
   EXPECT_GE(l.diagnostics.count(model::Severity::error), 5u) << all(l);
 }
 

@@ -4,11 +4,29 @@
 #include "reconciler/apply/rollback.h"
 
 namespace swarmform::apply {
+namespace {
+
+/// A replicated or global job (Spec.Mode.ReplicatedJob / GlobalJob).
+bool is_job(const nlohmann::json& service) {
+  auto spec = service.find("Spec");
+  if (spec == service.end() || !spec->is_object()) return false;
+  auto mode = spec->find("Mode");
+  return mode != spec->end() && mode->is_object() && (mode->contains("ReplicatedJob") || mode->contains("GlobalJob"));
+}
+
+}  // namespace
 
 ServiceResult await_or_roll_back(engine::DockerClient& client, const plan::ServiceChange& c, const Posted& posted,
                                  const ConvergenceOptions& wait, RollbackOnFailure on_failure,
                                  const std::function<void(const std::string&)>& line, const ProgressFn& progress) {
   ServiceResult r{c.name, c.action, Outcome::failed, "", posted.posted};
+  if (is_job(posted.service)) {
+    // A job's tasks run to completion: there is no state to converge to.
+    // Its new spec is what the next run of the job uses.
+    r.outcome = Outcome::applied;
+    line("  " + c.name + ": a job runs to completion: its next run uses the new spec (not waited for)");
+    return r;
+  }
   auto target = convergence_target(posted.service);
   if (!target) {
     r.detail = target.error().message;

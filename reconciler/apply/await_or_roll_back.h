@@ -16,6 +16,8 @@ namespace swarmform::apply {
 enum class RollbackOnFailure { no, yes };
 
 /// Waits (`wait`) for the service `posted` by `change` to converge: applied.
+/// A job (declared `mode: replicated-job` / `global-job`) is applied once
+/// posted: its tasks run to completion, there is nothing to wait for.
 /// A wait ended by a stop request is interrupted.  A change by someone else
 /// during the wait is failed and not rolled back (theirs is the newer word).
 /// Any other failure is reported ("! <name>: <why>") and, for an update this

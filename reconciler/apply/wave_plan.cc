@@ -4,10 +4,18 @@
 #include "reconciler/model/quantity.h"
 
 namespace swarmform::apply {
+namespace {
+
+/// A create or update of a service that declares no host: the swarm places
+/// it, so its change frees or takes no particular host's capacity (its
+/// to_host only says where its tasks run now).
+bool unpinned(const plan::ServiceChange& c) { return !plan::removes(c.action) && c.desired_host.empty(); }
+
+}  // namespace
 
 bool releases_capacity(const plan::ServiceChange& c, const model::LiveService* live) {
   if (plan::removes(c.action)) return true;
-  if (plan::creates(c.action) || live == nullptr || c.from_host != c.to_host) return false;
+  if (plan::creates(c.action) || live == nullptr || (!unpinned(c) && c.from_host != c.to_host)) return false;
   const auto& d = c.desired;
   uint64_t tasks_before = live->replicas.value_or(1);
   uint64_t tasks_after = d.replicas.value_or(tasks_before);
@@ -33,7 +41,7 @@ Waves plan_waves(const plan::Plan& plan, const model::LiveState& live) {
     size_t index = w.changes.size();
     w.changes.push_back(i);
     size_t wave = releases_capacity(c, find_live(live, c.live_id))        ? kReleasingWave
-                  : (plan::updates(c.action) && c.from_host != c.to_host) ? kMovingWave
+                  : (plan::updates(c.action) && !unpinned(c) && c.from_host != c.to_host) ? kMovingWave
                                                                           : kWaveCount - 1;
     w.waves[wave].push_back(index);
   }
@@ -45,7 +53,7 @@ std::set<std::string> unreleased_hosts(const plan::Plan& plan, const Waves& wave
   std::set<std::string> hosts;
   for (size_t index : waves.waves[kReleasingWave]) {
     const plan::ServiceChange& c = plan.services[waves.changes[index]];
-    if (results[index].outcome != Outcome::applied && !c.from_host.empty()) hosts.insert(c.from_host);
+    if (results[index].outcome != Outcome::applied && !c.from_host.empty() && !unpinned(c)) hosts.insert(c.from_host);
   }
   return hosts;
 }
@@ -55,7 +63,7 @@ WaveStart start_wave(const plan::Plan& plan, const Waves& waves, size_t wave,
   WaveStart s;
   for (size_t index : waves.waves[wave]) {
     const plan::ServiceChange& c = plan.services[waves.changes[index]];
-    if (wave != kReleasingWave && !c.to_host.empty() && unreleased.contains(c.to_host)) {
+    if (wave != kReleasingWave && !unpinned(c) && !c.to_host.empty() && unreleased.contains(c.to_host)) {
       s.held_back.push_back({index, "not started: an earlier change that frees capacity on " + c.to_host + " failed"});
       continue;
     }

@@ -18,7 +18,10 @@
 namespace swarmform::apply {
 
 /// Whether a change can only lower what hosts have committed (a delete; an
-/// update in place whose limits, reservations and task count do not grow).
+/// update in place whose limits, reservations and task count do not grow; a
+/// service that declares no host is never a move).  A change to a service
+/// that declares no host frees or takes no particular host's capacity: it
+/// neither holds back nor is held back by a host below.
 /// Those run first, so no host is pushed past its budget in between.
 bool releases_capacity(const plan::ServiceChange& change, const model::LiveService* live);
 

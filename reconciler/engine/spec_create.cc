@@ -25,10 +25,10 @@ nlohmann::json create_spec(const model::Service& s, const std::string& name, con
   if (owned.node && !owned.node->empty()) {
     task["Placement"] = {{"Constraints", {model::placement_constraint(*owned.node)}}};
   }
-  nlohmann::json spec{{"Name", name},
-                      {"Labels", s.labels},
-                      {"TaskTemplate", task},
-                      {"Mode", {{"Replicated", {{"Replicas", owned.replicas.value_or(1)}}}}}};
+  nlohmann::json mode = s.mode == model::ServiceMode::global
+                            ? nlohmann::json{{"Global", nlohmann::json::object()}}
+                            : nlohmann::json{{"Replicated", {{"Replicas", owned.replicas.value_or(1)}}}};
+  nlohmann::json spec{{"Name", name}, {"Labels", s.labels}, {"TaskTemplate", task}, {"Mode", mode}};
   if (!s.ports.empty()) {
     nlohmann::json ports = nlohmann::json::array();
     for (const auto& p : s.ports) {

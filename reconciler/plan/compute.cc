@@ -85,11 +85,15 @@ class Planner {
   }
 
   void plan_declared(const model::Service& service) {
-    auto host = desired_.hosts.find(service.host);
-    if (host == desired_.hosts.end()) {
-      findings_.push_back(
-          {Severity::error, service.name, "its host '" + service.host + "' is not declared"});
-      return;
+    const model::Host* host = nullptr;  // none: not pinned, placement not owned
+    if (!service.host.empty()) {
+      auto it = desired_.hosts.find(service.host);
+      if (it == desired_.hosts.end()) {
+        findings_.push_back(
+            {Severity::error, service.name, "its host '" + service.host + "' is not declared"});
+        return;
+      }
+      host = &it->second;
     }
     const std::string& pattern = service.match.empty() ? service.name : service.match;
     const std::vector<size_t>& hits = matching_.live_of.at(service.name);
@@ -104,7 +108,7 @@ class Planner {
     }
     if (hits.empty()) {
       if (service.image) {
-        plan_.services.push_back(plan_create(service, host->second));
+        plan_.services.push_back(plan_create(service, host, topology_));
         created_.push_back({service.name, created_service(service, plan_.services.back().desired)});
       } else {
         findings_.push_back({Severity::error, service.name,
@@ -116,7 +120,15 @@ class Planner {
     size_t i = hits.front();
     if (matching_.declared_of[i].size() > 1) return;  // reported by check_shared_matches
     const model::LiveService& live = live_.services[i];
-    ServiceChange change = diff_service(service, host->second, live, topology_, findings_);
+    if (std::string declared = model::service_mode_name(service.mode); live.mode != declared) {
+      // Spec.Mode cannot be updated: the engine refuses it.
+      findings_.push_back({Severity::error, service.name,
+                           "runs in " + live.mode + " mode; the desired state says " + declared +
+                               ": the swarm cannot change a service's mode in place — remove and recreate "
+                               "it, or declare `mode: " + live.mode + "`"});
+      return;
+    }
+    ServiceChange change = diff_service(service, host, live, topology_, findings_);
     check_data_move(service, live, change, topology_, findings_);
     after_[i] = model::with_owned(live, change.desired);
     plan_.services.push_back(std::move(change));

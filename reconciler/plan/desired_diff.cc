@@ -110,7 +110,8 @@ std::string unmanaged_text(model::UnmanagedPolicy p) {
 
 std::vector<FieldChange> service_fields(const model::Service& b, const model::Service& a) {
   Fields f;
-  f.compare("host", b.host, a.host);
+  f.compare("host", b.host.empty() ? kNone : b.host, a.host.empty() ? kNone : a.host);
+  f.compare("mode", model::service_mode_name(b.mode), model::service_mode_name(a.mode));
   f.compare("match", b.match, a.match);
   const model::OwnedFields before = model::declared_owned(b);
   const model::OwnedFields after = model::declared_owned(a);

@@ -14,7 +14,7 @@ namespace {
 std::string placement_text(const model::LiveService& live, const Topology& topology) {
   std::vector<std::string> hosts = topology.placed_hosts(live);
   if (hosts.empty()) return "none";
-  if (model::pinned_nodes(live.constraints).empty()) return join(hosts, ",") + " (not pinned)";
+  if (topology.pinned_nodes(live).empty()) return join(hosts, ",") + " (not pinned)";
   return join(hosts, ",");
 }
 
@@ -46,7 +46,7 @@ Drift drift_of(const model::Service& service, const model::LiveService& live,
 
 }  // namespace
 
-ServiceChange diff_service(const model::Service& service, const model::Host& host,
+ServiceChange diff_service(const model::Service& service, const model::Host* host,
                            const model::LiveService& live, const Topology& topology,
                            std::vector<Finding>& findings) {
   ServiceChange c;
@@ -56,13 +56,24 @@ ServiceChange diff_service(const model::Service& service, const model::Host& hos
   c.version_index = live.version_index;
   c.owned_hash = owned_hash(live);
   c.desired = desired_owned(service, host, live.global || !live.replicas);
-  c.desired_host = host.name;
   c.from_host = join(topology.placed_hosts(live), ",");
-  c.to_host = host.name;
 
-  std::vector<std::string> pinned = model::pinned_nodes(live.constraints);
-  if (pinned.size() != 1 || pinned.front() != host.node) {
-    c.changes.push_back({"host", placement_text(live, topology), host.name, true});
+  if (host == nullptr) {
+    // Not pinned in the desired state: its placement is not swarmform's, so
+    // no host change is ever planned; it shows where its tasks run now.
+    c.to_host = c.from_host.empty() ? kNotPinned : c.from_host;
+  } else {
+    c.desired_host = host->name;
+    c.to_host = host->name;
+    std::vector<std::string> pinned = topology.pinned_nodes(live);
+    if (pinned.size() != 1 || pinned.front() != host->node) {
+      c.changes.push_back({"host", placement_text(live, topology), host->name, true});
+    } else if (!model::pinned_node_ids(live.constraints).empty()) {
+      // Pinned to the declared node by its id: placed as declared.  The pin
+      // is left as it is (rewriting it as node.hostname== would restart
+      // every task for nothing), so the node is not written.
+      c.desired.node.reset();
+    }
   }
   if (service.replicas && !live.replicas) {
     findings.push_back({model::Severity::warning, service.name,
@@ -92,14 +103,18 @@ std::string name_to_create(const model::Service& service) {
 model::LiveService created_service(const model::Service& service, const model::OwnedFields& owned) {
   model::LiveService live;
   live.name = name_to_create(service);
-  live.replicas = 1;  // the engine's default when none is given
+  live.mode = model::service_mode_name(service.mode);
+  live.global = service.mode == model::ServiceMode::global || service.mode == model::ServiceMode::global_job;
+  if (service.mode == model::ServiceMode::replicated) live.replicas = 1;  // the engine's default when none is given
   live.image = service.image.value_or("");
   return model::with_owned(live, owned);
 }
 
 std::vector<FieldChange> create_changes(const model::Service& service, const std::string& host) {
   std::vector<FieldChange> changes;
-  changes.push_back({"host", "none", host, false});
+  std::string where = host;
+  if (where.empty()) where = service.mode == model::ServiceMode::global ? kEveryNode : kNotPinned;
+  changes.push_back({"host", "none", where, false});
   const model::OwnedFields declared = model::declared_owned(service);
   for (model::OwnedField f : model::kOwnedFields) {
     if (auto value = model::owned_field_text(declared, f)) {
@@ -109,17 +124,19 @@ std::vector<FieldChange> create_changes(const model::Service& service, const std
   return changes;
 }
 
-ServiceChange plan_create(const model::Service& service, const model::Host& host) {
+ServiceChange plan_create(const model::Service& service, const model::Host* host, const Topology& topology) {
   ServiceChange c;
   c.name = service.name;
   c.live_name = name_to_create(service);
   c.action = Action::create;
-  c.desired = desired_owned(service, host, false);
-  c.desired_host = host.name;
-  c.to_host = host.name;
+  c.desired = desired_owned(service, host, service.mode != model::ServiceMode::replicated);
+  c.desired_host = host != nullptr ? host->name : "";
   c.create = service;
-  c.changes = create_changes(service, host.name);
-  c.tasks_after = service.replicas.value_or(1);
+  c.changes = create_changes(service, c.desired_host);
+  c.to_host = c.changes.front().after;
+  c.tasks_after = service.mode == model::ServiceMode::replicated
+                      ? service.replicas.value_or(1)
+                      : topology.task_count(created_service(service, c.desired));
   return c;
 }
 

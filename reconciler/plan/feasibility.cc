@@ -44,7 +44,7 @@ void check_nodes(const model::DesiredState& desired, const Topology& topology,
     std::vector<std::string> changed;
     std::vector<std::string> placed;
     for (const auto& s : services) {
-      if (s.to_host != name) continue;
+      if (s.desired_host.empty() || s.to_host != name) continue;  // an unpinned one goes where the swarm puts it
       (is_change(s.action) ? changed : placed).push_back(s.name);
     }
     std::string node = "node '" + host.node + "' " + why;

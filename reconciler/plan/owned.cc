@@ -5,11 +5,15 @@
 
 namespace swarmform::plan {
 
-model::OwnedFields desired_owned(const model::Service& service, const model::Host& host, bool global) {
+model::OwnedFields desired_owned(const model::Service& service, const model::Host* host, bool global) {
   model::OwnedFields out = model::declared_owned(service);
-  if (!host.node.empty()) out.node = host.node;
+  if (host != nullptr && !host->node.empty()) out.node = host->node;
   if (global) out.replicas.reset();
   return out;
+}
+
+model::OwnedFields desired_owned(const model::Service& service, const model::Host& host, bool global) {
+  return desired_owned(service, &host, global);
 }
 
 std::string owned_hash(const model::LiveService& live) {

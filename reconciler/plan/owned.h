@@ -13,7 +13,9 @@ namespace swarmform::plan {
 
 /// The owned fields a desired service declares on `host`: its replicas (left
 /// out for a `global` service, which has none), limits, reservations, and
-/// the host's node.
+/// the host's node.  `host` nullptr: the service declares no host, its
+/// placement is not owned (no node).
+model::OwnedFields desired_owned(const model::Service& service, const model::Host* host, bool global);
 model::OwnedFields desired_owned(const model::Service& service, const model::Host& host, bool global);
 
 /// A stable fingerprint of a live service's owned fields: "fnv1a64:" and 16

@@ -88,6 +88,19 @@ Result<model::Service> read_service(const JsonReader& r) {
   if (replicas) {
     SF_TRY_ASSIGN(s.replicas, replicas->uint64());
   }
+  SF_TRY_ASSIGN(auto mode, r.optional_field("mode"));
+  if (mode) {
+    SF_TRY_ASSIGN(std::string name, mode->string());
+    bool known = false;
+    for (model::ServiceMode m : {model::ServiceMode::replicated, model::ServiceMode::global}) {
+      if (name == model::service_mode_name(m)) {
+        s.mode = m;
+        known = true;
+      }
+    }
+    // Jobs are never created; any other name is not a mode.
+    if (!known) return fail(mode->error("a service to create is replicated or global, not '" + name + "'"));
+  }
   SF_TRY_ASSIGN(s.limits, read_at(r, "limits", resource_spec_from_json));
   SF_TRY_ASSIGN(s.reservations, read_at(r, "reservations", resource_spec_from_json));
   SF_TRY_ASSIGN(s.allow_data_move, read_bool(r, "allow_data_move"));
@@ -132,7 +145,9 @@ Result<void> derive_shown(ServiceChange& c, const JsonReader& changes) {
       c.restarts_tasks = false;
       return {};
     case Action::create:
-      if (c.desired_host.empty()) return fail(changes.error("a create needs desired.host"));
+      // desired.host absent: an unpinned create (then desired.node is too).
+      if (c.desired_host.empty() && c.desired.node)
+        return fail(changes.error("a create that pins a node needs desired.host"));
       c.desired.replicas = c.create->replicas;
       c.desired.limits = c.create->limits;
       c.desired.reservations = c.create->reservations;

@@ -34,6 +34,8 @@ ojson service_json(const model::Service& s) {
             {"labels", s.labels},
             {"ports", ports}};
   if (s.replicas) out["replicas"] = *s.replicas;
+  // Written only when not the default, so a replicated create reads as before.
+  if (s.mode != model::ServiceMode::replicated) out["mode"] = model::service_mode_name(s.mode);
   if (s.image) out["image"] = *s.image;
   return out;
 }

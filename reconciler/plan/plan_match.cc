@@ -42,6 +42,7 @@ std::string service_difference(const model::Service& a, const model::Service& b)
   if (a.name != b.name) return "name";
   if (a.match != b.match) return "match";
   if (a.host != b.host) return "host";
+  if (a.mode != b.mode) return "mode";
   if (a.replicas != b.replicas) return "replicas";
   if (spec(a.limits) != spec(b.limits)) return "limits";
   if (spec(a.reservations) != spec(b.reservations)) return "reservations";
@@ -68,7 +69,10 @@ void compare_service(const ServiceChange& saved, const ServiceChange& remade,
     add("the plan names live service " + saved.live_name + " (" + saved.live_id + "), planned again: " +
         remade.live_name + " (" + remade.live_id + ")");
   }
-  if (saved.to_host != remade.to_host) {
+  // An unpinned service's to_host is where its tasks run, which moves by
+  // itself; whether it is pinned is compared as "host" below.
+  const bool pinned = !saved.desired_host.empty() || !remade.desired_host.empty() || removes(saved.action);
+  if (pinned && saved.to_host != remade.to_host) {
     add("host: the plan says " + saved.to_host + ", planned again: " + remade.to_host);
   }
   if (saved.desired.node != remade.desired.node) {

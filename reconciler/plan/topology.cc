@@ -35,9 +35,21 @@ std::string Topology::unschedulable(const std::string& hostname) const {
   return "";
 }
 
+std::vector<std::string> Topology::pinned_nodes(const model::LiveService& service) const {
+  std::vector<std::string> out = model::pinned_nodes(service.constraints);
+  for (const auto& id : model::pinned_node_ids(service.constraints)) {
+    auto it = std::find_if(live_->nodes.begin(), live_->nodes.end(),
+                           [&id](const model::LiveNode& n) { return n.id == id; });
+    out.push_back(it == live_->nodes.end() ? "node.id==" + id : it->hostname);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::map<std::string, uint64_t> Topology::tasks_by_host(const model::LiveService& service) const {
   std::map<std::string, uint64_t> out;
-  std::vector<std::string> pinned = model::pinned_nodes(service.constraints);
+  std::vector<std::string> pinned = pinned_nodes(service);
   if (pinned.size() == 1) {
     uint64_t n = service.global ? 1 : service.replicas.value_or(0);
     if (n > 0) out[host_of_node(pinned.front())] = n;
@@ -64,7 +76,7 @@ std::map<std::string, uint64_t> Topology::tasks_by_host(const model::LiveService
 
 std::vector<std::string> Topology::placed_hosts(const model::LiveService& service) const {
   std::vector<std::string> out;
-  std::vector<std::string> pinned = model::pinned_nodes(service.constraints);
+  std::vector<std::string> pinned = pinned_nodes(service);
   if (!pinned.empty()) {
     for (const auto& n : pinned) out.push_back(host_of_node(n));
   } else {

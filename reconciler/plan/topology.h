@@ -28,6 +28,12 @@ class Topology {
   /// "is drained", "is paused"); empty when it can.
   [[nodiscard]] std::string unschedulable(const std::string& hostname) const;
 
+  /// The nodes `service` is pinned to: its `node.hostname==` pins and its
+  /// `node.id==` pins resolved to the live node's hostname (an id no live
+  /// node has stays as "node.id==<id>", which names no host); sorted,
+  /// without duplicates.  Empty: not pinned.
+  [[nodiscard]] std::vector<std::string> pinned_nodes(const model::LiveService& service) const;
+
   /// Tasks of `service` per host (by host_of_node).  Pinned to one node: its
   /// replicas (1 for a global service) there.  Not pinned: a global service
   /// counts 1 on every node that takes tasks; a replicated one counts its

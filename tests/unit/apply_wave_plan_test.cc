@@ -37,6 +37,7 @@ plan::ServiceChange change(const std::string& name, Action action, const std::st
   c.action = action;
   c.from_host = from;
   c.to_host = to;
+  if (!plan::removes(action)) c.desired_host = to;  // as compute_plan makes them ("" = declares no host)
   return c;
 }
 
@@ -213,6 +214,56 @@ TEST(WavePlanHoldBack, TheReleasingWaveHoldsBackNothing) {
   const WaveStart first = start_wave(p, w, kReleasingWave, {"kvm2"});
   EXPECT_EQ(first.start, (std::vector<size_t>{0}));
   EXPECT_TRUE(first.held_back.empty());
+}
+
+// --- a service that declares no host (issue 13) ----------------------------------
+
+// An unpinned service: the plan shows where its tasks run now as its host, but
+// it takes or frees no particular host's capacity.
+plan::ServiceChange unpinned(plan::ServiceChange c) {
+  c.desired_host.clear();
+  return c;
+}
+
+TEST(WavePlanUnpinned, AnUnpinnedUpdateIsNeverAMoveAndReleasesByItsShape) {
+  const model::LiveService live = live_service("svc", 2, kCpu, kGiB);
+  plan::ServiceChange shrink = unpinned(resize("svc", "kvm2,kvm4", 2, kCpu / 2, kGiB));
+  shrink.to_host = "kvm2";  // its tasks moved since: still no move
+  EXPECT_TRUE(releases_capacity(shrink, &live));
+  plan::ServiceChange grow = unpinned(resize("svc", "", 3, kCpu, kGiB));
+  grow.to_host = "(not pinned)";
+  EXPECT_FALSE(releases_capacity(grow, &live));
+
+  plan::Plan p;
+  model::LiveState state;
+  state.services.push_back(live);
+  p.services = {grow};
+  const Waves w = plan_waves(p, state);
+  EXPECT_TRUE(w.waves[kMovingWave].empty());
+  EXPECT_EQ(w.waves[kWaveCount - 1], (std::vector<size_t>{0}));
+}
+
+TEST(WavePlanUnpinned, AnUnpinnedChangeNeitherHoldsBackNorIsHeldBack) {
+  plan::Plan p;
+  model::LiveState live;
+  for (const char* id : {"free2", "roam", "grow2", "wander"}) live.services.push_back(live_service(id, 2, kCpu, kGiB));
+  p.services = {
+      unpinned(resize("roam", "kvm4", 1, kCpu, kGiB)),  // 0: releases, runs on kvm4 now
+      resize("free2", "kvm2", 1, kCpu, kGiB),           // 1: releases kvm2
+      resize("grow2", "kvm4", 3, kCpu, kGiB),           // 2: the rest, onto kvm4
+      unpinned(resize("wander", "kvm2", 3, kCpu, kGiB)), // 3: the rest, shown on kvm2
+  };
+  const Waves w = plan_waves(p, live);
+  ASSERT_EQ(w.waves[kReleasingWave], (std::vector<size_t>{0, 1}));
+  ASSERT_EQ(w.waves[kWaveCount - 1], (std::vector<size_t>{2, 3}));
+  std::vector<ServiceResult> results(w.changes.size());
+  results[0].outcome = Outcome::failed;  // the unpinned release failed: kvm4 is not named
+  results[1].outcome = Outcome::failed;  // kvm2's did
+  const std::set<std::string> unreleased = unreleased_hosts(p, w, results);
+  EXPECT_EQ(unreleased, (std::set<std::string>{"kvm2"}));
+  const WaveStart rest = start_wave(p, w, kWaveCount - 1, unreleased);
+  EXPECT_EQ(rest.start, (std::vector<size_t>{2, 3}));  // "wander" runs on kvm2 now, but is not held back
+  EXPECT_TRUE(rest.held_back.empty());
 }
 
 }  // namespace

@@ -262,6 +262,7 @@ const Case kCases[] = {
     {"global_mode_has_no_replicas_to_diff",
      [](DesiredState& d, LiveState& l, PlanOptions&) {
        d.services["db"].replicas.reset();
+       d.services["db"].mode = model::ServiceMode::global;
        auto& db = live_of(l, "db");
        db.mode = "global";
        db.global = true;
@@ -269,7 +270,10 @@ const Case kCases[] = {
      },
      {},
      {}},
-    {"global_mode_with_declared_replicas_warns",
+    // Before `mode:` existed this was a warning ("replicas are not
+    // compared"); a desired state that says replicated now refuses a global
+    // service: the swarm cannot change a mode in place.
+    {"global_mode_declared_replicated_is_an_error",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        auto& db = live_of(l, "db");
        db.mode = "global";
@@ -277,7 +281,12 @@ const Case kCases[] = {
        db.replicas.reset();
      },
      {},
-     {"warning db: declares replicas: 1, but the swarm runs it in global mode"}},
+     {"error db: runs in global mode; the desired state says replicated: the swarm cannot change a service's "
+      "mode in place — remove and recreate it, or declare `mode: global`"},
+     [](const Plan& p) {
+       EXPECT_TRUE(p.blocked());
+       for (const auto& c : p.services) EXPECT_NE(c.name, "db");  // nothing planned for it
+     }},
     {"glob_matching_several_is_an_error",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        l.services.push_back(extra_service("stack-api-aaaa", "kvm2", cpus(1), 512 * kMi));

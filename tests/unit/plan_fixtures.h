@@ -66,7 +66,7 @@ inline std::string name_for(const std::string& match) {
 /// node, with the declared replicas (1 when undeclared), limits and
 /// reservations (0 when undeclared), somebody else's constraint, label and
 /// image, and its tasks running there.  Services named in `global` run in
-/// global mode.
+/// global mode.  A service without a host runs unpinned on the first host.
 inline model::LiveState live_matching(const model::DesiredState& desired,
                                       const std::set<std::string>& global = {}) {
   model::LiveState live;
@@ -75,7 +75,8 @@ inline model::LiveState live_matching(const model::DesiredState& desired,
     live.nodes.push_back(make_node(h.node, h.capacity.nano_cpus, h.capacity.memory_bytes));
   uint64_t index = 100;
   for (const auto& [name, s] : desired.services) {
-    const model::Host& h = desired.hosts.at(s.host);
+    // A service that declares no host runs on the first host, unpinned.
+    const model::Host& h = s.host.empty() ? desired.hosts.begin()->second : desired.hosts.at(s.host);
     model::LiveService l;
     l.id = "id-" + name;
     l.name = name_for(s.match.empty() ? name : s.match);
@@ -90,7 +91,7 @@ inline model::LiveState live_matching(const model::DesiredState& desired,
     } else {
       l.replicas = 1;
     }
-    l = model::with_owned(l, desired_owned(s, h, l.global));
+    l = model::with_owned(l, desired_owned(s, s.host.empty() ? nullptr : &h, l.global));
     l.spec_json =
         R"({"Name":")" + l.name + R"(","TaskTemplate":{"ContainerSpec":{"Env":["X=1"]}}})";
     uint64_t tasks = l.global ? 1 : l.replicas.value_or(0);

@@ -43,7 +43,11 @@ class Generator {
       if (chance(3)) s.match = "stack_" + name + "-*";
       if (chance(4)) s.match = "stack_" + name + "-??????";
       bool global = chance(5);
-      if (global) g.global.insert(name);
+      if (global) {
+        g.global.insert(name);
+        s.mode = model::ServiceMode::global;
+      }
+      if (chance(6)) s.host.clear();  // not pinned: its placement is not owned
       if (!global && chance(2)) s.replicas = pick(0, 5);
       s.limits = spec(2);
       s.reservations = spec(3);
@@ -59,6 +63,8 @@ class Generator {
     for (auto& s : live.services) {
       for (auto& c : s.constraints) {
         if (c.starts_with("node.hostname==") && chance(2)) c = "node.hostname == " + c.substr(15);
+        // The same pin by node id (make_node's ids): placed as declared.
+        else if (c.starts_with("node.hostname==") && chance(3)) c = "node.id==node-" + c.substr(15);
       }
       if (chance(2)) s.constraints.insert(s.constraints.begin(), "node.labels.zone!=b");
       if (chance(2)) s.labels["traefik.http.routers.x.rule"] = "Host(`x`)";

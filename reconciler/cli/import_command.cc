@@ -18,6 +18,7 @@
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/desired_input.h"
 #include "reconciler/cli/engine_connection.h"
+#include "reconciler/config/suggest.h"
 #include "reconciler/config/yaml_edit.h"
 #include "reconciler/engine/live_reader.h"
 #include "reconciler/model/quantity.h"
@@ -65,6 +66,23 @@ bool same_file(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
 }
 
+/// The folder holding `path` (a new file's too), absolute and canonical.
+fs::path folder_of(const std::string& path) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(path, ec).parent_path();
+  fs::path canonical = fs::weakly_canonical(dir, ec);
+  return ec ? dir.lexically_normal() : canonical;
+}
+
+/// Whether the loader reads `path` as part of the desired state in `dir`:
+/// a *.yaml or *.yml file, not hidden, directly in that folder.
+bool read_as_desired_state(const std::string& path, const std::string& dir) {
+  const fs::path p(path);
+  const std::string ext = p.extension().string();
+  return (ext == ".yaml" || ext == ".yml") && !p.filename().string().starts_with(".") &&
+         folder_of(path) == folder_of((fs::path(dir) / "x").string());
+}
+
 const model::SourceFile* desired_file(const DesiredInput& in, const std::string& path) {
   for (const auto& f : in.files) {
     if (same_file(f.name, path)) return &f;
@@ -76,7 +94,7 @@ const model::SourceFile* desired_file(const DesiredInput& in, const std::string&
 /// installed schema's.
 std::string modeline_for(const DesiredInput& in, const std::string& path) {
   for (const auto& f : in.files) {
-    if (fs::path(f.name).parent_path() != fs::path(path).parent_path()) continue;
+    if (folder_of(f.name) != folder_of(path)) continue;
     if (f.content.starts_with(kModelinePrefix)) return f.content.substr(0, f.content.find('\n'));
   }
   return kDefaultModeline;
@@ -91,14 +109,24 @@ Result<void> add_services(const DesiredInput& in, const adopt::ImportResult& res
                           const std::string& path, const adopt::FileHeader& header, Writes& writes) {
   if (result.services.empty()) return {};
   const model::SourceFile* existing = desired_file(in, path);
-  std::error_code ec;
-  const bool exists = fs::symlink_status(path, ec).type() != fs::file_type::not_found;
   if (existing) {
-    std::string& text = writes.at(path, existing->content);
+    // Keyed by the name the file was read as, which its hosts' edits use too.
+    std::string& text = writes.at(existing->name, existing->content);
     SF_TRY_ASSIGN(auto editor, config::YamlEditor::open(path, text));
     SF_TRY(editor.append_entries({"services"}, adopt::service_entries(result.services, 0)));
     text = editor.text();
     return {};
+  }
+  struct stat st {};
+  const bool exists = ::lstat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    const std::string what = S_ISDIR(st.st_mode)    ? "a directory"
+                             : S_ISLNK(st.st_mode)  ? "a symlink"
+                             : S_ISCHR(st.st_mode)  ? "a character device"
+                             : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                                    : "not a regular file";
+    return fail("cannot write " + path + ": it is " + what +
+                "; import writes its entries to a regular file or a new path: --out another file");
   }
   if (exists && !opts.force) {
     return fail(path + " exists and is not a desired-state file of " + (in.files.empty() ? "-C" : "this folder") +
@@ -114,11 +142,11 @@ mode_t mode_of(const std::string& path) {
   return kReadableFileMode;
 }
 
+/// Every file as one change: an error leaves them all as they were.
 Result<void> write_all(const Writes& writes) {
-  for (const auto& path : writes.order) {
-    SF_TRY(write_file_atomically(path, writes.content.at(path), mode_of(path)));
-  }
-  return {};
+  std::vector<FileWrite> files;
+  for (const auto& path : writes.order) files.push_back({path, writes.content.at(path), mode_of(path)});
+  return write_files_atomically(files);
 }
 
 std::string key_text(const transport::VerifiedHostKey& key) {
@@ -175,6 +203,13 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
                      "--allow-dirty");
   }
 
+  for (const auto& t : opts.targets) {
+    if (desired.services.contains(t)) continue;
+    std::vector<std::string> names;
+    for (const auto& [name, s] : desired.services) names.push_back(name);
+    return fail_with("--target " + t + " names no declared service" + config::did_you_mean(t, names));
+  }
+
   HostKeyChecks other_keys = check_other_host_keys(desired, opts.connection);
   transport::VerifiedHostKey key;
   auto client = connect_to_manager(desired, opts.connection, &key);
@@ -190,8 +225,11 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
 
   Writes writes;
   std::vector<std::string> summary;
+  bool not_adopted = false;  // --update: a difference only a note could say
+  bool out_read = true;      // the new entries go where plan reads them
   if (opts.update) {
     adopt::UpdateResult update = adopt::update_edits(desired, *live, opts.targets);
+    not_adopted = !update.notes.empty();
     notes.insert(notes.end(), update.notes.begin(), update.notes.end());
     std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
     for (const auto& e : update.edits) {
@@ -202,7 +240,12 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
       const model::SourceFile* f = desired_file(in, file);
       if (!f) return fail_with(file + " is not a desired-state file read from " + global.dir);
       auto text = adopt::apply_edits(file, writes.at(file, f->content), edits);
-      if (!text) return fail_with(text.error().message);
+      if (!text) {
+        return fail_with(text.error().message +
+                         (opts.update ? "; nothing was written: make that change by hand (or leave the service out "
+                                        "with --target), then run import --update again"
+                                      : "; nothing was written"));
+      }
       writes.at(file, f->content) = *text;
     }
   } else {
@@ -219,12 +262,23 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
       const model::SourceFile* f = desired_file(in, file);
       if (!f) return fail_with(file + " is not a desired-state file read from " + global.dir);
       auto text = adopt::apply_edits(file, writes.at(file, f->content), edits);
-      if (!text) return fail_with(text.error().message);
+      if (!text) {
+        return fail_with(text.error().message +
+                         (opts.update ? "; nothing was written: make that change by hand (or leave the service out "
+                                        "with --target), then run import --update again"
+                                      : "; nothing was written"));
+      }
       writes.at(file, f->content) = *text;
     }
     const std::string path = opts.out.empty() ? (fs::path(global.dir) / "services.yaml").string() : opts.out;
     adopt::FileHeader header{modeline_for(in, path), today_utc(), desired.manager, live->engine_version};
     if (auto added = add_services(in, result, opts, path, header, writes); !added) return fail_with(added.error().message);
+    if (!result.services.empty() && !desired_file(in, path) && !read_as_desired_state(path, global.dir)) {
+      out_read = false;
+      notes.push_back(path + " is not read by `swarmform plan -C " + global.dir +
+                      "` (it reads the *.yaml and *.yml files in that folder): move the entries into one of them "
+                      "to manage these services");
+    }
     for (const auto& s : result.services) {
       summary.push_back("service " + s.key + (s.key != s.live_name ? " (" + s.live_name + ")" : "") + " (" + path + ")");
     }
@@ -234,7 +288,9 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
 
   for (const auto& n : notes) std::cerr << err.yellow("swarmform: note: " + printable(n)) << "\n";
   if (writes.order.empty()) {
-    std::cout << (opts.update ? "Nothing to adopt: every declared value matches the swarm.\n"
+    std::cout << (opts.update ? (not_adopted ? "Nothing adopted: what differs cannot be written as a value (see the "
+                                               "notes above).\n"
+                                             : "Nothing to adopt: every declared value matches the swarm.\n")
                               : "Nothing to import: the desired state declares every live service and host.\n");
     return kExitOk;
   }
@@ -247,6 +303,11 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
     return kExitOk;
   }
   if (auto written = write_all(writes); !written) return fail_with(written.error().message);
+  if (!out_read) {
+    std::cout << "\nNext: move the new entries into a desired-state file of " << global.dir
+              << "; then `swarmform plan -C " << global.dir << "` should show no changes.\n";
+    return kExitOk;
+  }
   std::cout << "\nNext: `swarmform plan -C " << global.dir << "` should show no changes"
             << (opts.update ? "" : "; `swarmform validate -C " + global.dir + "` shows the budgets as they are")
             << "; then review with `git diff` and commit.\n";
@@ -275,6 +336,12 @@ void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->callback([&global, &exit_code, opts] {
     if (!opts->update && (!opts->targets.empty() || opts->allow_dirty)) {
       std::cerr << "swarmform: error: --target and --allow-dirty go with --update\n";
+      exit_code = kExitError;
+      return;
+    }
+    if (opts->out == "-") {
+      std::cerr << "swarmform: error: --out -: import writes files, not standard output; --dry-run prints what "
+                   "it would write\n";
       exit_code = kExitError;
       return;
     }

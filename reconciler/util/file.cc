@@ -119,12 +119,20 @@ bool rename_no_replace(const std::string& tmp, const std::string& path) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-/// The atomic write once `path` was found regular or missing (`found`).
-Result<void> replace_atomically(const std::string& path, std::string_view content, mode_t mode, Found found) {
+/// A temporary file written and synced beside `path`, to be renamed over it.
+struct Staged {
+  std::string path;
+  std::string tmp;
+  Found found;
+};
+
+/// The first half of the atomic write once `path` was found regular or
+/// missing (`found`): the content in a synced temporary file beside it.
+Result<Staged> stage(const std::string& path, std::string_view content, mode_t mode, Found found) {
   std::string tmp = path + ".tmp-XXXXXX";
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // 0600 until fchmod: never readable by others early
   if (fd < 0) return fail("cannot write " + path + ": " + std::strerror(errno));
-  auto discard = [&](std::string cause) -> Result<void> {
+  auto discard = [&](std::string cause) -> Result<Staged> {
     ::unlink(tmp.c_str());
     return fail(std::move(cause));
   };
@@ -141,12 +149,23 @@ Result<void> replace_atomically(const std::string& path, std::string_view conten
   const int sync_errno = errno;
   const bool closed = ::close(fd) == 0;
   if (!synced || !closed) return discard("cannot write " + path + ": " + std::strerror(synced ? errno : sync_errno));
+  return Staged{path, std::move(tmp), found};
+}
 
+/// The second half: the staged file renamed over its path.  On failure the
+/// temporary file is removed and the path left as it was.
+Result<void> install(const Staged& staged) {
+  const std::string& path = staged.path;
+  const std::string& tmp = staged.tmp;
+  auto discard = [&](std::string cause) -> Result<void> {
+    ::unlink(tmp.c_str());
+    return fail(std::move(cause));
+  };
   // Between the look and the rename something else may have been put at
   // `path`: a missing path is never replaced (RENAME_NOREPLACE), a regular
   // file is looked at again just before the rename (rename has no
   // "regular files only" flag, so a window of a few instructions remains).
-  if (found.kind == Kind::missing) {
+  if (staged.found.kind == Kind::missing) {
     if (rename_no_replace(tmp, path)) {
       sync_parent(path);
       return {};
@@ -161,6 +180,12 @@ Result<void> replace_atomically(const std::string& path, std::string_view conten
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return discard("cannot write " + path + ": " + std::strerror(errno));
   sync_parent(path);
   return {};
+}
+
+/// The atomic write once `path` was found regular or missing (`found`).
+Result<void> replace_atomically(const std::string& path, std::string_view content, mode_t mode, Found found) {
+  SF_TRY_ASSIGN(Staged staged, stage(path, content, mode, found));
+  return install(staged);
 }
 
 /// Writes to a device or FIFO found at `path`: opened for writing only (no
@@ -191,6 +216,39 @@ Result<void> write_file_atomically(const std::string& path, std::string_view con
     return fail(refusal(path, kind_words(found.kind), kAtomicAdvice));
   }
   return replace_atomically(path, content, mode, found);
+}
+
+Result<void> write_files_atomically(const std::vector<FileWrite>& files) {
+  std::vector<Found> found;
+  for (const FileWrite& f : files) {
+    SF_TRY_ASSIGN(Found at, look_at(f.path, false));
+    if (at.kind != Kind::regular && at.kind != Kind::missing) {
+      return fail(refusal(f.path, kind_words(at.kind), kAtomicAdvice));
+    }
+    found.push_back(at);
+  }
+  std::vector<Staged> staged;
+  auto discard_from = [&](size_t first) {
+    for (size_t i = first; i < staged.size(); ++i) ::unlink(staged[i].tmp.c_str());
+  };
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto s = stage(files[i].path, files[i].content, files[i].mode, found[i]);
+    if (!s) {
+      discard_from(0);
+      return fail(s.error());
+    }
+    staged.push_back(std::move(*s));
+  }
+  std::string replaced;
+  for (size_t i = 0; i < staged.size(); ++i) {
+    if (auto installed = install(staged[i]); !installed) {
+      discard_from(i + 1);
+      return fail(installed.error().message +
+                  (replaced.empty() ? std::string() : " (already written: " + replaced + ")"));
+    }
+    replaced += (replaced.empty() ? "" : ", ") + staged[i].path;
+  }
+  return {};
 }
 
 Result<WrittenTo> write_output_file(const std::string& path, std::string_view content, mode_t mode) {

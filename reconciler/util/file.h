@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reconciler/util/result.h"
 
@@ -22,6 +23,22 @@ inline constexpr mode_t kReadableFileMode = 0644;  ///< metrics (node_exporter r
 /// regular file by the time of the rename).
 /// On failure `path` is untouched and no temporary file is left.
 Result<void> write_file_atomically(const std::string& path, std::string_view content, mode_t mode);
+
+/// One file of write_files_atomically.
+struct FileWrite {
+  std::string path;
+  std::string content;
+  mode_t mode = kReadableFileMode;
+};
+
+/// Writes several files as one change: each is refused as
+/// write_file_atomically refuses it, then every file's temporary file is
+/// written and synced, and only when all are is each renamed over its path.
+/// An error before the renames (a refused path, a missing folder, a full
+/// disk) leaves every path as it was and no temporary file.  A rename that
+/// fails after others succeeded (rare: the folder changed meanwhile) says
+/// which paths were already replaced.
+Result<void> write_files_atomically(const std::vector<FileWrite>& files);
 
 /// Where write_output_file put the content.
 enum class WrittenTo { file, device_or_fifo, standard_output };

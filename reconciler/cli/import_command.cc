@@ -113,7 +113,9 @@ Result<void> add_services(const DesiredInput& in, const adopt::ImportResult& res
     // Keyed by the name the file was read as, which its hosts' edits use too.
     std::string& text = writes.at(existing->name, existing->content);
     SF_TRY_ASSIGN(auto editor, config::YamlEditor::open(path, text));
-    SF_TRY(editor.append_entries({"services"}, adopt::service_entries(result.services, 0)));
+    if (auto appended = editor.append_entries({"services"}, adopt::service_entries(result.services, 0)); !appended) {
+      return fail(appended.error().message + "; or write the new entries to another file with --out FILE");
+    }
     text = editor.text();
     return {};
   }

@@ -225,5 +225,26 @@ TEST_F(CliImportFiles, UpdateOfAnAliasedValueSaysWhichValueToSetAndWritesNothing
   EXPECT_EQ(read_text(dir + "/services.yaml"), services);
 }
 
+TEST_F(CliImportFiles, AServicesFileImportCannotAppendToSaysToUseOut) {
+  SF_REQUIRE_LAB(lab);
+  ServiceCleanup cleanup(lab, {name_});
+  ASSERT_NO_FATAL_FAILURE(create_service(lab, name_, "--replicas 0 --constraint node.hostname==kvm4"));
+  // services.yaml declares its services in a flow map: block entries cannot
+  // be appended to it without rewriting it.
+  const std::string services = "services: {" + name_ + "-other: {host: kvm4, replicas: 0}}\n";
+  std::string dir = write_lab_state(lab, services, kWideBudget);
+  dirs_.push_back(dir);
+  auto r = run_swarmform({"import", "-C", dir});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, "flow map")) << r.err;
+  EXPECT_TRUE(has(r.err, "--out FILE")) << r.err;
+  EXPECT_EQ(read_text(dir + "/services.yaml"), services);
+
+  r = run_swarmform({"import", "-C", dir, "--out", dir + "/imported.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(read_text(dir + "/services.yaml"), services);
+  EXPECT_TRUE(has(read_text(dir + "/imported.yaml"), "  " + name_ + ":\n"));
+}
+
 }  // namespace
 }  // namespace swarmform::testing

@@ -5,9 +5,9 @@
 #include <map>
 #include <set>
 
-#include "reconciler/model/placement.h"
 #include "reconciler/model/quantity.h"
 #include "reconciler/plan/match.h"
+#include "reconciler/plan/topology.h"
 #include "reconciler/plan/wording.h"
 #include "reconciler/util/glob.h"
 
@@ -20,21 +20,11 @@ constexpr int64_t kMiB = int64_t{1} << 20;
 /// name the user typed plus `-` and customAlphabet("a-z0-9", 6).
 constexpr size_t kSuffixLength = 6;
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-/// The node id of a `node.id==ID` constraint (any spacing, key in any case).
-std::optional<std::string> pinned_node_id(const std::string& constraint) {
-  size_t op = constraint.find("==");
-  if (op == std::string::npos) return std::nullopt;
-  std::string key = trim(std::string_view(constraint).substr(0, op));
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string value = trim(std::string_view(constraint).substr(op + 2));
-  if (key != "node.id" || value.empty()) return std::nullopt;
-  return value;
+/// The one node of a pinned_nodes() list; nullopt for none, several, or
+/// a node id no live node has ("node.id==ID").
+std::optional<std::string> one_node(const std::vector<std::string>& nodes) {
+  if (nodes.size() != 1 || nodes.front().starts_with("node.id==")) return std::nullopt;
+  return nodes.front();
 }
 
 model::ServiceMode mode_of(const model::LiveService& s) {
@@ -50,22 +40,6 @@ std::string host_of(const model::DesiredState& desired, const std::string& hostn
     if (h.node == hostname) return name;
   }
   return "";
-}
-
-/// Where the running tasks of `s` are, as declared host names (node
-/// hostnames for nodes no host declares), sorted.
-std::vector<std::string> running_on(const model::LiveService& s, const model::LiveState& live,
-                                    const model::DesiredState& desired) {
-  std::set<std::string> out;
-  for (const auto& t : live.tasks) {
-    if (t.service_id != s.id || t.desired_state != "running") continue;
-    for (const auto& n : live.nodes) {
-      if (n.id != t.node_id) continue;
-      std::string host = host_of(desired, n.hostname);
-      out.insert(host.empty() ? n.hostname : host);
-    }
-  }
-  return {out.begin(), out.end()};
 }
 
 const model::LiveNode* node_of_host(const model::Host& host, const model::LiveState& live,
@@ -127,7 +101,7 @@ std::string missing_limits_comment(const model::ResourceSpec& limits) {
   return std::string("no ") + (limits.nano_cpus ? "memory" : "CPU") + " limit";
 }
 
-ImportedService entry_of(const model::LiveService& s, const model::LiveState& live,
+ImportedService entry_of(const model::LiveService& s, const plan::Topology& topology,
                          const model::DesiredState& desired, std::vector<std::string>& notes) {
   ImportedService e;
   e.key = s.name;
@@ -140,10 +114,10 @@ ImportedService entry_of(const model::LiveService& s, const model::LiveState& li
   if (s.reservations.memory_bytes) e.reservations.memory_bytes = s.reservations.memory_bytes;
   e.mode_comment = mode_comment(e.mode);
 
-  std::optional<std::string> pinned = pinned_hostname(s, live);
+  std::optional<std::string> pinned = one_node(topology.pinned_nodes(s));
   if (pinned) e.host = host_of(desired, *pinned);
   if (e.host.empty()) {
-    std::vector<std::string> where = running_on(s, live, desired);
+    std::vector<std::string> where = topology.placed_hosts(s);
     std::string now = where.empty() ? "no task runs now" : "its tasks run on " + plan::join(where) + " now";
     if (pinned) {
       e.host_comment = "pinned to node " + *pinned + ", which no host declares (" + now + ")";
@@ -228,16 +202,8 @@ std::optional<std::string> generated_suffix_glob(const std::string& name) {
 }
 
 std::optional<std::string> pinned_hostname(const model::LiveService& service, const model::LiveState& live) {
-  std::set<std::string> nodes;
-  for (const auto& n : model::pinned_nodes(service.constraints)) nodes.insert(n);
-  for (const auto& c : service.constraints) {
-    auto id = pinned_node_id(c);
-    if (!id) continue;
-    auto node = std::find_if(live.nodes.begin(), live.nodes.end(), [&](const model::LiveNode& n) { return n.id == *id; });
-    nodes.insert(node == live.nodes.end() ? "node id " + *id : node->hostname);
-  }
-  if (nodes.size() != 1 || nodes.begin()->starts_with("node id ")) return std::nullopt;
-  return *nodes.begin();
+  static const model::DesiredState kNoHosts;
+  return one_node(plan::Topology(kNoHosts, live).pinned_nodes(service));
 }
 
 model::Capacity capacity_of_node(const model::LiveNode& node, bool& rounded) {
@@ -263,7 +229,8 @@ ImportResult import_state(const model::DesiredState& desired, const model::LiveS
     else ++out.already_declared;
   }
   std::sort(undeclared.begin(), undeclared.end(), [](auto* a, auto* b) { return a->name < b->name; });
-  for (const model::LiveService* s : undeclared) out.services.push_back(entry_of(*s, live, filled, out.notes));
+  const plan::Topology topology(filled, live);
+  for (const model::LiveService* s : undeclared) out.services.push_back(entry_of(*s, topology, filled, out.notes));
   choose_keys(out.services, live, desired, out.notes);
   std::sort(out.services.begin(), out.services.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
   return out;

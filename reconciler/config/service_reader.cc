@@ -26,17 +26,25 @@ void read_resources(YamlReader& r, const Entry& e, const std::string& what, mode
                        " is below the engine's minimum CPU limit of 0.01: dockerd enforces a CPU limit as a "
                        "CFS quota per 100 ms period, and the kernel refuses a quota under 1 ms");
         out.nano_cpus.reset();
+      } else if (!limits && out.nano_cpus && *out.nano_cpus < model::kSwarmMinNanoCpus) {
+        r.error(v, what + ".cpus " + model::format_cpus(*out.nano_cpus) +
+                       " is below the swarm's minimum of 0.001: the swarm manager refuses a smaller CPU value");
+        out.nano_cpus.reset();
       }
     }
     if (key == "memory") {
       out.memory_bytes = r.quantity(v, what + ".memory", [](std::string_view s) {
         return model::parse_memory_bytes(s);
       });
-      if (out.memory_bytes && *out.memory_bytes < model::kEngineMinMemoryBytes) {
+      if (limits && out.memory_bytes && *out.memory_bytes < model::kEngineMinMemoryBytes) {
         r.error(v, what + ".memory " + model::format_memory(*out.memory_bytes) + " is below the engine's minimum of " +
-                       model::format_memory(model::kEngineMinMemoryBytes) + ": dockerd refuses a memory " +
-                       (limits ? "limit" : "reservation") + " under 6 MiB (\"Minimum memory " +
-                       (limits ? "limit" : "reservation") + " allowed is 6MB\")");
+                       model::format_memory(model::kEngineMinMemoryBytes) +
+                       ": dockerd refuses a memory limit under 6 MiB (\"Minimum memory limit allowed is 6MB\")");
+        out.memory_bytes.reset();
+      } else if (!limits && out.memory_bytes && *out.memory_bytes < model::kSwarmMinMemoryBytes) {
+        r.error(v, what + ".memory " + model::format_memory(*out.memory_bytes) + " is below the swarm's minimum of " +
+                       model::format_memory(model::kSwarmMinMemoryBytes) +
+                       ": the swarm manager refuses a memory value under 4 MiB (\"Must be at least 4MiB\")");
         out.memory_bytes.reset();
       }
     }

@@ -29,12 +29,18 @@ inline constexpr int64_t kMaxMemoryBytes = int64_t{1} << 60;
 // Engine minimums (issue 10 section 7); a desired state below them would be
 // refused by dockerd only when a task starts.
 //
-// Memory: moby's daemon/daemon_unix.go, `linuxMinMemory = 6291456` (6 MiB,
-// "to account for overhead during startup"); verifyPlatformContainerResources
-// refuses a limit ("Minimum memory limit allowed is 6MB") or a reservation
-// ("Minimum memory reservation allowed is 6MB") below it.  Swarm passes
-// Limits.MemoryBytes and Reservations.MemoryBytes to those two fields.
+// Memory limit: moby's daemon/daemon_unix.go, `linuxMinMemory = 6291456`
+// (6 MiB, "to account for overhead during startup");
+// verifyPlatformContainerResources refuses a limit below it ("Minimum memory
+// limit allowed is 6MB") when a task's container is created.
 inline constexpr int64_t kEngineMinMemoryBytes = 6 * 1024 * 1024;
+// Reservations are the swarm manager's: the executor passes only limits to
+// a task's container (a 4 MiB reservation runs on Debian's dockerd 20.10),
+// and swarmkit's controlapi validateResources refuses, for limits and
+// reservations alike, memory under 4 MiB ("invalid memory value N: Must be
+// at least 4MiB") and CPUs under 0.001 ("invalid cpu value ...").
+inline constexpr int64_t kSwarmMinMemoryBytes = 4 * 1024 * 1024;
+inline constexpr int64_t kSwarmMinNanoCpus = 1'000'000;
 // CPU limit: moby's getCPUResources turns NanoCPUs into a CFS quota over a
 // 100 ms period (quota = NanoCPUs x 100000 / 1e9 microseconds), and the kernel
 // refuses a quota under 1 ms (Documentation/scheduler/sched-bwc; moby's own

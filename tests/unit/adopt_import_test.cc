@@ -277,5 +277,68 @@ hosts:
 )");
 }
 
+/// The round trip with the real loader and plan: import, make the host
+/// edits and render the services file, load both and plan against the same
+/// live state.
+void expect_round_trip(const model::LiveState& live, const std::string& what) {
+  model::DesiredState desired = hosts_only();
+  ImportResult r = import_state(desired, live);
+  std::vector<ValueEdit> edits;
+  for (const auto& fill : r.hosts) {
+    for (auto& e : host_fill_edits(desired, fill)) edits.push_back(std::move(e));
+  }
+  Result<std::string> hosts = apply_edits("cluster.yaml", kHostsYaml, edits);
+  ASSERT_TRUE(hosts) << hosts.error().message;
+  std::string services = services_file(r.services, {"", "2026-12-01", "kvm4", "20.10.24"});
+  config::Loaded loaded = load({{"cluster.yaml", *hosts}, {"services.yaml", services}});
+  ASSERT_TRUE(loaded.state) << what << "\n"
+                            << *hosts << services << "\n"
+                            << (loaded.diagnostics.items().empty() ? "" : loaded.diagnostics.items().front().message);
+  for (const auto& [name, h] : loaded.state->hosts) EXPECT_TRUE(h.capacity_declared) << name << "\n" << *hosts;
+  plan::Plan p = plan::compute_plan(*loaded.state, live, {});
+  EXPECT_TRUE(p.empty()) << what << "\n" << services;
+  for (const auto& f : p.findings) {
+    EXPECT_NE(f.severity, model::Severity::error) << what << ": " << f.subject << " " << f.message << "\n" << services;
+  }
+}
+
+TEST(AdoptRoundTrip, RandomSwarmsImportToAStateThatPlansNoChange) {
+  const unsigned seed = 20261201;
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  for (int round = 0; round < 200; ++round) {
+    model::LiveState live = two_nodes();
+    int count = 1 + pick(8);
+    for (int i = 0; i < count; ++i) {
+      std::string name = "svc" + std::to_string(i);
+      if (pick(4) == 0) name += "-" + std::string(1, static_cast<char>('a' + pick(26))) + std::to_string(10000 + pick(89999));
+      std::vector<std::string> constraints;
+      switch (pick(5)) {
+        case 0: constraints = {"node.hostname==kvm4"}; break;
+        case 1: constraints = {"node.id==n2"}; break;
+        case 2: constraints = {"node.role==worker", "node.hostname==vps2"}; break;
+        case 3: constraints = {"node.role==manager"}; break;
+        default: break;
+      }
+      model::LiveService s = service(name, constraints);
+      switch (pick(6)) {
+        case 0: s.mode = "global"; s.global = true; s.replicas.reset(); break;
+        case 1: s.mode = "replicated-job"; s.replicas.reset(); break;
+        default: s.replicas = static_cast<uint64_t>(pick(4)); break;
+      }
+      auto quantity = [&](int64_t unit, int64_t min) { return pick(3) == 0 ? 0 : min + unit * pick(8); };
+      s.limits = {quantity(kCpu / 4, kCpu / 100), quantity(64 * kMi, 6 * kMi)};
+      s.reservations = {s.limits.nano_cpus ? s.limits.nano_cpus / 2 : quantity(kCpu / 4, 0),
+                        s.limits.memory_bytes ? s.limits.memory_bytes / 2 : quantity(64 * kMi, 0)};
+      if (s.reservations.memory_bytes != 0 && s.reservations.memory_bytes < 6 * kMi) s.reservations.memory_bytes = 0;
+      if (s.reservations.nano_cpus != 0 && s.reservations.nano_cpus < kCpu / 100) s.reservations.nano_cpus = 0;
+      live.services.push_back(s);
+      if (s.replicas.value_or(1) > 0 && constraints.empty()) run_task(live, live.services.back(), pick(2) ? "n4" : "n2");
+    }
+    expect_round_trip(live, "seed " + std::to_string(seed) + " round " + std::to_string(round));
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
 }  // namespace
 }  // namespace swarmform::adopt

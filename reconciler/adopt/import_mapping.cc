@@ -171,7 +171,12 @@ void choose_keys(std::vector<ImportedService>& entries, const model::LiveState& 
     if (globs[i]) {
       e.match = *globs[i];
       std::string stem = globs[i]->substr(0, globs[i]->size() - 2);
-      if (!taken.contains(stem)) e.key = stem;
+      if (!taken.contains(stem)) {
+        e.key = stem;
+      } else {
+        notes.push_back("service '" + e.live_name + "' is declared by its full name, matching '" + *globs[i] +
+                        "': '" + stem + "' is the key of another service");
+      }
     }
     if (taken.contains(e.key)) {
       std::string base = e.key;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "reconciler/adopt/import_mapping.h"
@@ -234,7 +235,10 @@ TEST(AdoptServices, DeclaredServicesAreLeftAloneAndKeysNeverCollide) {
   EXPECT_EQ(r.services[1].key, "cron-a1b2c3");
   EXPECT_EQ(r.services[1].match, std::nullopt);
   EXPECT_EQ(r.services[2].key, "cron-d4e5f6");
-  EXPECT_EQ(r.notes.size(), 2u);  // the two cron globs
+  ASSERT_EQ(r.notes.size(), 3u);  // the stem "app" taken, and the two cron globs
+  EXPECT_TRUE(std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+    return n.find("'app-x1y2z3' is declared by its full name, matching 'app-*'") != std::string::npos;
+  }));
 }
 
 TEST(AdoptYaml, ScalarsAreQuotedOnlyWhereYamlWouldReadThemOtherwise) {

@@ -6,7 +6,8 @@
 #   `plan`, `apply` and `plan` again against the real lab over SSH, and the
 #   loop a cron job watches: someone changes a limit by hand, `drift` reports
 #   it (exit 2, "changed outside swarmform"), `apply` puts it back, `drift`
-#   is clean.
+#   is clean.  Last, `import` writes the desired state of the lab as it runs
+#   from a bare one (manager, hosts' SSH, known_hosts), and `plan` of it is empty.
 # The lab keeps running afterwards so you can try commands by hand; stop it
 # with tests/lab/down.sh.
 set -euo pipefail
@@ -58,3 +59,30 @@ step swarmform apply -C examples/lab --auto-approve
 
 step swarmform drift -C examples/lab
 "$sf" drift -C examples/lab
+
+# Adopting a swarm that already runs: a desired state that names only the
+# manager, the hosts' SSH and known_hosts; import writes the rest, and what
+# it writes plans no change.
+adopt=$(mktemp -d)
+trap 'rm -rf "$adopt"' EXIT
+cat >"$adopt/swarmform.yaml" <<YAML
+version: 1
+cluster:
+  manager: kvm4
+hosts:
+  kvm4:
+    ssh: root@127.0.0.1:$KVM4_SSH_PORT
+    identity: $SSH_IDENTITY
+    docker_socket: $KVM4_SOCKET
+  kvm2:
+    ssh: root@127.0.0.1:$KVM2_SSH_PORT
+    identity: $SSH_IDENTITY
+    docker_socket: $KVM2_SOCKET
+known_hosts: $SSH_KNOWN_HOSTS
+YAML
+step swarmform import -C "$adopt" "   # a bare desired state: manager, hosts' ssh, known_hosts"
+"$sf" import -C "$adopt"
+step cat "$adopt/services.yaml"
+cat "$adopt/services.yaml"
+step swarmform plan -C "$adopt" --detailed-exitcode
+"$sf" plan -C "$adopt" --detailed-exitcode

@@ -189,6 +189,21 @@ void report_host_keys(HostKeyChecks& checks, std::vector<std::string>& notes) {
   }
 }
 
+/// Makes `edits` in the desired-state files they name (in the order given,
+/// per file), on top of what `writes` already holds for them.
+Result<void> make_edits(const DesiredInput& in, const std::string& dir, const std::vector<adopt::ValueEdit>& edits,
+                        Writes& writes) {
+  std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
+  for (const auto& e : edits) by_file[e.file].push_back(e);
+  for (const auto& [file, file_edits] : by_file) {
+    const model::SourceFile* f = desired_file(in, file);
+    if (!f) return fail(file + " is not a desired-state file read from " + dir);
+    SF_TRY_ASSIGN(std::string text, adopt::apply_edits(file, writes.at(file, f->content), file_edits));
+    writes.at(file, f->content) = std::move(text);
+  }
+  return {};
+}
+
 int run_import(const GlobalOptions& global, const ImportOptions& opts) {
   render::Style err = render::style_for(STDERR_FILENO, global.no_color);
   auto fail_with = [&](const std::string& message) {
@@ -229,49 +244,30 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
   std::vector<std::string> summary;
   bool not_adopted = false;  // --update: a difference only a note could say
   bool out_read = true;      // the new entries go where plan reads them
+  std::vector<adopt::ValueEdit> edits;
+  adopt::ImportResult result;
   if (opts.update) {
     adopt::UpdateResult update = adopt::update_edits(desired, *live, opts.targets);
     not_adopted = !update.notes.empty();
     notes.insert(notes.end(), update.notes.begin(), update.notes.end());
-    std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
-    for (const auto& e : update.edits) {
-      by_file[e.file].push_back(e);
-      summary.push_back(e.what + " (" + e.file + ")");
-    }
-    for (const auto& [file, edits] : by_file) {
-      const model::SourceFile* f = desired_file(in, file);
-      if (!f) return fail_with(file + " is not a desired-state file read from " + global.dir);
-      auto text = adopt::apply_edits(file, writes.at(file, f->content), edits);
-      if (!text) {
-        return fail_with(text.error().message +
-                         (opts.update ? "; nothing was written: make that change by hand (or leave the service out "
-                                        "with --target), then run import --update again"
-                                      : "; nothing was written"));
-      }
-      writes.at(file, f->content) = *text;
-    }
+    edits = std::move(update.edits);
   } else {
-    adopt::ImportResult result = adopt::import_state(desired, *live);
+    result = adopt::import_state(desired, *live);
     notes.insert(notes.end(), result.notes.begin(), result.notes.end());
-    std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
     for (const auto& fill : result.hosts) {
-      for (auto& e : adopt::host_fill_edits(desired, fill)) {
-        if (!e.what.empty()) summary.push_back(e.what + " (" + e.file + ")");
-        by_file[e.file].push_back(std::move(e));
-      }
+      for (auto& e : adopt::host_fill_edits(desired, fill)) edits.push_back(std::move(e));
     }
-    for (const auto& [file, edits] : by_file) {
-      const model::SourceFile* f = desired_file(in, file);
-      if (!f) return fail_with(file + " is not a desired-state file read from " + global.dir);
-      auto text = adopt::apply_edits(file, writes.at(file, f->content), edits);
-      if (!text) {
-        return fail_with(text.error().message +
-                         (opts.update ? "; nothing was written: make that change by hand (or leave the service out "
-                                        "with --target), then run import --update again"
-                                      : "; nothing was written"));
-      }
-      writes.at(file, f->content) = *text;
-    }
+  }
+  for (const auto& e : edits) {
+    if (!e.what.empty()) summary.push_back(e.what + " (" + e.file + ")");
+  }
+  if (auto made = make_edits(in, global.dir, edits, writes); !made) {
+    return fail_with(made.error().message +
+                     (opts.update ? "; nothing was written: make that change by hand (or leave the service out "
+                                    "with --target), then run import --update again"
+                                  : "; nothing was written"));
+  }
+  if (!opts.update) {
     const std::string path = opts.out.empty() ? (fs::path(global.dir) / "services.yaml").string() : opts.out;
     adopt::FileHeader header{modeline_for(in, path), today_utc(), desired.manager, live->engine_version};
     if (auto added = add_services(in, result, opts, path, header, writes); !added) return fail_with(added.error().message);

@@ -76,9 +76,9 @@ std::optional<int64_t> scaled(const Decimal& d, int64_t scale, int max_fraction_
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
-static_assert(kMaxMemoryBytes == int64_t{1} << 60, "too_much_memory says 1EiB");
+static_assert(kMaxMemoryBytes == int64_t{1} << 60, "too_much_memory says 1024PiB");
 std::string too_much_memory(std::string_view text) {
-  return "memory quantity " + quoted(text) + " is too large: no machine has more than 1EiB";
+  return "memory quantity " + quoted(text) + " is too large: no machine has more than 1024PiB";
 }
 
 }  // namespace
@@ -201,7 +201,9 @@ std::string format_memory(int64_t bytes) {
   // The magnitude as unsigned, so that INT64_MIN has one too.
   const std::string sign = bytes < 0 ? "-" : "";
   const uint64_t v = bytes < 0 ? -static_cast<uint64_t>(bytes) : static_cast<uint64_t>(bytes);
-  constexpr std::array<const char*, 6> units{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  // Up to PiB only: the memory parser reads Docker's units (k, m, g, t, p), so
+  // what is printed can be typed back; 1 EiB prints as 1024PiB.
+  constexpr std::array<const char*, 5> units{"KiB", "MiB", "GiB", "TiB", "PiB"};
   for (int i = static_cast<int>(units.size()) - 1; i >= 0; --i) {
     const uint64_t unit = uint64_t{1} << (10 * (i + 1));
     if (v < unit) continue;

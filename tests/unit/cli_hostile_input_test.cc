@@ -22,7 +22,7 @@ TEST(CliHostileInput, The148ByteOverflowIsALocatedErrorNotACrash) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("state.yaml:4:55: error: service 's' limits.memory: memory quantity '4096P' "
                        "is too large: "
-                       "no machine has more than 1EiB"),
+                       "no machine has more than 1024PiB"),
             std::string::npos)
       << r.err;
   std::filesystem::remove_all(dir);

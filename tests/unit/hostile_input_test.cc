@@ -44,10 +44,10 @@ TEST(HostileArithmetic, FormatMemoryIsTotal) {
       {1, "1B"},
       {-1, "-1B"},
       {kMax, "9223372036854775807B"},
-      {kMin, "-8EiB"},  // the wrapped product of the 148-byte reproduction
+      {kMin, "-8192PiB"},  // the wrapped product of the 148-byte reproduction
       {kMin + 1, "-9223372036854775807B"},
-      {kMaxMemoryBytes, "1EiB"},
-      {int64_t{4096} << 50, "4EiB"},
+      {kMaxMemoryBytes, "1024PiB"},  // no EiB: the parser reads Docker's units, k to p
+      {int64_t{4096} << 50, "4096PiB"},
       {-(int64_t{3} << 29), "-1.5GiB"},
   };
   for (const Case& c : cases) EXPECT_EQ(model::format_memory(c.bytes), c.want) << c.bytes;
@@ -113,7 +113,7 @@ TEST(HostileArithmetic, QuantitiesAreBoundedByAnyMachine) {
     auto r = model::parse_memory_bytes(memory);
     ASSERT_FALSE(r) << memory << " parsed as " << *r;
     EXPECT_EQ(r.error().message,
-              "memory quantity '" + std::string(memory) + "' is too large: no machine has more than 1EiB");
+              "memory quantity '" + std::string(memory) + "' is too large: no machine has more than 1024PiB");
   }
 }
 
@@ -251,7 +251,7 @@ TEST(HostileLoader, The148ByteReproductionIsALocatedError) {
   auto l = load(text);
   EXPECT_FALSE(l.state);
   EXPECT_NE(all(l).find("a.yaml:4:55: error: service 's' limits.memory: memory quantity '4096P' is too large: "
-                        "no machine has more than 1EiB"),
+                        "no machine has more than 1024PiB"),
             std::string::npos)
       << all(l);
 }
@@ -413,15 +413,15 @@ TEST(HostileEngine, NegativeOrAbsurdQuantitiesAreRefusedNamingTheField) {
   const std::string path = "services[0].Spec.TaskTemplate.Resources.";
   const Case cases[] = {
       {"/0/Spec/TaskTemplate/Resources/Limits/MemoryBytes", kMin,
-       "Limits.MemoryBytes: expected a number from 0 to 1152921504606846976 (1EiB), not -9223372036854775808"},
+       "Limits.MemoryBytes: expected a number from 0 to 1152921504606846976 (1024PiB), not -9223372036854775808"},
       {"/0/Spec/TaskTemplate/Resources/Limits/MemoryBytes", -1,
-       "Limits.MemoryBytes: expected a number from 0 to 1152921504606846976 (1EiB), not -1"},
+       "Limits.MemoryBytes: expected a number from 0 to 1152921504606846976 (1024PiB), not -1"},
       {"/0/Spec/TaskTemplate/Resources/Limits/NanoCPUs", kMax,
        "Limits.NanoCPUs: expected a number from 0 to 1048576000000000 (1048576 CPUs), not 9223372036854775807"},
       {"/0/Spec/TaskTemplate/Resources/Reservations/NanoCPUs", -5,
        "Reservations.NanoCPUs: expected a number from 0 to 1048576000000000 (1048576 CPUs), not -5"},
       {"/0/Spec/TaskTemplate/Resources/Reservations/MemoryBytes", kMaxMemoryBytes + 1,
-       "Reservations.MemoryBytes: expected a number from 0 to 1152921504606846976 (1EiB), not "
+       "Reservations.MemoryBytes: expected a number from 0 to 1152921504606846976 (1024PiB), not "
        "1152921504606846977"},
   };
   for (const Case& c : cases) {

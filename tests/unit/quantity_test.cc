@@ -144,6 +144,10 @@ TEST(Format, RoundTripsWhatUsersWrite) {
   EXPECT_EQ(format_memory(kGi + kGi / 4), "1.25GiB");
   EXPECT_EQ(format_memory(100), "100B");
   EXPECT_EQ(format_memory(1000 * kMi), "1000MiB");
+  // The largest memory a quantity may hold prints in a unit the parser reads
+  // (found by fuzz_quantity: "1024Pi" printed as 1EiB, which did not read back).
+  EXPECT_EQ(format_memory(kMaxMemoryBytes), "1024PiB");
+  EXPECT_EQ(parse_memory_bytes(format_memory(kMaxMemoryBytes)).value(), kMaxMemoryBytes);
   for (const char* text : {"1.5", "0.25", "3", "0.125"}) {
     EXPECT_EQ(format_cpus(parse_nano_cpus(text).value()), text);
   }

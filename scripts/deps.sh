@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config
-  libyaml-dev libgit2-dev libssh2-1-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libyaml-dev libsqlite3-dev libgit2-dev libssh2-1-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libcli11-dev libhttp-parser-dev libssl-dev libcurl4-openssl-dev libgtest-dev libgmock-dev
   # tests: schema check, lab (two dockerd, sshd, busybox image)
   python3 python3-jsonschema python3-yaml

@@ -25,6 +25,13 @@ struct VerifiedHostKey {
   bool recorded = false;    ///< new, and recorded in known_hosts by this session
 };
 
+/// What a command run over an exec channel printed.
+struct CommandOutput {
+  std::string out;
+  std::string err;
+  int exit_status = 0;
+};
+
 /// An authenticated SSH session whose host key was checked against
 /// known_hosts.  Copies share the session; it is closed when the last copy,
 /// stream and dialer are gone.  A session that broke (server gone) stays
@@ -53,6 +60,16 @@ class SshSession {
   /// a session that broke (or whose host link another session lost) fails at
   /// once.
   Result<std::unique_ptr<Stream>> open_engine_stream();
+
+  /// Runs `command` in a new session channel (exec), sends EOF at once (no
+  /// input), and returns what it printed: stdout and stderr (each cut at
+  /// `max_output` bytes) and its exit status.  `command` must be a fixed
+  /// string of the program: no input of any kind goes into a remote command
+  /// line.  A server that refuses exec (e.g. a key restricted to
+  /// port-forwarding) is ErrorKind::refused; a forced `command=` in
+  /// authorized_keys runs instead of `command` and its output comes back:
+  /// the caller checks what it reads.
+  Result<CommandOutput> run_command(const std::string& command, std::size_t max_output = 1 << 20);
 
   /// Changes the time limit of every later blocking step of this session
   /// (channel opens, and each read or write of its streams, open ones

@@ -1,0 +1,1 @@
+#include "reconciler/history/usage_db.h"

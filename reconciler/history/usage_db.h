@@ -21,16 +21,29 @@ namespace swarmform::history {
 /// The schema version this build writes (PRAGMA user_version).
 inline constexpr int kSchemaVersion = 1;
 
-/// $XDG_STATE_HOME/swarmform/usage.db, else ~/.local/state/swarmform/usage.db.
+/// $XDG_STATE_HOME/swarmform/usage.db when XDG_STATE_HOME is an absolute
+/// path (a relative one is ignored, as the XDG spec says), else
+/// $HOME/.local/state/swarmform/usage.db when HOME is; else a not_found
+/// error naming both variables and --db.
 Result<std::string> default_db_path();
 
+/// One connection to the database, used by one thread at a time.  Every
+/// failure names the file; three say what to do:
+///   "<path> was written by a newer swarmform (schema N, this one reads up
+///    to 1): use that version or --db another file"
+///   "<path> is not a usage database or is damaged (...): move it away; a new
+///    one is created on the next --record"  (not SQLite, SQLITE_CORRUPT, or
+///    another program's SQLite database)
+///   "<path> is locked by another swarmform (...): try again when it
+///    finishes"  (ErrorKind::timeout: busy beyond `busy_timeout`)
+/// The file is in WAL mode: the agent's writes and a `usage --since` read do
+/// not wait for each other; two writers do, up to `busy_timeout`.
 class UsageDb {
  public:
-  /// Opens (creating the file and its directory, mode 0700, when missing)
-  /// and migrates the schema to kSchemaVersion inside one transaction.  A
-  /// database written by a newer swarmform (user_version above ours), a file
-  /// that is not an SQLite database, or one locked by another writer longer
-  /// than `busy_timeout` fails with the path and what to do.
+  /// Opens `path`, creating the missing folders above it (mode 0700) and the
+  /// file (mode 0600) when nothing is there, and migrates the schema to
+  /// kSchemaVersion in one transaction.  A refused file (newer schema, not a
+  /// database, another program's) is left as it was.
   static Result<UsageDb> open(const std::string& path,
                               std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
 
@@ -38,11 +51,14 @@ class UsageDb {
   UsageDb& operator=(UsageDb&&) noexcept;
   ~UsageDb();
 
-  /// Appends one row per service of `report` (one transaction), at `at_unix`.
-  Result<void> record(const std::string& swarm_id, const usage::UsageReport& report, int64_t at_unix);
-  /// Removes rows older than `before_unix`; returns how many.
+  /// Appends one row per ServiceUsage of `report` (every one, host from
+  /// ServiceUsage.host), all at `at_unix`, in one transaction: all or none.
+  Result<void> record(const std::string& swarm_id, const usage::UsageReport& report,
+                      int64_t at_unix);
+  /// Removes rows (of every swarm) older than `before_unix`; returns how many.
   Result<int64_t> prune(int64_t before_unix);
-  /// The rows of `swarm_id` at or after `since_unix`, oldest first.
+  /// The rows of `swarm_id` at or after `since_unix`, oldest first (rows of
+  /// one window in the order they were recorded).
   Result<std::vector<usage::UsageRecord>> read(const std::string& swarm_id, int64_t since_unix);
 
   [[nodiscard]] const std::string& path() const;

@@ -1,6 +1,5 @@
 #include "reconciler/transport/ssh_channel_stream.h"
 
-#include <algorithm>
 #include <array>
 
 #include "reconciler/transport/ssh_session.h"
@@ -14,24 +13,7 @@ SshChannelStream::SshChannelStream(std::shared_ptr<SshConnection> conn, ChannelP
       kind_(kind),
       description_(std::move(description)) {}
 
-SshChannelStream::~SshChannelStream() {
-  if (!channel_ || !conn_->session) return;
-  if (!conn_->broken) {
-    // A polite close waits for the peer's reply: briefly.  Once the session
-    // broke its socket is shut down and the free below never waits.
-    LIBSSH2_SESSION* s = conn_->session.get();
-    libssh2_session_set_blocking(s, 1);
-    libssh2_session_set_timeout(
-        s, static_cast<long>(std::min(conn_->options.timeout, kTeardownBound).count()));
-    int rc = libssh2_channel_close(channel_.get());
-    if (rc != 0 && is_link_error(rc)) {
-      conn_->mark_broken(Error{kind_of(rc), description_ + ": closing the channel: " + last_error(s), 0},
-                         LinkLoss::no);
-    }
-    libssh2_session_set_blocking(s, 0);
-  }
-  channel_.reset();
-}
+SshChannelStream::~SshChannelStream() { close_channel(*conn_, channel_, description_); }
 
 Error SshChannelStream::channel_error(const std::string& what, int rc) const {
   if (is_timeout(rc)) {

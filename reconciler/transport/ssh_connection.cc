@@ -62,6 +62,28 @@ Error SshConnection::failed(int libssh2_code, Error error) {
   return error;
 }
 
+void close_channel(SshConnection& conn, ChannelPtr& channel, const std::string& description) {
+  if (!channel || !conn.session) return;
+  if (!conn.broken) {
+    // A polite close waits for the peer's reply: briefly.  Once the session
+    // broke its socket is shut down and the free below never waits.
+    LIBSSH2_SESSION* s = conn.session.get();
+    libssh2_session_set_blocking(s, 1);
+    libssh2_session_set_timeout(
+        s, static_cast<long>(std::min(conn.options.timeout, kTeardownBound).count()));
+    int rc = libssh2_channel_close(channel.get());
+    if (rc != 0 && is_link_error(rc)) {
+      conn.mark_broken(
+          Error{kind_of(rc), description + ": closing the channel: " + last_error(s), 0},
+          LinkLoss::no);
+    }
+    libssh2_session_set_blocking(s, 0);
+    // Back to the session's own limit for its later steps.
+    libssh2_session_set_timeout(s, static_cast<long>(conn.options.timeout.count()));
+  }
+  channel.reset();
+}
+
 SshWait::SshWait(SshConnection& conn, std::string who, std::string what)
     : conn_(conn),
       who_(std::move(who)),

@@ -66,6 +66,12 @@ struct SshConnection {
   Error failed(int libssh2_code, Error error);
 };
 
+/// Closes `channel` politely (waits at most kTeardownBound for the peer's
+/// reply, and not at all once the session broke), then frees it.  A link
+/// error while closing marks the session broken; `description` names the
+/// channel in that error.
+void close_channel(SshConnection& conn, ChannelPtr& channel, const std::string& description);
+
 /// True for libssh2 codes that mean the connection itself failed (a socket
 /// error, the peer's EOF, a timeout), as opposed to one channel or request.
 bool is_link_error(int libssh2_code);

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cstdlib>
+#include <optional>
 
 #include "reconciler/transport/host_key_verification.h"
 #include "reconciler/transport/known_hosts.h"
@@ -163,6 +165,41 @@ Result<ChannelPtr> open_dial_stdio(SshConnection& c) {
   }
 }
 
+/// "LABEL: running `CMD` refused by sshd: HOW (libssh2's error); ..." for a
+/// server that would not run a command.
+Error exec_refused(const SshConnection& c, const std::string& command, const std::string& how) {
+  return Error{ErrorKind::refused,
+               c.options.label() + ": running `" + command + "` refused by sshd: " + how + " (" +
+                   last_error(c.session.get()) +
+                   "); the server runs no commands for this user or key (sshd's MaxSessions 0, "
+                   "a key restricted in authorized_keys, a gateway that only forwards)",
+               0};
+}
+
+/// Appends `n` bytes of `chunk` to `out`, keeping at most `max` bytes in all.
+void append_capped(std::string& out, const char* chunk, std::size_t n, std::size_t max) {
+  if (out.size() < max) out.append(chunk, std::min(n, max - out.size()));
+}
+
+/// Reads whatever `channel` has on one stream (0: stdout, else stderr) without
+/// waiting.  Returns true when it read something.
+Result<bool> read_available(SshConnection& c, LIBSSH2_CHANNEL* channel, int stream,
+                            std::string& out, std::size_t max, const std::string& what) {
+  std::array<char, 16384> chunk{};
+  bool progress = false;
+  for (;;) {
+    const ssize_t n = libssh2_channel_read_ex(channel, stream, chunk.data(), chunk.size());
+    if (n > 0) {
+      append_capped(out, chunk.data(), static_cast<std::size_t>(n), max);
+      progress = true;
+      continue;
+    }
+    if (n == 0 || n == LIBSSH2_ERROR_EAGAIN) return progress;
+    const int rc = static_cast<int>(n);
+    return fail(c.failed(rc, libssh2_stage_error(c, "channel", what, rc)));
+  }
+}
+
 std::string stream_description(const SshOptions& o, TransportMode mode) {
   std::string how = (mode == TransportMode::dial_stdio ? "dial-stdio " : "streamlocal ") + o.docker_socket;
   return o.host_label + " (" + o.user + "@" + o.address + ":" + std::to_string(o.port) + ", " +
@@ -259,6 +296,109 @@ Result<std::unique_ptr<Stream>> SshSession::open_engine_stream() {
       mode == TransportMode::dial_stdio ? ChannelKind::dial_stdio : ChannelKind::streamlocal;
   return std::make_unique<SshChannelStream>(conn_, std::move(*channel), kind,
                                             stream_description(c.options, mode));
+}
+
+Result<CommandOutput> SshSession::run_command(const std::string& command, std::size_t max_output) {
+  SshConnection& c = *conn_;
+  const std::string label = c.options.label();
+  const std::string running = "running `" + command + "`";
+  spdlog::trace("{}: opening a session channel to run `{}`", label, command);
+  auto opened = open_channel(c, "opening a session channel to run `" + command + "`", [&] {
+    return libssh2_channel_open_session(c.session.get());
+  });
+  if (!opened) {
+    // sshd turning the channel down (MaxSessions 0, ...) is a refusal, not a
+    // failure of the link.
+    if (!c.broken && last_errno(c.session.get()) == LIBSSH2_ERROR_CHANNEL_FAILURE) {
+      return fail(exec_refused(c, command, "it did not open a session channel"));
+    }
+    return fail(opened.error());
+  }
+  ChannelPtr channel = std::move(*opened);
+  // Closed politely however this ends (the peer is not left with a
+  // half-open channel); not waited on once the session broke.
+  struct Closer {
+    SshConnection& c;
+    ChannelPtr& channel;
+    std::string description;
+    ~Closer() { close_channel(c, channel, description); }
+  } closer{c, channel, label + ": " + running};
+
+  {
+    SshWait wait(c, label + ": channel failed", running);
+    for (;;) {
+      const int rc = libssh2_channel_exec(channel.get(), command.c_str());
+      if (rc == 0) break;
+      if (rc == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED) {
+        return fail(exec_refused(c, command, "it turned the exec request down"));
+      }
+      if (rc != LIBSSH2_ERROR_EAGAIN) {
+        return fail(c.failed(rc, libssh2_stage_error(c, "channel", running, rc)));
+      }
+      SF_TRY(wait.wait());
+    }
+  }
+  spdlog::trace("{}: `{}` started; sending EOF (no input)", label, command);
+  {
+    SshWait wait(c, label + ": channel failed", "sending EOF to `" + command + "`");
+    for (;;) {
+      const int rc = libssh2_channel_send_eof(channel.get());
+      if (rc == 0) break;
+      if (rc != LIBSSH2_ERROR_EAGAIN) {
+        return fail(c.failed(
+            rc, libssh2_stage_error(c, "channel", "sending EOF to `" + command + "`", rc)));
+      }
+      SF_TRY(wait.wait());
+    }
+  }
+
+  // Both streams are read as they come (a full stderr window would stall
+  // stdout); each is kept up to max_output bytes and drained past it.  The
+  // time limit bounds each silent stretch, as for a stream's reads.
+  CommandOutput out;
+  const std::string reading = "reading the output of `" + command + "`";
+  std::optional<SshWait> wait;
+  wait.emplace(c, label + ": channel failed", "waiting for the output of `" + command + "`");
+  for (;;) {
+    SF_TRY_ASSIGN(bool got_out, read_available(c, channel.get(), 0, out.out, max_output, reading));
+    SF_TRY_ASSIGN(bool got_err, read_available(c, channel.get(), SSH_EXTENDED_DATA_STDERR, out.err,
+                                               max_output, reading));
+    if (libssh2_channel_eof(channel.get()) != 0) break;
+    if (got_out || got_err) {
+      wait.emplace(c, label + ": channel failed", "waiting for the output of `" + command + "`");
+      continue;
+    }
+    SF_TRY(wait->wait());
+  }
+  // The exit status may come after the EOF; it is certainly there once the
+  // server closed the channel.
+  {
+    SshWait closing(c, label + ": channel failed", "waiting for `" + command + "` to exit");
+    for (;;) {
+      const int rc = libssh2_channel_wait_closed(channel.get());
+      if (rc == 0) break;
+      if (rc != LIBSSH2_ERROR_EAGAIN) {
+        return fail(c.failed(
+            rc, libssh2_stage_error(c, "channel", "waiting for `" + command + "` to exit", rc)));
+      }
+      SF_TRY(closing.wait());
+    }
+  }
+  out.exit_status = libssh2_channel_get_exit_status(channel.get());
+  char* signal = nullptr;
+  std::size_t signal_len = 0;
+  if (libssh2_channel_get_exit_signal(channel.get(), &signal, &signal_len, nullptr, nullptr,
+                                      nullptr, nullptr) == 0 &&
+      signal != nullptr) {
+    // Killed by a signal: sshd sends no exit status (libssh2 then says 0).
+    spdlog::trace("{}: `{}` was killed by signal {}", label, command,
+                  std::string_view(signal, signal_len));
+    libssh2_free(c.session.get(), signal);
+    out.exit_status = -1;
+  }
+  spdlog::trace("{}: `{}` exited with status {} ({} bytes out, {} bytes err)", label, command,
+                out.exit_status, out.out.size(), out.err.size());
+  return out;
 }
 
 void SshSession::set_timeout(std::chrono::milliseconds timeout) {

@@ -29,6 +29,7 @@ struct VerifiedHostKey {
 struct CommandOutput {
   std::string out;
   std::string err;
+  /// The command's exit status; -1 when a signal ended it.
   int exit_status = 0;
 };
 
@@ -68,7 +69,11 @@ class SshSession {
   /// line.  A server that refuses exec (e.g. a key restricted to
   /// port-forwarding) is ErrorKind::refused; a forced `command=` in
   /// authorized_keys runs instead of `command` and its output comes back:
-  /// the caller checks what it reads.
+  /// the caller checks what it reads.  Failures read "LABEL (USER@ADDRESS:PORT):
+  /// channel failed: ..." (a timeout: ErrorKind::timeout; the time limit bounds
+  /// each silent stretch, as for a stream's reads) or, when sshd would not
+  /// open the channel or run the command, "LABEL (...): running `COMMAND`
+  /// refused by sshd: ..." (ErrorKind::refused).
   Result<CommandOutput> run_command(const std::string& command, std::size_t max_output = 1 << 20);
 
   /// Changes the time limit of every later blocking step of this session

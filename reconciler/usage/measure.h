@@ -39,7 +39,11 @@ struct MeasureOptions {
 /// went backwards counts as a restart: partial), one seen at one end only is
 /// partial.  Limits come from `live` (the manager's services, by name): the
 /// per-task limit times the measured tasks.  Hosts keep the desired state's
-/// order; a host in `readings` absent from `desired` is ignored.
+/// order (its `hosts` map: by name, as the capacity table); a host in
+/// `readings` absent from `desired` is ignored, a desired host with no
+/// readings is reported with the error "<host>: not read".  A service row
+/// exists for every service with a container on the host, partial ones
+/// included; `targets` filters the rows, never the host totals.
 UsageReport measure(const model::DesiredState& desired, const model::LiveState& live,
                     const std::vector<HostReadings>& readings, const MeasureOptions& options);
 

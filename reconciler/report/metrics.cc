@@ -2,28 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "reconciler/util/file.h"
+#include "reconciler/report/exposition.h"
+#include "reconciler/report/usage_metrics.h"
 
 namespace swarmform::report {
-namespace {
-
-/// A label value escaped as the exposition format wants (\\, \", \n).
-std::string label_value(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
-
-void family(std::string& out, const char* name, const char* help) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
-}
-
-}  // namespace
 
 std::string drift_metrics_text(const DriftReport& r) {
   std::string out;
@@ -58,8 +40,7 @@ std::string drift_metrics_text(const DriftReport& r) {
 }
 
 Result<void> write_metrics_file(const std::string& path, const DriftReport& report) {
-  SF_TRY(write_output_file(path, drift_metrics_text(report), kReadableFileMode));
-  return {};
+  return write_metrics_text(path, drift_metrics_text(report));
 }
 
 }  // namespace swarmform::report

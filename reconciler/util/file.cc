@@ -303,10 +303,12 @@ Result<std::string> read_file(const std::string& path) {
   return s.str();
 }
 
-std::string utc_now_rfc3339() {
-  std::time_t now = std::time(nullptr);
+std::string utc_now_rfc3339() { return rfc3339_utc(std::time(nullptr)); }
+
+std::string rfc3339_utc(int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  if (gmtime_r(&t, &tm) == nullptr) return std::to_string(unix_seconds);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,5 +66,7 @@ Result<std::string> read_file(const std::string& path);
 
 /// Now as RFC 3339 UTC, e.g. "2026-11-26T19:29:17Z".
 std::string utc_now_rfc3339();
+/// `unix_seconds` (seconds since the epoch) as RFC 3339 UTC, the same way.
+std::string rfc3339_utc(int64_t unix_seconds);
 
 }  // namespace swarmform

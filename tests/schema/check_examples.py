@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks every desired-state file under examples/ against
 schemas/desired-state.schema.json (JSON Schema 2020-12), and that the schema
-rejects a few wrong files, so an editor using it flags what validate flags."""
+rejects a few wrong files, so an editor using it flags what validate flags;
+and the output examples in schemas/examples/ (usage*.json) against the schema
+of their kind (usage.schema.json)."""
 import glob
 import json
 import os
@@ -58,5 +60,22 @@ for doc in bad:
     if validator.is_valid(doc):
         failures += 1
         print(f"schema accepted a wrong file: {doc}")
-print(f"{len(files)} example files, {failures} problems")
+with open(os.path.join(root, "schemas", "usage.schema.json")) as f:
+    usage_schema = json.load(f)
+jsonschema.Draft202012Validator.check_schema(usage_schema)
+usage_validator = jsonschema.Draft202012Validator(usage_schema)
+outputs = sorted(glob.glob(os.path.join(root, "schemas", "examples", "usage*.json")))
+if not outputs:
+    print("no usage output examples found", file=sys.stderr)
+    sys.exit(1)
+for path in outputs:
+    with open(path) as f:
+        doc = json.load(f)
+    errors = sorted(usage_validator.iter_errors(doc), key=lambda e: list(e.path))
+    for e in errors:
+        failures += 1
+        print(f"{os.path.relpath(path, root)}: {'/'.join(map(str, e.path))}: {e.message}")
+    if not errors:
+        print(f"ok  {os.path.relpath(path, root)}")
+print(f"{len(files)} example files, {len(outputs)} output examples, {failures} problems")
 sys.exit(1 if failures else 0)

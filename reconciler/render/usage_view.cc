@@ -164,6 +164,11 @@ std::string host_line(const HostUsage& h, const Style& style, bool unicode) {
         int64_t{h.cpus_seen} * model::kNano != h.capacity_nano)
       busy += " (the kernel sees " + std::to_string(h.cpus_seen) + ")";
     parts.push_back(busy);
+  } else {
+    parts.push_back(style.yellow("busy CPUs unavailable" +
+                                 (h.host_figures_unavailable.empty()
+                                      ? std::string()
+                                      : ": " + printable(h.host_figures_unavailable))));
   }
   if (h.other_cpus) {
     std::string other = "outside swarm " + cores1(*h.other_cpus) + " CPUs";
@@ -282,7 +287,9 @@ std::string cpu_bar(const usage::UsageReport& report, const HostUsage& host, int
     for (const auto* s : services) swarm += finite_or_zero(s->cpu_used);
   }
   const double rest = std::max(0.0, swarm - top);
-  if (services.size() > shown)
+  // Under --target the rows are filtered but swarm_cpus is every service's:
+  // what is not shown is the rest of swarm all the same.
+  if (services.size() > shown || rest >= 0.005)
     segments.push_back({glyphs[3], "other swarm", rest, Segment::Kind::rest});
   const bool outside_known = host.other_cpus.has_value() && std::isfinite(*host.other_cpus);
   const double outside = outside_known ? std::max(0.0, *host.other_cpus) : 0.0;

@@ -173,6 +173,25 @@ TEST(CpuBar, RestOfSwarmAndAnOversubscribedHostStillFitTheWidth) {
   EXPECT_TRUE(has(bar[1], "· free 0")) << bar[1];
 }
 
+TEST(CpuBar, ServicesLeftOutByTargetAreTheRestOfSwarm) {
+  usage::UsageReport r = seed_usage();
+  std::erase_if(r.services, [](const usage::ServiceUsage& s) { return s.name != "django-crm"; });
+  std::vector<std::string> bar = lines_of(cpu_bar(r, host(r, "kvm4"), 40, Style{}, false));
+  EXPECT_EQ(bar[0].size(), 40u);
+  EXPECT_EQ(bar[1], "# django-crm 1  - other swarm 2.62  o outside 0.3  . free 0.08");
+}
+
+TEST(UsageText, LoadWithoutBusyCpusSaysWhy) {
+  usage::UsageReport r = seed_usage();
+  r.hosts[0].busy_cpus.reset();
+  r.hosts[0].other_cpus.reset();
+  r.hosts[0].host_figures_unavailable = "the CPU counters did not advance";
+  std::string text = usage_text(r, Style{}, true);
+  EXPECT_TRUE(
+      has(text, "  load 21.90 (1m) · busy CPUs unavailable: the CPU counters did not advance\n"))
+      << text;
+}
+
 TEST(CpuBar, AsciiWithoutUnicodeAndUnknownOutsideShare) {
   usage::UsageReport r = seed_usage();
   std::string text = usage_text(r, Style{}, false);

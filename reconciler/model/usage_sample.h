@@ -11,7 +11,7 @@
 namespace swarmform::model {
 
 /// One reading of one swarm task container, as `GET /containers/{id}/stats
-/// ?stream=false&one-shot=true` reported it (engine/stats_mapping.h).
+/// ?stream=false&one-shot=true` reported it (engine/usage_reader.h).
 struct ContainerSample {
   std::string container_id;
   std::string service;   ///< label com.docker.swarm.service.name

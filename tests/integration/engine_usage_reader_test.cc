@@ -1,20 +1,26 @@
 // What `swarmform usage` reads, against the real lab (tests/lab/up.sh): the
-// host's own counters through an SSH exec channel (SshSession::run_command).
+// host's own counters through an SSH exec channel (SshSession::run_command),
+// and every task container's stats from its engine (read_task_containers),
+// checked against the kernel's own cgroup counters of the same containers.
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "reconciler/engine/docker_client.h"
+#include "reconciler/engine/usage_reader.h"
 #include "reconciler/transport/ssh_session.h"
 #include "reconciler/usage/proc_stat.h"
 #include "support/lab.h"
@@ -212,6 +218,203 @@ TEST(UsageSampling, AForcedCommandRunsInsteadAndItsOutputComesBack) {
   ASSERT_TRUE(run) << run.error().message;
   EXPECT_EQ(run->out, "forced-command\n");
   EXPECT_EQ(run->exit_status, 0);
+}
+
+/// cpuacct.usage of a container of kvm4's engine, as the kernel counts it
+/// (the lab's dockerd runs its containers under --cgroup-parent /lab-kvm4);
+/// nullopt when there is no such cgroup.
+std::optional<uint64_t> kernel_cpu_ns(const std::string& container_id) {
+  std::string text = read_text("/sys/fs/cgroup/cpuacct/lab-kvm4/" + container_id + "/cpuacct.usage");
+  if (text.empty()) return std::nullopt;
+  return std::stoull(text);
+}
+
+/// The kernel's throttling counters of a container (cpu.stat, cgroup v1).
+struct CpuStat {
+  uint64_t periods = 0;
+  uint64_t throttled = 0;
+  uint64_t throttled_ns = 0;
+};
+
+CpuStat kernel_cpu_stat(const std::string& container_id) {
+  std::istringstream in(read_text("/sys/fs/cgroup/cpu/lab-kvm4/" + container_id + "/cpu.stat"));
+  CpuStat s;
+  std::string key;
+  uint64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "nr_periods") s.periods = value;
+    if (key == "nr_throttled") s.throttled = value;
+    if (key == "throttled_time") s.throttled_ns = value;
+  }
+  return s;
+}
+
+/// The kernel's counter of one container, read every millisecond (with the
+/// wall clock the engine stamps its "read" time with) while it lives.
+class KernelCounterTrace {
+ public:
+  explicit KernelCounterTrace(std::string container_id)
+      : id_(std::move(container_id)), thread_([this] { run(); }) {}
+  ~KernelCounterTrace() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  KernelCounterTrace(const KernelCounterTrace&) = delete;
+  KernelCounterTrace& operator=(const KernelCounterTrace&) = delete;
+
+  /// The counter at wall time `ns` (since the epoch), interpolated between
+  /// the readings around it; nullopt when `ns` is outside them.  Call after
+  /// the engine answered (the trace then holds readings after `ns`).
+  std::optional<double> at(int64_t ns) {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    for (std::size_t i = 1; i < points_.size(); ++i) {
+      const auto& [t0, v0] = points_[i - 1];
+      const auto& [t1, v1] = points_[i];
+      if (t0 <= ns && ns <= t1) {
+        if (t1 == t0) return static_cast<double>(v0);
+        const double f = static_cast<double>(ns - t0) / static_cast<double>(t1 - t0);
+        return static_cast<double>(v0) + f * (static_cast<double>(v1) - static_cast<double>(v0));
+      }
+    }
+    return std::nullopt;
+  }
+  [[nodiscard]] std::size_t readings() const { return points_.size(); }
+
+ private:
+  void run() {
+    while (!stop_) {
+      const int64_t before = now_ns();
+      auto v = kernel_cpu_ns(id_);
+      const int64_t after = now_ns();
+      // Stamped with the middle of the read; the file read takes microseconds.
+      if (v) points_.emplace_back(before + (after - before) / 2, *v);
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  static int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  std::string id_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::pair<int64_t, uint64_t>> points_;
+  std::thread thread_;
+};
+
+const model::ContainerSample* sample_of(const std::vector<model::ContainerSample>& samples,
+                                        const std::string& service) {
+  auto it = std::ranges::find(samples, service, &model::ContainerSample::service);
+  return it == samples.end() ? nullptr : &*it;
+}
+
+TEST(UsageSampling, BusyLoopStatsAgreeWithTheKernelCounters) {
+  SF_REQUIRE_LAB(lab);
+  const std::string name = testing::unique_name("usage-busy");
+  testing::ServiceCleanup cleanup(lab, {name});
+  int status = -1;
+  std::string out = testing::docker(
+      lab, "service create --detach --no-resolve-image --name " + name +
+               " --constraint node.hostname==kvm4 --limit-cpu 0.5 " + lab.get("LAB_IMAGE") +
+               " sh -c 'while :; do :; done'",
+      &status);
+  ASSERT_EQ(status, 0) << out;
+  ASSERT_TRUE(testing::wait_running(lab, name, 1)) << name << " did not start";
+  const std::string kvm4_node = trimmed(testing::docker(lab, "node inspect kvm4 --format '{{.ID}}'"));
+
+  // Read as usage will: over SSH, through kvm4's own engine.
+  auto session = SshSession::connect(kvm4_ssh(lab));
+  ASSERT_TRUE(session) << session.error().message;
+  auto client = engine::DockerClient::connect(session->dialer());
+  ASSERT_TRUE(client) << client.error().message;
+
+  auto read_ours = [&]() -> std::optional<model::ContainerSample> {
+    auto samples = engine::read_task_containers(*client);
+    if (!samples) {
+      ADD_FAILURE() << samples.error().message;
+      return std::nullopt;
+    }
+    const model::ContainerSample* s = sample_of(*samples, name);
+    if (s == nullptr) {
+      ADD_FAILURE() << name << " is not among the " << samples->size() << " containers read";
+      return std::nullopt;
+    }
+    return *s;
+  };
+  // A first reading finds the container; the kernel's counter is then traced
+  // around each of the two compared readings, and read at the engine's own
+  // "read" time of each.
+  auto first = read_ours();
+  ASSERT_TRUE(first);
+  const std::string id = first->container_id;
+  ASSERT_TRUE(kernel_cpu_ns(id)) << "no cgroup counter for " << id;
+  EXPECT_EQ(first->task_id.size(), 25U) << first->task_id;
+  EXPECT_EQ(first->node_id, kvm4_node);
+
+  struct Traced {
+    model::ContainerSample sample;
+    double kernel_cpu_ns = 0;  ///< cpuacct.usage at the engine's "read" time
+    CpuStat before;            ///< cpu.stat right before and after the call
+    CpuStat after;
+  };
+  auto traced = [&]() -> std::optional<Traced> {
+    Traced t;
+    KernelCounterTrace trace(id);
+    std::this_thread::sleep_for(5ms);
+    t.before = kernel_cpu_stat(id);
+    auto s = read_ours();
+    t.after = kernel_cpu_stat(id);
+    if (!s) return std::nullopt;
+    t.sample = *s;
+    std::this_thread::sleep_for(5ms);
+    auto kernel = trace.at(s->read_at_ns);
+    if (!kernel) {
+      ADD_FAILURE() << "the engine's read time " << s->read_at_ns << " is outside the "
+                    << trace.readings() << " kernel readings around its call";
+      return std::nullopt;
+    }
+    t.kernel_cpu_ns = *kernel;
+    return t;
+  };
+  auto a = traced();
+  ASSERT_TRUE(a);
+  std::this_thread::sleep_for(2s);
+  auto b = traced();
+  ASSERT_TRUE(b);
+  const model::ContainerSample& sa = a->sample;
+  const model::ContainerSample& sb = b->sample;
+  ASSERT_EQ(sb.container_id, id);
+
+  const double wall_s = static_cast<double>(sb.read_at_ns - sa.read_at_ns) / 1e9;
+  EXPECT_GT(wall_s, 1.9);
+  EXPECT_LT(wall_s, 10.0);
+  ASSERT_GT(sb.cpu_total_ns, sa.cpu_total_ns);
+  const double engine_delta = static_cast<double>(sb.cpu_total_ns - sa.cpu_total_ns);
+  const double kernel_delta = b->kernel_cpu_ns - a->kernel_cpu_ns;
+  RecordProperty("engine_cpu_ns", std::to_string(engine_delta));
+  RecordProperty("kernel_cpu_ns", std::to_string(kernel_delta));
+  EXPECT_NEAR(engine_delta, kernel_delta, 0.05 * kernel_delta)
+      << "engine " << engine_delta << " ns, kernel " << kernel_delta << " ns over " << wall_s
+      << " s";
+
+  // The throttling counters are the kernel's (cpu.stat) as they were during
+  // the call.  (How much a busy loop is throttled depends on what else the
+  // machine runs: under load it may not even reach its limit.)
+  for (const Traced* t : {&*a, &*b}) {
+    EXPECT_GE(t->sample.periods, t->before.periods);
+    EXPECT_LE(t->sample.periods, t->after.periods);
+    EXPECT_GE(t->sample.throttled_periods, t->before.throttled);
+    EXPECT_LE(t->sample.throttled_periods, t->after.throttled);
+    EXPECT_GE(t->sample.throttled_ns, t->before.throttled_ns);
+    EXPECT_LE(t->sample.throttled_ns, t->after.throttled_ns);
+  }
+  EXPECT_GT(sb.periods, sa.periods);
+  ASSERT_TRUE(sb.memory_used_bytes.has_value());
+  EXPECT_GT(*sb.memory_used_bytes, 0U);
+  EXPECT_LT(*sb.memory_used_bytes, 64ULL << 20);
+  EXPECT_FALSE(sb.oom_kills.has_value());  // cgroup v1: the engine reports none
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 #include "reconciler/engine/engine_error.h"
@@ -14,13 +16,9 @@ std::string dump(const nlohmann::json& j) {
 }
 }  // namespace
 
-Result<nlohmann::json> call_json(HttpClient& http, std::string_view method,
-                                 const std::string& target, const nlohmann::json* body) {
-  std::string what = fmt::format("{} {}", method, target);
-  std::optional<std::string> payload;
-  if (body != nullptr) payload = dump(*body);
-  auto response = http.request(method, target,
-                               payload ? std::optional<std::string_view>(*payload) : std::nullopt);
+namespace {
+/// A response as call_json returns it.
+Result<nlohmann::json> json_of(const std::string& what, Result<Response> response) {
   if (!response) return fail(response.error().wrap(what));
   if (response->status < 200 || response->status > 299) return fail(engine_error(what, *response));
   if (response->body.empty()) return nlohmann::json();
@@ -34,6 +32,16 @@ Result<nlohmann::json> call_json(HttpClient& http, std::string_view method,
                             response->body.size(), response->body.substr(0, 40)));
   }
   return parsed;
+}
+}  // namespace
+
+Result<nlohmann::json> call_json(HttpClient& http, std::string_view method,
+                                 const std::string& target, const nlohmann::json* body) {
+  std::optional<std::string> payload;
+  if (body != nullptr) payload = dump(*body);
+  return json_of(fmt::format("{} {}", method, target),
+                 http.request(method, target,
+                              payload ? std::optional<std::string_view>(*payload) : std::nullopt));
 }
 
 DockerClient::DockerClient(HttpClient http, ApiVersion version, nlohmann::json server_version)
@@ -72,6 +80,47 @@ Result<nlohmann::json> DockerClient::post_json(std::string_view path_and_query,
 
 Result<nlohmann::json> DockerClient::delete_json(std::string_view path_and_query) {
   return call("DELETE", std::string(path_and_query), nullptr);
+}
+
+std::vector<Result<nlohmann::json>> DockerClient::get_json_each(
+    const std::vector<std::string>& paths, std::size_t max_connections) {
+  std::vector<Result<nlohmann::json>> out(paths.size());
+  std::size_t next = 0;
+  while (next < paths.size()) {
+    // One round: a request on each connection, then the answers.
+    std::vector<std::pair<HttpClient*, std::size_t>> sent;
+    for (std::size_t c = 0; next < paths.size(); ++c) {
+      HttpClient* http = nullptr;
+      if (c == 0) {
+        http = &http_;
+      } else if (c - 1 < more_.size()) {
+        http = &more_[c - 1];
+      } else if (!more_capped_ && c < max_connections) {
+        more_.push_back(http_.another());
+        if (auto opened = more_.back().connect(); !opened) {
+          spdlog::trace("{}: no more connections than {}: {}", describe(), c,
+                        opened.error().message);
+          more_.pop_back();
+          more_capped_ = true;
+          break;
+        }
+        http = &more_.back();
+      } else {
+        break;
+      }
+      const std::string target = fmt::format("/v{}{}", api_version_.str(), paths[next]);
+      if (auto s = http->send("GET", target); !s) {
+        out[next] = json_of("GET " + target, fail(s.error()));
+      } else {
+        sent.emplace_back(http, next);
+      }
+      ++next;
+    }
+    for (auto& [http, i] : sent) {
+      out[i] = json_of(fmt::format("GET /v{}{}", api_version_.str(), paths[i]), http->receive());
+    }
+  }
+  return out;
 }
 
 Result<nlohmann::json> DockerClient::version() { return get_json("/version"); }

@@ -4,9 +4,11 @@
 // them into the live model.
 
 #include <cstdint>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reconciler/engine/api_version.h"
 #include "reconciler/engine/http_client.h"
@@ -74,12 +76,28 @@ class DockerClient {
   /// DELETE of `path_and_query` under the versioned prefix.
   Result<nlohmann::json> delete_json(std::string_view path_and_query);
 
+  /// GETs of every path (as get_json), all sent before any answer is read,
+  /// each on a connection of its own: this client's and up to
+  /// `max_connections - 1` more to the same engine, opened as needed and
+  /// kept for later calls; with more paths than connections, in rounds.
+  /// For calls the engine is slow to answer but can answer together (a
+  /// container's stats wait for dockerd's once-a-second collector: one
+  /// after another, N containers take N seconds).  A connection that cannot
+  /// be opened (e.g. sshd's MaxSessions in dial-stdio mode) only means
+  /// fewer.  The answers in the order of `paths`.
+  std::vector<Result<nlohmann::json>> get_json_each(const std::vector<std::string>& paths,
+                                                    std::size_t max_connections);
+
  private:
   DockerClient(HttpClient http, ApiVersion version, nlohmann::json server_version);
   Result<nlohmann::json> call(std::string_view method, const std::string& target,
                               const nlohmann::json* body);
 
   HttpClient http_;
+  /// get_json_each's other connections (a deque: growing keeps references).
+  std::deque<HttpClient> more_;
+  /// Set once opening another connection failed: get_json_each stops trying.
+  bool more_capped_ = false;
   ApiVersion api_version_;
   nlohmann::json server_version_;
 };

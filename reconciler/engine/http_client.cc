@@ -40,21 +40,17 @@ Result<void> HttpClient::dial() {
   return {};
 }
 
-Result<Response> HttpClient::request(std::string_view method, std::string_view target,
-                                     std::optional<std::string_view> json_body) {
-  const std::string wire = format_request(method, target, json_body);
-  const ExpectBody expect = method == "HEAD" ? ExpectBody::no : ExpectBody::yes;
-  if (!stream_) SF_TRY(dial());
-  // The request line only: bodies may carry secrets (a service's env).
-  spdlog::trace("{}: {} {} HTTP/1.1{}", stream_->describe(), method, target,
-                json_body ? fmt::format(" ({} bytes of JSON)", json_body->size()) : "");
-  const bool reused = stream_used_;
-  Response response;
-  auto outcome = exchange(wire, expect, &response);
+Result<void> HttpClient::connect() {
+  if (stream_) return {};
+  return dial();
+}
+
+Result<Response> HttpClient::settle(Result<Outcome> outcome, bool reused, const std::string& wire,
+                                    ExpectBody expect, Response* response) {
   if (outcome && *outcome == Outcome::closed_before_response && reused) {
     stream_.reset();
     SF_TRY(dial());
-    outcome = exchange(wire, expect, &response);
+    outcome = exchange(wire, expect, response);
   }
   if (!outcome) {
     stream_.reset();
@@ -65,12 +61,54 @@ Result<Response> HttpClient::request(std::string_view method, std::string_view t
     stream_.reset();
     return fail("no response from " + peer + " (connection closed)");
   }
+  return std::move(*response);
+}
+
+Result<Response> HttpClient::request(std::string_view method, std::string_view target,
+                                     std::optional<std::string_view> json_body) {
+  const std::string wire = format_request(method, target, json_body);
+  const ExpectBody expect = method == "HEAD" ? ExpectBody::no : ExpectBody::yes;
+  if (!stream_) SF_TRY(dial());
+  // The request line only: bodies may carry secrets (a service's env).
+  spdlog::trace("{}: {} {} HTTP/1.1{}", stream_->describe(), method, target,
+                json_body ? fmt::format(" ({} bytes of JSON)", json_body->size()) : "");
+  const bool reused = stream_used_;
+  Response response;
+  SF_TRY_ASSIGN(response, settle(exchange(wire, expect, &response), reused, wire, expect, &response));
   spdlog::trace("{}: {} {} -> HTTP {}", last_peer_, method, target, response.status);
   return response;
 }
 
-Result<HttpClient::Outcome> HttpClient::exchange(std::string_view wire, ExpectBody expect_body,
-                                                 Response* out) {
+Result<void> HttpClient::send(std::string_view method, std::string_view target) {
+  if (pending_) return fail(describe() + ": send() with a request still unanswered");
+  Pending p{format_request(method, target, std::nullopt), fmt::format("{} {}", method, target),
+            method == "HEAD" ? ExpectBody::no : ExpectBody::yes, false, std::nullopt};
+  if (!stream_) SF_TRY(dial());
+  spdlog::trace("{}: {} HTTP/1.1 (sent, answer read later)", stream_->describe(), p.line);
+  p.reused = stream_used_;
+  auto written = write_request(p.wire);
+  if (!written) {
+    stream_.reset();
+    return fail(written.error());
+  }
+  if (*written == Outcome::closed_before_response) p.written = *written;
+  pending_ = std::move(p);
+  return {};
+}
+
+Result<Response> HttpClient::receive() {
+  if (!pending_) return fail(describe() + ": receive() with no request sent");
+  Pending p = std::move(*pending_);
+  pending_.reset();
+  if (!stream_) return fail("no response from " + last_peer_ + " (connection closed)");
+  Response response;
+  Result<Outcome> outcome = p.written ? Result<Outcome>(*p.written) : read_response(p.expect, &response);
+  SF_TRY_ASSIGN(response, settle(std::move(outcome), p.reused, p.wire, p.expect, &response));
+  spdlog::trace("{}: {} -> HTTP {}", last_peer_, p.line, response.status);
+  return response;
+}
+
+Result<HttpClient::Outcome> HttpClient::write_request(std::string_view wire) {
   if (auto written = stream_->write_all(wire); !written) {
     // A kept-alive connection the engine closed may refuse the write instead
     // of answering EOF; the caller redials in that case too.
@@ -79,6 +117,17 @@ Result<HttpClient::Outcome> HttpClient::exchange(std::string_view wire, ExpectBo
     }
     return fail(written.error());
   }
+  return Outcome::response;
+}
+
+Result<HttpClient::Outcome> HttpClient::exchange(std::string_view wire, ExpectBody expect_body,
+                                                 Response* out) {
+  SF_TRY_ASSIGN(Outcome written, write_request(wire));
+  if (written == Outcome::closed_before_response) return written;
+  return read_response(expect_body, out);
+}
+
+Result<HttpClient::Outcome> HttpClient::read_response(ExpectBody expect_body, Response* out) {
   ResponseParser parser(limits_, expect_body);
   std::array<char, 64 * 1024> buf{};
   while (!parser.complete()) {

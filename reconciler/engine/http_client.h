@@ -31,6 +31,22 @@ class HttpClient {
   Result<Response> request(std::string_view method, std::string_view target,
                            std::optional<std::string_view> json_body = std::nullopt);
 
+  /// request() in two halves, for fanning requests out over several clients
+  /// to the same engine: send() writes the request (dialing first when no
+  /// connection is open) and returns; receive() reads its response.  The
+  /// engine works on every request sent before any answer is read.  A
+  /// kept-alive connection found closed is redialed and the request resent
+  /// as request() does (then in receive()).  One request at a time:
+  /// REQUIRES no send() pending before send(), one pending before receive().
+  Result<void> send(std::string_view method, std::string_view target);
+  Result<Response> receive();
+
+  /// Dials now unless a connection is open.
+  Result<void> connect();
+  /// A new client to the same engine (the same dialer and limits), not yet
+  /// connected.
+  [[nodiscard]] HttpClient another() const { return HttpClient(dialer_, limits_); }
+
   /// The peer of the open connection, else of the last one, else "(not connected)".
   [[nodiscard]] std::string describe() const;
 
@@ -38,13 +54,31 @@ class HttpClient {
   /// What one attempt on the current stream led to.
   enum class Outcome { response, closed_before_response };
   Result<Outcome> exchange(std::string_view wire, ExpectBody expect_body, Response* out);
+  /// Writes `wire`; a kept-alive connection refusing the write (the engine
+  /// closed it) is Outcome::closed_before_response.
+  Result<Outcome> write_request(std::string_view wire);
+  Result<Outcome> read_response(ExpectBody expect_body, Response* out);
+  /// After one attempt: redials once when a reused connection closed before
+  /// answering, drops the connection on failure; the response or the error.
+  Result<Response> settle(Result<Outcome> outcome, bool reused, const std::string& wire,
+                          ExpectBody expect, Response* response);
   Result<void> dial();
+
+  /// A request sent by send() whose response receive() has not read.
+  struct Pending {
+    std::string wire;
+    std::string line;  ///< "METHOD target", for the trace
+    ExpectBody expect = ExpectBody::yes;
+    bool reused = false;
+    std::optional<Outcome> written;  ///< set when the write already failed softly
+  };
 
   transport::Dialer dialer_;
   HttpLimits limits_;
   std::unique_ptr<transport::Stream> stream_;
   bool stream_used_ = false;  ///< the open stream has carried a full response
   std::string last_peer_ = "(not connected)";
+  std::optional<Pending> pending_;
 };
 
 /// The request bytes `request` sends (exposed for tests).

@@ -1,7 +1,7 @@
 #pragma once
 // One reading of every running swarm task container an engine runs: its
-// containers listed by the swarm's service label, then each one's stats
-// (one-shot, no stream) on the client's kept-alive connection.
+// containers listed by the swarm's service label, then every one's stats
+// (one-shot, no stream), asked all at once (DockerClient::get_json_each).
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -16,7 +16,9 @@ namespace swarmform::engine {
 
 /// `GET /containers/json?filters={"label":["com.docker.swarm.service.name"]}`
 /// (running ones only), then `GET /containers/{id}/stats?stream=false
-/// &one-shot=true` for each.  A container gone between the list and its
+/// &one-shot=true` for each, sent together over up to 64 connections (the
+/// client's and more it opens and keeps): dockerd answers stats once a
+/// second, together for all that wait.  A container gone between the list and its
 /// stats (404, or stats whose "read" is the zero time: it stopped) is
 /// skipped, not an error.  Fails with the first transport or engine error,
 /// or the first answer that is not Docker's, as "reading container stats

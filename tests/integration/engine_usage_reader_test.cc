@@ -417,5 +417,60 @@ TEST(UsageSampling, BusyLoopStatsAgreeWithTheKernelCounters) {
   EXPECT_FALSE(sb.oom_kills.has_value());  // cgroup v1: the engine reports none
 }
 
+TEST(UsageSampling, EveryReplicaOfAServiceIsRead) {
+  SF_REQUIRE_LAB(lab);
+  const std::string name = testing::unique_name("usage-replicas");
+  testing::ServiceCleanup cleanup(lab, {name});
+  ASSERT_NO_FATAL_FAILURE(
+      testing::create_with_cli(lab, name, "--replicas 6 --constraint node.hostname==kvm4", 6));
+  auto session = SshSession::connect(kvm4_ssh(lab));
+  ASSERT_TRUE(session) << session.error().message;
+  auto client = engine::DockerClient::connect(session->dialer());
+  ASSERT_TRUE(client) << client.error().message;
+  for (int reading = 0; reading < 2; ++reading) {
+    const auto start = std::chrono::steady_clock::now();
+    auto samples = engine::read_task_containers(*client);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(samples) << samples.error().message;
+    std::vector<std::string> ids;
+    std::vector<std::string> tasks;
+    for (const auto& s : *samples) {
+      if (s.service != name) continue;
+      ids.push_back(s.container_id);
+      tasks.push_back(s.task_id);
+      EXPECT_GT(s.read_at_ns, 0);
+      EXPECT_TRUE(s.memory_used_bytes.has_value());
+    }
+    std::ranges::sort(ids);
+    std::ranges::sort(tasks);
+    EXPECT_EQ(ids.size(), 6U) << "reading " << reading;
+    EXPECT_EQ(std::ranges::unique(ids).size(), 0U);
+    EXPECT_EQ(std::ranges::unique(tasks).size(), 0U);
+    RecordProperty("reading" + std::to_string(reading) + "_containers", std::to_string(samples->size()));
+    RecordProperty("reading" + std::to_string(reading) + "_ms",
+                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+  }
+
+  // Through dial-stdio, where every connection is an SSH session running
+  // `docker system dial-stdio`, and sshd allows 3 of them: the connections
+  // it refuses only mean fewer at once.
+  ExtraSshd narrow(lab, "3", lab_public_key(lab));
+  ASSERT_GT(narrow.pid(), 0) << narrow.log();
+  SshOptions o = narrow.options(lab);
+  o.mode = model::TransportMode::dial_stdio;
+  auto narrow_session = SshSession::connect(o);
+  ASSERT_TRUE(narrow_session) << narrow_session.error().message;
+  auto narrow_client = engine::DockerClient::connect(narrow_session->dialer());
+  ASSERT_TRUE(narrow_client) << narrow_client.error().message;
+  const auto start = std::chrono::steady_clock::now();
+  auto samples = engine::read_task_containers(*narrow_client);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(samples) << samples.error().message;
+  RecordProperty("max_sessions_3_containers", std::to_string(samples->size()));
+  RecordProperty("max_sessions_3_ms",
+                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+  EXPECT_EQ(std::ranges::count(*samples, name, &model::ContainerSample::service), 6);
+}
+
 }  // namespace
 }  // namespace swarmform

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -20,7 +21,40 @@
 namespace swarmform::engine {
 namespace {
 
+using swarmform::testing::FakeConnection;
 using swarmform::testing::FakeServer;
+
+/// Wraps the streams of a dialer, logging each stream's first write and
+/// first read after it ("w1" / "r1": stream 1 wrote, read).
+transport::Dialer logging(transport::Dialer inner, std::shared_ptr<std::vector<std::string>> log) {
+  class Logged final : public transport::Stream {
+   public:
+    Logged(std::unique_ptr<transport::Stream> s, int n, std::shared_ptr<std::vector<std::string>> log)
+        : s_(std::move(s)), n_(n), log_(std::move(log)) {}
+    Result<void> write_all(std::string_view data) override {
+      log_->push_back("w" + std::to_string(n_));
+      reading_ = false;
+      return s_->write_all(data);
+    }
+    Result<std::size_t> read_some(std::span<char> buf) override {
+      if (!reading_) log_->push_back("r" + std::to_string(n_));
+      reading_ = true;
+      return s_->read_some(buf);
+    }
+    [[nodiscard]] std::string describe() const override { return s_->describe(); }
+
+   private:
+    std::unique_ptr<transport::Stream> s_;
+    int n_;
+    std::shared_ptr<std::vector<std::string>> log_;
+    bool reading_ = false;
+  };
+  auto count = std::make_shared<int>(0);
+  return [inner = std::move(inner), log = std::move(log), count]() -> Result<std::unique_ptr<transport::Stream>> {
+    SF_TRY_ASSIGN(auto s, inner());
+    return std::unique_ptr<transport::Stream>(std::make_unique<Logged>(std::move(s), ++*count, log));
+  };
+}
 
 /// The lab capture: {"container": list entry, "stats": stats answer}.
 nlohmann::json lab_capture() {
@@ -289,6 +323,64 @@ TEST(UsageStats, ReadsEveryListedTaskContainerSkippingThoseThatWentAway) {
   EXPECT_EQ(request_line(server.requests()[5]),
             "GET /v1.41/containers/" + b + "/stats?stream=false&one-shot=true HTTP/1.1");
   EXPECT_EQ(server.dials(), 1);
+}
+
+TEST(UsageStats, StatsAreAskedAllAtOnceOverConnectionsOfTheirOwn) {
+  // dockerd answers stats once a second for all that wait: one after
+  // another, N containers took N seconds on the lab.
+  const std::string a(64, 'a'), b(64, 'b'), c(64, 'c');
+  nlohmann::json list = {summary(a, "web"), summary(b, "web"), summary(c, "db")};
+  FakeServer server;
+  server.connection_with({version_reply(), reply(200, list.dump()), reply(200, v2_stats(a).dump())})
+      .connection_with({reply(200, v2_stats(b).dump())})
+      .connection_with({reply(200, v2_stats(c).dump())});
+  auto log = std::make_shared<std::vector<std::string>>();
+  auto client = DockerClient::connect(logging(server.dialer(), log));
+  ASSERT_TRUE(client) << client.error().message;
+  auto samples = read_task_containers(*client);
+  ASSERT_TRUE(samples) << samples.error().message;
+  ASSERT_EQ(samples->size(), 3U);
+  EXPECT_EQ((*samples)[0].container_id, a);
+  EXPECT_EQ((*samples)[1].container_id, b);
+  EXPECT_EQ((*samples)[2].container_id, c);
+  EXPECT_EQ(server.dials(), 3);
+  // /version and the list, then the three stats requests written before any
+  // answer is read.
+  EXPECT_EQ(*log, (std::vector<std::string>{"w1", "r1", "w1", "r1", "w1", "w2", "w3", "r1", "r2",
+                                            "r3"}));
+}
+
+TEST(UsageStats, FewerConnectionsThanContainersGoInRoundsAndAreKept) {
+  FakeServer server;
+  // The third connection cannot be opened (as sshd's MaxSessions would
+  // refuse it): two connections serve three requests in two rounds, and
+  // serve the next call too without dialing again.
+  server.connection_with({version_reply(), reply(200, R"({"n":0})"), reply(200, R"({"n":2})"),
+                          reply(200, R"({"n":3})")})
+      .connection_with({reply(200, R"({"n":1})"), reply(404, R"({"message":"gone"})")});
+  auto client = DockerClient::connect(server.dialer());
+  ASSERT_TRUE(client) << client.error().message;
+  auto answers = client->get_json_each({"/a", "/b", "/c"}, 64);
+  ASSERT_EQ(answers.size(), 3U);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(answers[static_cast<std::size_t>(i)]) << answers[static_cast<std::size_t>(i)].error().message;
+  }
+  EXPECT_EQ((*answers[0])["n"], 0);
+  EXPECT_EQ((*answers[1])["n"], 1);
+  EXPECT_EQ((*answers[2])["n"], 2);
+  auto again = client->get_json_each({"/d", "/e"}, 64);
+  ASSERT_EQ(again.size(), 2U);
+  ASSERT_TRUE(again[0]) << again[0].error().message;
+  EXPECT_EQ((*again[0])["n"], 3);
+  ASSERT_FALSE(again[1]);
+  EXPECT_EQ(again[1].error().kind, ErrorKind::not_found);
+  EXPECT_EQ(again[1].error().message, "GET /v1.41/e: HTTP 404: gone");
+  EXPECT_EQ(server.dials(), 2);
+  std::vector<std::string> lines;
+  for (const auto& r : server.requests()) lines.push_back(request_line(r));
+  EXPECT_EQ(lines, (std::vector<std::string>{"GET /version HTTP/1.1", "GET /v1.41/a HTTP/1.1",
+                                             "GET /v1.41/b HTTP/1.1", "GET /v1.41/c HTTP/1.1",
+                                             "GET /v1.41/d HTTP/1.1", "GET /v1.41/e HTTP/1.1"}));
 }
 
 TEST(UsageStats, AnEngineErrorOrAStrangeAnswerFailsNamingTheEngine) {

@@ -3,7 +3,10 @@
 // "services" and "tasks" arrays maps each; any other document is tried as
 // all three), then the per-node budget arithmetic and its table, and a plan
 // of a fixed desired state (hosts kvm4 and kvm2, services web and db)
-// against it, as text and as the plan file, which must read back.
+// against it, as text and as the plan file, which must read back.  The same
+// document is also read as one container's stats (usage): an object with
+// "container" (its list entry) and "stats" gives both, any other document
+// is tried as both.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +16,7 @@
 #include "fuzz/fuzz_check.h"
 #include "reconciler/config/loader.h"
 #include "reconciler/engine/live_mapping.h"
+#include "reconciler/engine/usage_reader.h"
 #include "reconciler/model/capacity.h"
 #include "reconciler/plan/compute.h"
 #include "reconciler/plan/plan_file.h"
@@ -90,5 +94,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   // A plan this program wrote is one it can read.
   if (!plan::parse_plan_json_text(plan::plan_json_text(plan)))
     fuzz::broken("its own plan file does not read back");
+
+  const nlohmann::json* container = &doc;
+  const nlohmann::json* stats = &doc;
+  if (doc.is_object() && member(doc, "container") != nullptr && member(doc, "stats") != nullptr) {
+    container = member(doc, "container");
+    stats = member(doc, "stats");
+  }
+  if (auto sample = engine::container_sample_from_json(*container, *stats)) {
+    if (sample->memory_used_bytes && stats->is_object()) {
+      // Never more than the usage it was computed from.
+      const auto usage = stats->find("memory_stats");
+      if (usage == stats->end() || !usage->is_object() || !usage->contains("usage") ||
+          !(*usage)["usage"].is_number_unsigned() ||
+          *sample->memory_used_bytes > (*usage)["usage"].get<uint64_t>()) {
+        fuzz::broken("memory used is not usage less page cache");
+      }
+    }
+  }
   return 0;
 }

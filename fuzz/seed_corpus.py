@@ -105,6 +105,9 @@ def live_mapping():
     services[1]["Spec"]["Labels"] = {"swarmform.managed": "true"}
     write(t, "lab-swarm-declared", json.dumps({"nodes": nodes, "services": services, "tasks": tasks},
                                               indent=1))
+    # One container's list entry and stats, as the lab's engine (cgroup v1) sent them.
+    write(t, "usage-stats-cgroup-v1",
+          (ROOT / "tests" / "unit" / "fixtures" / "usage_stats_cgroup_v1.json").read_text())
 
 
 def plan_file():

@@ -153,7 +153,12 @@ class ExtraSshd {
     for (int i = 0; i < 100 && pid() <= 0; ++i) std::this_thread::sleep_for(50ms);
   }
   ~ExtraSshd() {
-    if (pid_t p = pid(); p > 0) ::kill(p, SIGTERM);
+    const pid_t p = pid();
+    if (p <= 0) return;
+    ::kill(p, SIGTERM);
+    // Its folder is removed once sshd removed its pid file, the last thing
+    // it does there (a zombie may outlive that: PID 1 may not reap it soon).
+    for (int i = 0; i < 100 && pid() > 0; ++i) std::this_thread::sleep_for(20ms);
   }
   ExtraSshd(const ExtraSshd&) = delete;
   ExtraSshd& operator=(const ExtraSshd&) = delete;

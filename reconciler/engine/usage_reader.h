@@ -16,7 +16,7 @@ namespace swarmform::engine {
 
 /// `GET /containers/json?filters={"label":["com.docker.swarm.service.name"]}`
 /// (running ones only), then `GET /containers/{id}/stats?stream=false
-/// &one-shot=true` for each, sent together over up to 64 connections (the
+/// &one-shot=true` for each, sent together over up to 128 connections (the
 /// client's and more it opens and keeps): dockerd answers stats once a
 /// second, together for all that wait.  A container gone between the list and its
 /// stats (404, or stats whose "read" is the zero time: it stopped) is

@@ -31,6 +31,17 @@ struct AgentOptions {
   std::string timeout = "5m";
   ConnectionOptions connection;
   SourceOptions source;
+  UsageFlags usage;
+  bool record_usage = false;
+  std::string db;
+  std::string retain = "30d";
+};
+
+/// What the flags resolve to for every cycle.
+struct CycleSettings {
+  ApplySettings apply;
+  std::chrono::milliseconds usage_window{0};  ///< 0: no usage window
+  HistoryOptions history;
 };
 
 /// The wait before the next cycle: the interval after a good one; after
@@ -46,9 +57,27 @@ std::chrono::milliseconds next_wait(std::chrono::milliseconds interval, int fail
 void log_line(const std::string& line) { std::cout << utc_now_rfc3339() << " " << line << std::endl; }
 
 /// One cycle: check, report, maybe heal.  Returns whether it failed.
-bool run_cycle(const GlobalOptions& global, const AgentOptions& opts, const ApplySettings& settings,
+bool run_cycle(const GlobalOptions& global, const AgentOptions& opts, const CycleSettings& cycle,
                const SignalGuard& signals, std::string& last_fingerprint) {
+  const ApplySettings& settings = cycle.apply;
   DriftCheck check = check_drift(global, opts.connection, opts.source);
+  std::optional<MeasuredUsage> measured;
+  if (cycle.usage_window.count() > 0) {
+    ConnectionOptions connection = opts.connection;
+    connection.stop = signals.token();  // SIGTERM ends the window at once
+    measured = usage_for_check(check, connection, cycle.usage_window, global.no_color);
+  }
+  bool usage_failed = false;
+  if (measured && opts.record_usage) {
+    auto recorded = record_usage(cycle.history, *measured);
+    if (recorded) {
+      log_line("usage: " + *recorded);
+    } else {
+      // Never stops the cycle (drift and self-heal go on), but counts as a failure.
+      log_line("usage not recorded: " + recorded.error().message);
+      usage_failed = true;
+    }
+  }
   const report::DriftReport& r = check.report;
   std::string fingerprint = report_fingerprint(r);
   const bool news = fingerprint != last_fingerprint;
@@ -57,6 +86,7 @@ bool run_cycle(const GlobalOptions& global, const AgentOptions& opts, const Appl
   // webhook hears news only, and not "in sync" at start-up (nothing to say).
   Publish publish = opts.publish;
   publish.format = "";
+  if (measured && opts.usage.enabled) publish.usage = &measured->report;
   if (news) std::cout << render::drift_text(r, render::Style{});
   else log_line(std::string(report::status_name(r.status)) + " (unchanged)");
   const bool notify = news && !(last_fingerprint.empty() && r.status == report::Status::in_sync);
@@ -64,7 +94,7 @@ bool run_cycle(const GlobalOptions& global, const AgentOptions& opts, const Appl
   int rc = publish_report(r, publish, notify, global.no_color, &delivered);
   // A notification that did not go out is tried again next cycle.
   if (delivered) last_fingerprint = fingerprint;
-  bool failed = rc == kExitError;
+  bool failed = rc == kExitError || usage_failed;
   if (!opts.self_heal || !check.plan || r.status != report::Status::drift) return failed;
   if (signals.interrupted()) return failed;  // stopping: start no apply
   const plan::Plan& plan = *check.plan;
@@ -92,7 +122,16 @@ int run_agent(const GlobalOptions& global, AgentOptions& opts) {
   auto notify_timeout = parse_duration(opts.notify_timeout);
   if (!notify_timeout) return fail_with("--notify-timeout: " + notify_timeout.error().message);
   opts.publish.notify_timeout = *notify_timeout;
-  ApplySettings settings{opts.parallelism, *timeout, true};
+  CycleSettings cycle{ApplySettings{opts.parallelism, *timeout, true}, {}, {}};
+  if (opts.usage.enabled || opts.record_usage) {
+    auto window = parse_duration(opts.usage.window);
+    if (!window) return fail_with("--usage-window: " + window.error().message);
+    if (*window >= *interval) return fail_with("--usage-window: shorter than --interval");
+    cycle.usage_window = *window;
+  }
+  auto retain = parse_duration(opts.retain);
+  if (!retain) return fail_with("--retain: " + retain.error().message);
+  cycle.history = HistoryOptions{opts.db, *retain};
 
   SignalGuard signals;
   if (opts.source.repo.empty()) {
@@ -106,7 +145,7 @@ int run_agent(const GlobalOptions& global, AgentOptions& opts) {
   std::string last_fingerprint;
   int failures = 0;
   while (!signals.interrupted()) {
-    bool failed = run_cycle(global, opts, settings, signals, last_fingerprint);
+    bool failed = run_cycle(global, opts, cycle, signals, last_fingerprint);
     failures = failed ? failures + 1 : 0;
     if (opts.once) return failed ? kExitError : kExitOk;
     auto wait = next_wait(*interval, failures);
@@ -140,6 +179,11 @@ void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
       ->check(CLI::Range(1, 64));
   cmd->add_option("--timeout", opts->timeout, "Self-heal: per service, how long to wait for its tasks")
       ->capture_default_str();
+  add_usage_flags(*cmd, opts->usage);
+  cmd->add_flag("--record-usage", opts->record_usage,
+                "Measure a usage window every cycle and append it to the usage history (--db)");
+  cmd->add_option("--db", opts->db, "With --record-usage: the usage history (default: $XDG_STATE_HOME/swarmform/usage.db)");
+  cmd->add_option("--retain", opts->retain, "With --record-usage: remove rows older than this")->capture_default_str();
   add_source_flags(*cmd, opts->source);
   add_connection_flags(*cmd, opts->connection);
   cmd->callback([&global, &exit_code, opts] { exit_code = run_agent(global, *opts); });

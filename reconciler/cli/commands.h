@@ -17,5 +17,6 @@ void add_unlock_command(CLI::App& app, const GlobalOptions& global, int& exit_co
 void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_usage_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

@@ -9,6 +9,7 @@
 #include "reconciler/render/drift_text.h"
 #include "reconciler/render/style.h"
 #include "reconciler/report/metrics.h"
+#include "reconciler/report/usage_metrics.h"
 #include "reconciler/report/webhook.h"
 #include "reconciler/util/file.h"
 
@@ -90,13 +91,31 @@ int publish_report(const report::DriftReport& r, const Publish& publish, bool no
     }
   }
   if (!publish.metrics_file.empty()) {
-    auto written = report::write_metrics_file(publish.metrics_file, r);
+    std::string text = report::drift_metrics_text(r);
+    if (publish.usage != nullptr) text += report::usage_metrics_text(*publish.usage);
+    auto written = report::write_metrics_text(publish.metrics_file, text);
     if (!written) {
       std::cerr << err.red("swarmform: error: metrics: " + written.error().message) << "\n";
       rc = kExitError;
     }
   }
   return rc;
+}
+
+void add_usage_flags(CLI::App& cmd, UsageFlags& flags) {
+  cmd.add_flag("--usage", flags.enabled,
+               "Also measure what each service uses (as `swarmform usage`) and add it to --metrics-file");
+  cmd.add_option("--usage-window", flags.window, "With --usage: how long to measure")->capture_default_str();
+}
+
+std::optional<MeasuredUsage> usage_for_check(const DriftCheck& check, const ConnectionOptions& connection,
+                                             std::chrono::milliseconds window, bool no_color) {
+  if (!check.input || !check.input->loaded.state) return std::nullopt;
+  MeasuredUsage measured = measure_usage(*check.input->loaded.state, connection, window);
+  render::Style err = render::style_for(STDERR_FILENO, no_color);
+  for (const auto& e : measured.errors) std::cerr << err.yellow("swarmform: warning: usage: " + e) << "\n";
+  if (measured.stopped) return std::nullopt;
+  return measured;
 }
 
 }  // namespace swarmform::cli

@@ -10,6 +10,7 @@
 #include "reconciler/cli/desired_input.h"
 #include "reconciler/cli/engine_connection.h"
 #include "reconciler/cli/options.h"
+#include "reconciler/cli/usage_sampling.h"
 #include "reconciler/plan/plan.h"
 #include "reconciler/report/drift_report.h"
 
@@ -32,7 +33,24 @@ struct Publish {
   std::string notify_url;       ///< POST the JSON report here on drift or error
   std::chrono::milliseconds notify_timeout{std::chrono::seconds(10)};
   std::string metrics_file;     ///< Prometheus text, written atomically
+  /// --usage: measured use, appended to the metrics file (not to the report).
+  const usage::UsageReport* usage = nullptr;
 };
+
+/// --usage and --usage-window of drift and the agent.
+struct UsageFlags {
+  bool enabled = false;
+  std::string window = "10s";
+};
+
+/// Registers --usage and --usage-window on `cmd`.
+void add_usage_flags(CLI::App& cmd, UsageFlags& flags);
+
+/// With --usage: a window measured on every host of the checked desired
+/// state (absent when it did not load or --usage is off).  A host not
+/// measured is a warning on stderr: the drift check's exit code stays.
+std::optional<MeasuredUsage> usage_for_check(const DriftCheck& check, const ConnectionOptions& connection,
+                                             std::chrono::milliseconds window, bool no_color);
 
 /// Prints, notifies (when `notify` and a URL is set) and writes metrics as
 /// `publish` says.  A failed

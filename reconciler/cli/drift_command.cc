@@ -13,6 +13,7 @@ struct DriftCommandOptions {
   std::string notify_timeout = "10s";
   ConnectionOptions connection;
   SourceOptions source;
+  UsageFlags usage;
 };
 
 int run_drift(const GlobalOptions& global, DriftCommandOptions& opts) {
@@ -22,9 +23,18 @@ int run_drift(const GlobalOptions& global, DriftCommandOptions& opts) {
     return kExitError;
   }
   opts.publish.notify_timeout = *timeout;
+  auto window = parse_duration(opts.usage.window);
+  if (!window) {
+    std::cerr << "swarmform: error: --usage-window: " << window.error().message << "\n";
+    return kExitError;
+  }
   DriftCheck check = check_drift(global, opts.connection, opts.source);
+  std::optional<MeasuredUsage> measured;
+  if (opts.usage.enabled) measured = usage_for_check(check, opts.connection, *window, global.no_color);
+  Publish publish = opts.publish;
+  if (measured) publish.usage = &measured->report;
   const bool notify = check.report.status != report::Status::in_sync;
-  return publish_report(check.report, opts.publish, notify, global.no_color);
+  return publish_report(check.report, publish, notify, global.no_color);
 }
 
 }  // namespace
@@ -46,6 +56,7 @@ void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
   cmd->add_option("--metrics-file", opts->publish.metrics_file,
                   "Write Prometheus metrics here (mode 0644, replaced atomically, for node_exporter's textfile "
                   "collector; a device or FIFO is written straight; - is stdout, the report then goes to stderr)");
+  add_usage_flags(*cmd, opts->usage);
   add_source_flags(*cmd, opts->source);
   add_connection_flags(*cmd, opts->connection);
   cmd->callback([&global, &exit_code, opts] { exit_code = run_drift(global, *opts); });

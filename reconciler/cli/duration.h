@@ -7,7 +7,7 @@
 
 namespace swarmform::cli {
 
-/// "90s", "5m", "1h", "1m30s" or a bare number of seconds; must be > 0.
+/// "90s", "5m", "1h", "1m30s", "7d" or a bare number of seconds; must be > 0.
 Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 }  // namespace swarmform::cli

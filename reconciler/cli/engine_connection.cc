@@ -29,8 +29,9 @@ Result<std::string> known_hosts_of(const model::DesiredState& state) {
   return fail("no known_hosts in the desired state and no $HOME for ~/.ssh/known_hosts");
 }
 
-/// An SSH session to `host`, its key checked, as every command connects.
-Result<transport::SshSession> ssh_to(const model::DesiredState& state, const model::Host& host,
+}  // namespace
+
+Result<transport::SshSession> connect_ssh(const model::DesiredState& state, const model::Host& host,
                                      const ConnectionOptions& o) {
   SF_TRY_ASSIGN(std::string known_hosts, known_hosts_of(state));
   auto options = transport::ssh_options_for(
@@ -43,11 +44,9 @@ Result<transport::SshSession> ssh_to(const model::DesiredState& state, const mod
   return transport::SshSession::connect(options);
 }
 
-}  // namespace
-
 Result<transport::VerifiedHostKey> check_host_key(const model::DesiredState& state, const model::Host& host,
                                                   const ConnectionOptions& options) {
-  SF_TRY_ASSIGN(auto session, ssh_to(state, host, options));
+  SF_TRY_ASSIGN(auto session, connect_ssh(state, host, options));
   return session.host_key();
 }
 
@@ -63,7 +62,7 @@ Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state
     if (!client) return fail(client.error().wrap(host.name + " (--local)"));
     return client;
   }
-  SF_TRY_ASSIGN(auto session, ssh_to(state, host, o));
+  SF_TRY_ASSIGN(auto session, connect_ssh(state, host, o));
   if (host_key) *host_key = session.host_key();
   return engine::DockerClient::connect(session.dialer());
 }

@@ -43,6 +43,11 @@ Result<engine::DockerClient> connect_to_manager(const model::DesiredState& state
                                                 const ConnectionOptions& options,
                                                 transport::VerifiedHostKey* host_key = nullptr);
 
+/// An SSH session to `host` as every command connects: the state's
+/// known_hosts (else ~/.ssh/known_hosts), the connection flags.
+Result<transport::SshSession> connect_ssh(const model::DesiredState& state, const model::Host& host,
+                                          const ConnectionOptions& options);
+
 /// Connects to `host` over SSH only to check its host key against the
 /// state's known_hosts (recording a new one with --accept-new-host-keys),
 /// as connect_to_manager does; the key as verified.

@@ -28,4 +28,15 @@ Result<model::LiveState> read_live_state(DockerClient& client) {
   return state;
 }
 
+Result<std::string> read_swarm_id(DockerClient& client) {
+  SF_TRY_ASSIGN(nlohmann::json info, client.info());
+  JsonField field(&info, "info");
+  auto id = field.string_at({"Swarm", "Cluster", "ID"});
+  if (!id || id->empty()) {
+    return fail(client.describe() + " is not a swarm manager (GET /info has no Swarm.Cluster.ID): point "
+                "cluster.manager at a manager node");
+  }
+  return id;
+}
+
 }  // namespace swarmform::engine

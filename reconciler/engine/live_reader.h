@@ -15,4 +15,9 @@ namespace swarmform::engine {
 /// Not thread-safe (uses `client`).
 Result<model::LiveState> read_live_state(DockerClient& client);
 
+/// The ID of the swarm the engine behind `client` belongs to (`GET /info`:
+/// Swarm.Cluster.ID), which keys the usage history; fails when the engine is
+/// not a swarm manager.
+Result<std::string> read_swarm_id(DockerClient& client);
+
 }  // namespace swarmform::engine

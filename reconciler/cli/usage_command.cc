@@ -188,27 +188,22 @@ int run_usage(const GlobalOptions& global, const UsageOptions& opts, bool window
     printer.error("--retain: " + retain.error().message);
     return kExitError;
   }
-  DesiredInput in = read_desired(global.dir, CheckBudgets::no);
-  print_diagnostics(in.loaded.diagnostics, global.no_color);
-  if (!in.loaded.state) return kExitError;
-  if (!opts.since.empty()) {
-    auto since = parse_duration(opts.since);
-    if (!since) {
-      printer.error("--since: " + since.error().message);
-      return kExitError;
-    }
-    return run_since(global, opts, *in.loaded.state, *since);
-  }
-  auto window = parse_duration(opts.window);
-  if (!window) {
-    printer.error("--window: " + window.error().message);
+  // Every flag is checked before anything is read or dialled.
+  const bool from_history = !opts.since.empty();
+  auto span = parse_duration(from_history ? opts.since : opts.window);
+  if (!span) {
+    printer.error((from_history ? "--since: " : "--window: ") + span.error().message);
     return kExitError;
   }
-  if (*window < kMinWindow || *window > kMaxWindow) {
+  if (!from_history && (*span < kMinWindow || *span > kMaxWindow)) {
     printer.error("--window " + opts.window + ": a window is 1s to 1h (use --since for days of history)");
     return kExitError;
   }
-  return run_live(global, opts, *in.loaded.state, *window, *retain);
+  DesiredInput in = read_desired(global.dir, CheckBudgets::no);
+  print_diagnostics(in.loaded.diagnostics, global.no_color);
+  if (!in.loaded.state) return kExitError;
+  if (from_history) return run_since(global, opts, *in.loaded.state, *span);
+  return run_live(global, opts, *in.loaded.state, *span, *retain);
 }
 
 }  // namespace

@@ -154,13 +154,23 @@ TEST(CliUsage, KnownLoadsReadAsTheKernelCountsThemAndAreRecorded) {
   ASSERT_NE(b, nullptr) << r.out;
   EXPECT_EQ((*b)["host"], "kvm4");
   EXPECT_EQ((*b)["tasks"], 1);
-  EXPECT_NEAR((*b)["cpu_used"].get<double>(), 0.5, 0.05) << *b;
   EXPECT_EQ((*b)["cpu_limit"], 0.5);
-  EXPECT_GE((*b)["throttled_ratio"].get<double>(), 0.5) << *b;
-  EXPECT_TRUE(has_flag(*b, "starved")) << *b;
-  // ... as the kernel counted it over a span holding the window: within 5%.
+  // What usage reads is what the kernel counted over a span holding the
+  // window: within 5%, whatever else the machine runs.
   EXPECT_NEAR((*b)["cpu_used"].get<double>(), busy_kernel_cores, 0.05 * busy_kernel_cores) << *b;
   EXPECT_NEAR((*b)["throttled_ratio"].get<double>(), busy_kernel_throttled, 0.05) << *b;
+  EXPECT_LE((*b)["cpu_used"].get<double>(), 0.55) << *b;  // never above its limit
+  // When the kernel could give it its 0.5 (the machine not saturated by
+  // other work: the test suite runs builds beside the lab), the limit is
+  // what held it: 0.5 read, throttled most periods, flagged starved.
+  if (busy_kernel_cores >= 0.45) {
+    EXPECT_NEAR((*b)["cpu_used"].get<double>(), 0.5, 0.05) << *b;
+    EXPECT_GE((*b)["throttled_ratio"].get<double>(), 0.5) << *b;
+    EXPECT_TRUE(has_flag(*b, "starved")) << *b;
+  } else {
+    std::cerr << "note: the machine gave the 0.5-CPU busy loop only " << busy_kernel_cores
+              << " cores (kernel's count): the absolute figures are not checked\n";
+  }
 
   // The idle task uses next to nothing of its limit.
   const json* i = service_row(report, idle);
@@ -174,8 +184,8 @@ TEST(CliUsage, KnownLoadsReadAsTheKernelCountsThemAndAreRecorded) {
   ASSERT_NE(g, nullptr) << r.out;
   EXPECT_TRUE((*g)["cpu_limit"].is_null()) << *g;
   EXPECT_TRUE(has_flag(*g, "no limit")) << *g;
-  EXPECT_GE((*g)["cpu_used"].get<double>(), 0.7) << *g;
   EXPECT_NEAR((*g)["cpu_used"].get<double>(), greedy_kernel_cores, 0.05 * greedy_kernel_cores) << *g;
+  if (greedy_kernel_cores >= 0.7) EXPECT_GE((*g)["cpu_used"].get<double>(), 0.7) << *g;
 
   // Each host's own figures were read through SSH; swarm use is inside them.
   for (const char* name : {"kvm4", "kvm2"}) {

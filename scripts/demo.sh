@@ -6,7 +6,8 @@
 #   `plan`, `apply` and `plan` again against the real lab over SSH, and the
 #   loop a cron job watches: someone changes a limit by hand, `drift` reports
 #   it (exit 2, "changed outside swarmform"), `apply` puts it back, `drift`
-#   is clean.  Last, `import` writes the desired state of the lab as it runs
+#   is clean; `usage` reads what each lab service really uses on both hosts
+#   (they idle: flagged `idle`).  Last, `import` writes the desired state of the lab as it runs
 #   from a bare one (manager, hosts' SSH, known_hosts), and `plan` of it is empty.
 # The lab keeps running afterwards so you can try commands by hand; stop it
 # with tests/lab/down.sh.
@@ -59,6 +60,10 @@ step swarmform apply -C examples/lab --auto-approve
 
 step swarmform drift -C examples/lab
 "$sf" drift -C examples/lab
+
+# What runs really uses: every host at once, two readings 3 s apart.
+step swarmform usage -C examples/lab --window 3s
+"$sf" usage -C examples/lab --window 3s
 
 # Adopting a swarm that already runs: a desired state that names only the
 # manager, the hosts' SSH and known_hosts; import writes the rest, and what

@@ -305,5 +305,44 @@ TEST(CliUsage, AKeyRestrictedToTheEngineStillReportsEveryServiceAndSaysWhyHostFi
   EXPECT_EQ((*b)["host"], "kvm2");
 }
 
+TEST(CliUsage, DriftAndTheAgentAddUsageToTheirMetricsAndTheAgentRecordsIt) {
+  SF_REQUIRE_LAB(lab);
+  const std::string busy = unique_name("use-agent");
+  ServiceCleanup cleanup(lab, {busy});
+  ASSERT_NO_FATAL_FAILURE(create_running(lab, busy, "--limit-cpu 0.1 --constraint node.hostname==kvm4", kBusyLoop));
+  const std::string dir = write_lab_state(lab, "");
+  TempDir state("sf-usage-agent");
+
+  // drift --usage: the drift families and the usage families in one file.
+  const std::string drift_metrics = state / "drift.prom";
+  CommandResult d = run_swarmform(
+      {"drift", "-C", dir, "--usage", "--usage-window", "1s", "--metrics-file", drift_metrics, "--format", "json"});
+  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
+  const std::string prom = read_text(drift_metrics);
+  EXPECT_NE(prom.find("swarmform_drift_status "), std::string::npos) << prom;
+  EXPECT_NE(prom.find("swarmform_service_cpu_used_cores{service=\"" + busy + "\",host=\"kvm4\"}"),
+            std::string::npos)
+      << prom;
+  // Without --usage, no usage families.
+  CommandResult plain = run_swarmform({"drift", "-C", dir, "--metrics-file", drift_metrics, "--format", "json"});
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  EXPECT_EQ(read_text(drift_metrics).find("swarmform_service_cpu_used_cores"), std::string::npos);
+
+  // The agent records a window each cycle; usage --since reads it back.
+  const std::string db = state / "history/usage.db";  // a folder the agent creates
+  CommandResult a = run_swarmform({"agent", "-C", dir, "--once", "--interval", "10s", "--record-usage",
+                                   "--usage-window", "1s", "--db", db});
+  EXPECT_EQ(a.exit_code, 0) << a.out << a.err;
+  EXPECT_NE(a.out.find("usage: "), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("recorded in " + db), std::string::npos) << a.out;
+  CommandResult h = run_swarmform({"usage", "-C", dir, "--since", "1h", "--db", db, "--format", "json"});
+  ASSERT_EQ(h.exit_code, 0) << h.out << h.err;
+  const json history = json::parse(h.out);
+  const json* row = service_row(history, busy);
+  ASSERT_NE(row, nullptr) << h.out;
+  EXPECT_EQ((*row)["samples"], 1);
+  EXPECT_EQ((*row)["host"], "kvm4");
+}
+
 }  // namespace
 }  // namespace swarmform::testing

@@ -77,6 +77,24 @@ struct HostResult {
   bool stopped = false;
 };
 
+/// The manager's services (their limits) and the swarm's ID.
+ManagerPart read_manager_part(engine::DockerClient& client) {
+  ManagerPart part;
+  auto live = engine::read_live_state(client);
+  if (!live) {
+    part.error = live.error().message;
+    return part;
+  }
+  auto id = engine::read_swarm_id(client);
+  if (!id) {
+    part.error = id.error().message;
+    return part;
+  }
+  part.live = std::move(*live);
+  part.swarm_id = std::move(*id);
+  return part;
+}
+
 /// Both readings of one host through `client` and `counters`.
 HostResult read_host(const std::string& name, engine::DockerClient& client, const CounterReader& counters,
                      bool is_manager, std::chrono::milliseconds window, const std::stop_token& stop) {
@@ -90,11 +108,17 @@ HostResult read_host(const std::string& name, engine::DockerClient& client, cons
     return r;
   }
   r.readings.first = std::move(*first);
+  spdlog::debug("usage: {}: first reading of {} containers took {} ms", name, r.readings.first.size(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+  // The manager's services and the swarm ID are read while the window runs:
+  // they cost the wall time nothing.
+  if (is_manager) r.manager = read_manager_part(client);
   r.stopped = wait_until(start + window, stop);
   if (r.stopped) {
     r.readings.error = "stopped before the end of the window";
     return r;
   }
+  const auto second_start = Clock::now();
   r.readings.host_second = counters();
   auto second = engine::read_task_containers(client);
   if (!second) {
@@ -102,21 +126,9 @@ HostResult read_host(const std::string& name, engine::DockerClient& client, cons
     return r;
   }
   r.readings.second = std::move(*second);
+  spdlog::debug("usage: {}: second reading of {} containers took {} ms", name, r.readings.second.size(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - second_start).count());
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-  if (is_manager) {
-    ManagerPart part;
-    auto live = engine::read_live_state(client);
-    auto id = live ? engine::read_swarm_id(client) : Result<std::string>(fail(live.error()));
-    if (!live) {
-      part.error = live.error().message;
-    } else if (!id) {
-      part.error = id.error().message;
-    } else {
-      part.live = std::move(*live);
-      part.swarm_id = std::move(*id);
-    }
-    r.manager = std::move(part);
-  }
   return r;
 }
 
@@ -161,6 +173,10 @@ UsageSampling sample_usage(const model::DesiredState& desired, const ConnectionO
     out.elapsed = std::max(out.elapsed, r.elapsed);
     out.stopped = out.stopped || r.stopped;
     if (r.readings.error) spdlog::debug("usage: {}: {}", r.readings.host, *r.readings.error);
+    if (r.readings.host == desired.manager && !r.manager) {
+      // The manager failed before its services were read.
+      r.manager = ManagerPart{{}, {}, r.readings.error.value_or("not read")};
+    }
     if (r.manager) {
       out.live = std::move(r.manager->live);
       out.swarm_id = std::move(r.manager->swarm_id);

@@ -36,6 +36,7 @@ struct Group {
   std::vector<double> cpu;
   std::vector<double> memory;
   double throttled_time = 0;  ///< Σ throttled_ratio x window
+  double cut_off_time = 0;    ///< Σ throttled_cpus x window (core-seconds)
   double recorded_time = 0;   ///< Σ window
 
   void add(const UsageRecord& r) {
@@ -53,6 +54,7 @@ struct Group {
     cpu.push_back(r.cpu_used);
     memory.push_back(static_cast<double>(r.memory_used_bytes));
     throttled_time += r.throttled_ratio * r.window_seconds;
+    cut_off_time += r.throttled_cpus * r.window_seconds;
     recorded_time += r.window_seconds;
   }
 
@@ -60,6 +62,7 @@ struct Group {
     summary.cpu = percentiles(std::move(cpu));
     summary.memory_bytes = percentiles(std::move(memory));
     summary.throttled_share = recorded_time > 0 ? throttled_time / recorded_time : 0;
+    summary.throttled_cpus = recorded_time > 0 ? cut_off_time / recorded_time : 0;
     return std::move(summary);
   }
 };

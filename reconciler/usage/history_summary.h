@@ -42,6 +42,10 @@ struct ServiceHistory {
   Percentiles memory_bytes;
   /// Share of recorded time throttled: Σ(throttled_ratio x window) / Σ window.
   double throttled_share = 0;
+  /// The demand the limit cut off (cores, all tasks), time-weighted like
+  /// throttled_share: Σ(throttled_cpus x window) / Σ window.  advise adds it
+  /// to a starved service's p95.
+  double throttled_cpus = 0;
   std::optional<int64_t> cpu_limit_nano;       ///< as in the latest window
   std::optional<int64_t> memory_limit_bytes;   ///< as in the latest window
   std::optional<uint64_t> oom_kills;           ///< the largest count seen

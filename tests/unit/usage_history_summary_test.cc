@@ -86,6 +86,16 @@ TEST(Summarize, ThrottledShareIsWeightedByWindowLength) {
   EXPECT_DOUBLE_EQ(got[0].throttled_share, 0.75);
 }
 
+TEST(Summarize, TheDemandCutOffIsWeightedByWindowLength) {
+  // 0.4 cores cut off for 30 s, none for 10 s: 0.3 cores over the 40 s.
+  UsageRecord starved = record("web", "alpha", kT0, 0.5, 0, 1.0, 30);
+  starved.throttled_cpus = 0.4;
+  UsageRecord calm = record("web", "alpha", kT0 + 60, 0.5, 0, 0.0, 10);
+  auto got = summarize({starved, calm});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_DOUBLE_EQ(got[0].throttled_cpus, 0.3);
+}
+
 TEST(Summarize, LimitsAndTasksAreTheLatestWindowsOomKillsTheLargest) {
   UsageRecord newest = record("web", "alpha", kT0 + 2 * kDay, 0.5, 0);
   newest.cpu_limit_nano = 1'000'000'000;

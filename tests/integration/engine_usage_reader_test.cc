@@ -39,18 +39,7 @@ using transport::SshOptions;
 using transport::SshSession;
 using namespace std::chrono_literals;
 
-SshOptions kvm4_ssh(const Lab& lab) {
-  SshOptions o;
-  o.host_label = "kvm4";
-  o.user = lab.get("SSH_USER");
-  o.address = lab.get("SSH_HOST");
-  o.port = static_cast<uint16_t>(lab.port("KVM4_SSH_PORT"));
-  o.identity = lab.get("SSH_IDENTITY");
-  o.known_hosts = lab.get("SSH_KNOWN_HOSTS");
-  o.docker_socket = lab.get("KVM4_SOCKET");
-  o.mode = model::TransportMode::streamlocal;
-  return o;
-}
+SshOptions kvm4_ssh(const Lab& lab) { return ::swarmform::testing::kvm4_ssh_options(lab); }
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();

@@ -16,6 +16,7 @@
 
 #include "reconciler/transport/ssh_session.h"
 #include "support/lab.h"
+#include "support/lab_state.h"
 #include "support/transport_test_util.h"
 
 namespace swarmform::transport {
@@ -28,16 +29,7 @@ using swarmform::testing::server_fingerprint;
 using namespace std::chrono_literals;
 
 SshOptions kvm4(const Lab& lab, TransportMode mode = TransportMode::streamlocal) {
-  SshOptions o;
-  o.host_label = "kvm4";
-  o.user = lab.get("SSH_USER");
-  o.address = lab.get("SSH_HOST");
-  o.port = static_cast<uint16_t>(lab.port("KVM4_SSH_PORT"));
-  o.identity = lab.get("SSH_IDENTITY");
-  o.known_hosts = lab.get("SSH_KNOWN_HOSTS");
-  o.docker_socket = lab.get("KVM4_SOCKET");
-  o.mode = mode;
-  return o;
+  return ::swarmform::testing::kvm4_ssh_options(lab, mode);
 }
 
 SshOptions kvm4_nofwd(const Lab& lab, TransportMode mode) {

@@ -26,6 +26,19 @@ std::string write_lab_state(const Lab& lab, const std::string& services_yaml, co
   return dir;
 }
 
+transport::SshOptions kvm4_ssh_options(const Lab& lab, model::TransportMode mode) {
+  transport::SshOptions o;
+  o.host_label = "kvm4";
+  o.user = lab.get("SSH_USER");
+  o.address = lab.get("SSH_HOST");
+  o.port = static_cast<uint16_t>(lab.port("KVM4_SSH_PORT"));
+  o.identity = lab.get("SSH_IDENTITY");
+  o.known_hosts = lab.get("SSH_KNOWN_HOSTS");
+  o.docker_socket = lab.get("KVM4_SOCKET");
+  o.mode = mode;
+  return o;
+}
+
 std::string docker(const Lab& lab, const std::string& args, int* status) {
   return run_command("docker -H unix://" + lab.get("KVM4_SOCKET") + " " + args + " 2>&1", status);
 }

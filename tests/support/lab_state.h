@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "reconciler/transport/ssh_options.h"
 #include "support/lab.h"
 
 namespace swarmform::testing {
@@ -14,6 +15,10 @@ namespace swarmform::testing {
 /// `services_yaml` appended (a `services:` block or empty).  Returns the dir.
 std::string write_lab_state(const Lab& lab, const std::string& services_yaml,
                             const std::string& extra_policy = "");
+
+/// SSH options for kvm4's sshd (the lab's key, known_hosts and socket).
+transport::SshOptions kvm4_ssh_options(const Lab& lab,
+                                       model::TransportMode mode = model::TransportMode::streamlocal);
 
 /// A policy that lets any plan through the budgets: other tests share the
 /// lab, their services must not block a test's plan.

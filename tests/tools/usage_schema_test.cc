@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 
 #include "reconciler/render/usage_view.h"
@@ -15,24 +14,10 @@
 namespace swarmform::render {
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
-
-Output run_shell(const std::string& command) {
-  Output out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  out.status = pclose(pipe);
-  return out;
-}
-
 TEST(UsageSchema, LiveAndHistoryJsonValidate) {
-  if (run_shell("/usr/bin/python3 -c 'import jsonschema'").status != 0) {
+  int found = -1;
+  swarmform::testing::run_command("/usr/bin/python3 -c 'import jsonschema' 2>&1", &found);
+  if (found != 0) {
     GTEST_SKIP() << "SKIPPED LOUDLY: /usr/bin/python3 with python3-jsonschema is needed to check "
                     "the usage schema";
   }
@@ -51,10 +36,10 @@ TEST(UsageSchema, LiveAndHistoryJsonValidate) {
   }
   for (const char* example : {"usage.json", "usage-history.json"})
     command += " '" + source + "/schemas/examples/" + example + "'";
-  Output out = run_shell(command);
-  EXPECT_EQ(out.status, 0) << out.text;
-  EXPECT_NE(out.text.find("6 documents, 18 wrong documents, 0 problems"), std::string::npos)
-      << out.text;
+  int status = -1;
+  const std::string out = swarmform::testing::run_command(command + " 2>&1", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("6 documents, 18 wrong documents, 0 problems"), std::string::npos) << out;
 }
 
 }  // namespace

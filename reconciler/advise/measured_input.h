@@ -1,0 +1,32 @@
+#pragma once
+// What was measured, as advise reads it: usage's recorded windows (the
+// history) or one live window, keyed by the desired state's service names
+// (a live name is matched by each declared service's `match:`), per task.
+// Pure functions: cli/ reads the database and the swarm.
+
+#include <vector>
+
+#include "reconciler/advise/advice.h"
+#include "reconciler/model/desired.h"
+#include "reconciler/model/live.h"
+#include "reconciler/usage/history_summary.h"
+#include "reconciler/usage/usage_report.h"
+
+namespace swarmform::advise {
+
+/// From recorded windows: the rows of one declared service (over all hosts)
+/// are summed per window, divided by that window's tasks, and summarised
+/// (usage::summarize: p50/p95/max, time-weighted throttling).  Rows of a
+/// live service no declared service matches, or of a declared service not
+/// pinned to a host, are fixed loads on the host they ran on (their p95).
+/// A name several declared services match counts for none, with a note.
+/// `live` gives the mounts (local data) of the services running now.
+MeasuredInput from_history(const model::DesiredState& desired, const std::vector<usage::UsageRecord>& records,
+                           const model::LiveState& live, const std::string& db_path);
+
+/// From one live window (usage::measure's report): each figure is its own
+/// p50, p95 and peak, over one sample of `report.window_seconds`.
+MeasuredInput from_window(const model::DesiredState& desired, const usage::UsageReport& report,
+                          const model::LiveState& live);
+
+}  // namespace swarmform::advise

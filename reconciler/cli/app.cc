@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "reconciler/cli/build_info.h"
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/options.h"
 
@@ -14,7 +15,7 @@ namespace swarmform::cli {
 int run(int argc, char** argv) {
   CLI::App app{"swarmform: declarative GitOps reconciler for Docker Swarm.\n"
                "Desired state (YAML in git) -> plan against the live swarm (over SSH) -> apply."};
-  app.set_version_flag("--version", std::string("swarmform ") + SWARMFORM_VERSION);
+  app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
   app.fallthrough();  // global options (-C, --no-color, -v) may follow the command name
   GlobalOptions global;

@@ -4,6 +4,10 @@
 // (a live name is matched by each declared service's `match:`), per task.
 // Pure functions: cli/ reads the database and the swarm.
 
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "reconciler/advise/advice.h"
@@ -23,6 +27,27 @@ namespace swarmform::advise {
 /// `live` gives the mounts (local data) of the services running now.
 MeasuredInput from_history(const model::DesiredState& desired, const std::vector<usage::UsageRecord>& records,
                            const model::LiveState& live, const std::string& db_path);
+
+/// from_history one row at a time, for a week of one-minute windows of a
+/// few hundred services (two million rows): rows must come oldest first,
+/// the rows of one window together (history::UsageDb::each's order).  Keeps
+/// two floats per service and window (CPU and memory per task, exact
+/// enough for limits rounded to 10m and 1MiB), never the rows.
+class HistoryAccumulator {
+ public:
+  HistoryAccumulator(const model::DesiredState& desired, const model::LiveState& live, std::string db_path);
+  ~HistoryAccumulator();
+  HistoryAccumulator(HistoryAccumulator&&) noexcept;
+  HistoryAccumulator& operator=(HistoryAccumulator&&) noexcept;
+
+  void add(const usage::UsageRecord& row);
+  /// The summary of every row added.
+  MeasuredInput finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// From one live window (usage::measure's report): each figure is its own
 /// p50, p95 and peak, over one sample of `report.window_seconds`.

@@ -17,6 +17,7 @@
 #include "reconciler/adopt/update_edits.h"
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/desired_input.h"
+#include "reconciler/cli/desired_writes.h"
 #include "reconciler/cli/engine_connection.h"
 #include "reconciler/config/suggest.h"
 #include "reconciler/config/yaml_edit.h"
@@ -48,24 +49,6 @@ struct ImportOptions {
   ConnectionOptions connection;
 };
 
-/// The files import will write: path -> new content, with the mode to keep.
-struct Writes {
-  std::map<std::string, std::string> content;
-  std::vector<std::string> order;  ///< paths, in the order they were first edited
-
-  std::string& at(const std::string& path, const std::string& current) {
-    auto [it, fresh] = content.emplace(path, current);
-    if (fresh) order.push_back(path);
-    return it->second;
-  }
-};
-
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec1;
-  std::error_code ec2;
-  return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
-}
-
 /// The folder holding `path` (a new file's too), absolute and canonical.
 fs::path folder_of(const std::string& path) {
   std::error_code ec;
@@ -81,13 +64,6 @@ bool read_as_desired_state(const std::string& path, const std::string& dir) {
   const std::string ext = p.extension().string();
   return (ext == ".yaml" || ext == ".yml") && !p.filename().string().starts_with(".") &&
          folder_of(path) == folder_of((fs::path(dir) / "x").string());
-}
-
-const model::SourceFile* desired_file(const DesiredInput& in, const std::string& path) {
-  for (const auto& f : in.files) {
-    if (same_file(f.name, path)) return &f;
-  }
-  return nullptr;
 }
 
 /// The schema modeline of the desired-state files beside `path`, else the
@@ -138,19 +114,6 @@ Result<void> add_services(const DesiredInput& in, const adopt::ImportResult& res
   return {};
 }
 
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return st.st_mode & 07777;
-  return kReadableFileMode;
-}
-
-/// Every file as one change: an error leaves them all as they were.
-Result<void> write_all(const Writes& writes) {
-  std::vector<FileWrite> files;
-  for (const auto& path : writes.order) files.push_back({path, writes.content.at(path), mode_of(path)});
-  return write_files_atomically(files);
-}
-
 std::string key_text(const transport::VerifiedHostKey& key) {
   return key.type + " " + key.fingerprint +
          (key.recorded ? " — new, recorded in known_hosts: check it out of band (ssh-keygen -lf on the host)"
@@ -187,21 +150,6 @@ void report_host_keys(HostKeyChecks& checks, std::vector<std::string>& notes) {
       notes.push_back("could not check the host key of " + host->name + ": " + key.error().message);
     }
   }
-}
-
-/// Makes `edits` in the desired-state files they name (in the order given,
-/// per file), on top of what `writes` already holds for them.
-Result<void> make_edits(const DesiredInput& in, const std::string& dir, const std::vector<adopt::ValueEdit>& edits,
-                        Writes& writes) {
-  std::map<std::string, std::vector<adopt::ValueEdit>> by_file;
-  for (const auto& e : edits) by_file[e.file].push_back(e);
-  for (const auto& [file, file_edits] : by_file) {
-    const model::SourceFile* f = desired_file(in, file);
-    if (!f) return fail(file + " is not a desired-state file read from " + dir);
-    SF_TRY_ASSIGN(std::string text, adopt::apply_edits(file, writes.at(file, f->content), file_edits));
-    writes.at(file, f->content) = std::move(text);
-  }
-  return {};
 }
 
 int run_import(const GlobalOptions& global, const ImportOptions& opts) {

@@ -380,32 +380,33 @@ Result<int64_t> UsageDb::prune(int64_t before_unix) {
   return static_cast<int64_t>(sqlite3_changes64(db));
 }
 
-Result<std::vector<usage::UsageRecord>> UsageDb::read(const std::string& swarm_id,
-                                                      int64_t since_unix) {
+Result<void> UsageDb::each(const std::string& swarm_id, int64_t since_unix,
+                          const std::function<void(const usage::UsageRecord& row)>& row) {
   const std::string& p = impl_->path;
   sqlite3* db = impl_->db.get();
   sqlite3_stmt* stmt = impl_->read.get();
   StmtUse use(stmt);
   sqlite3_bind_text(stmt, 1, swarm_id.data(), static_cast<int>(swarm_id.size()), SQLITE_STATIC);
   sqlite3_bind_int64(stmt, 2, since_unix);
-  const auto text = [&](int column) {
+  const auto text = [&](int column, std::string& into) {
     const auto* t = sqlite3_column_text(stmt, column);
-    return t != nullptr ? std::string(reinterpret_cast<const char*>(t),
-                                      static_cast<size_t>(sqlite3_column_bytes(stmt, column)))
-                        : std::string();
+    if (t == nullptr) {
+      into.clear();
+    } else {
+      into.assign(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
+    }
   };
   const auto optional_int = [&](int column) -> std::optional<int64_t> {
     if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
     return sqlite3_column_int64(stmt, column);
   };
-  std::vector<usage::UsageRecord> rows;
+  usage::UsageRecord r;
   int rc = SQLITE_ROW;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    usage::UsageRecord r;
     r.at_unix = sqlite3_column_int64(stmt, 0);
     r.window_seconds = sqlite3_column_double(stmt, 1);
-    r.service = text(2);
-    r.host = text(3);
+    text(2, r.service);
+    text(3, r.host);
     r.tasks = sqlite3_column_int(stmt, 4);
     r.cpu_used = sqlite3_column_double(stmt, 5);
     r.cpu_limit_nano = optional_int(6);
@@ -413,10 +414,17 @@ Result<std::vector<usage::UsageRecord>> UsageDb::read(const std::string& swarm_i
     r.throttled_cpus = sqlite3_column_double(stmt, 8);
     r.memory_used_bytes = static_cast<uint64_t>(sqlite3_column_int64(stmt, 9));
     r.memory_limit_bytes = optional_int(10);
+    r.oom_kills.reset();
     if (const auto oom = optional_int(11)) r.oom_kills = static_cast<uint64_t>(*oom);
-    rows.push_back(std::move(r));
+    row(r);
   }
   if (rc != SQLITE_DONE) return fail(db_error(p, db, rc, "reading rows"));
+  return {};
+}
+
+Result<std::vector<usage::UsageRecord>> UsageDb::read(const std::string& swarm_id, int64_t since_unix) {
+  std::vector<usage::UsageRecord> rows;
+  SF_TRY(each(swarm_id, since_unix, [&rows](const usage::UsageRecord& r) { rows.push_back(r); }));
   return rows;
 }
 

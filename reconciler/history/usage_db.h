@@ -7,6 +7,7 @@
 // open it).
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -60,6 +61,11 @@ class UsageDb {
   /// The rows of `swarm_id` at or after `since_unix`, oldest first (rows of
   /// one window in the order they were recorded).
   Result<std::vector<usage::UsageRecord>> read(const std::string& swarm_id, int64_t since_unix);
+  /// The same rows in the same order, one at a time, without holding them:
+  /// `row` is reused between calls (copy what you keep).  A week of
+  /// one-minute windows of 200 services is two million rows.
+  Result<void> each(const std::string& swarm_id, int64_t since_unix,
+                    const std::function<void(const usage::UsageRecord& row)>& row);
 
   [[nodiscard]] const std::string& path() const;
 

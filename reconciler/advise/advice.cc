@@ -13,6 +13,7 @@
 
 #include "reconciler/model/capacity.h"
 #include "reconciler/model/quantity.h"
+#include "reconciler/util/glob.h"
 
 namespace swarmform::advise {
 namespace {
@@ -23,6 +24,31 @@ constexpr const char* kStaysKeep = "--keep";
 constexpr const char* kStaysLocalData =
     "it mounts a local volume; allow_data_move: true lets it move";
 constexpr const char* kStaysGlobal = "global: one task on every node";
+/// measured_input.h's reason for the fixed load of a declared service
+/// without a host.
+constexpr const char* kFixedNotPinned = "not pinned to a host";
+
+/// Why a declared service no measurement names keeps its values.  One not
+/// pinned to a host (and not global) was measured as fixed loads where it
+/// ran (measured_input.h): say so, not "not measured".
+std::string unmeasured_reason(const model::Service& s, const std::vector<FixedLoad>& fixed) {
+  if (!s.host.empty() || model::runs_on_every_node(s)) return kNotMeasured;
+  std::vector<std::string> hosts;
+  for (const FixedLoad& f : fixed) {
+    if (f.why == kFixedNotPinned && glob_matches(s.match, f.service) &&
+        std::find(hosts.begin(), hosts.end(), f.host) == hosts.end()) {
+      hosts.push_back(f.host);
+    }
+  }
+  if (hosts.empty()) return kNotMeasured;
+  std::string on;
+  for (const auto& h : hosts) on += (on.empty() ? "" : ", ") + h;
+  return std::string(
+             "not sized: it is not pinned to a host, so its measured use counts as a fixed load "
+             "where it "
+             "ran (") +
+         on + "); declare `host:` to have it sized and placed";
+}
 
 /// "4.1", "0.25", "12": at most two decimals, for sentences.
 std::string num(double v) {
@@ -186,7 +212,7 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
       sa.sizing.limits = s.limits;
       sa.sizing.reservations = s.reservations;
       sa.sizing.kept = true;
-      sa.sizing.reasons.push_back(kNotMeasured);
+      sa.sizing.reasons.push_back(unmeasured_reason(s, out.fixed));
     }
     const double p95 = sa.measured ? sa.figures.cpu_p95 : 0;
 

@@ -239,6 +239,31 @@ TEST(AdviseAdvice, AReplicatedServiceWithoutAHostCountsNowhere) {
   for (const auto& h : a.placement.after) EXPECT_EQ(h.cpu_limits_nano, 0) << h.name;
 }
 
+TEST(AdviseAdvice, AServiceWithoutAHostMeasuredAsFixedLoadsSaysWhyItIsNotSized) {
+  // measured_input.h: a declared service without a host (not global) is
+  // measured as fixed loads where it ran, under its live name.
+  const auto desired =
+      load(host("a", "2") + host("b", "2"),
+           "  batch:\n    match: batch-*\n    replicas: 3\n    limits: {cpus: 1, memory: 64MiB}\n"
+           "  cron:\n    limits: {cpus: 1, memory: 64MiB}\n");
+  MeasuredInput in;
+  in.fixed = {{"batch-x1", "b", 0.4, "not pinned to a host"},
+              {"batch-x1", "a", 0.5, "not pinned to a host"},
+              {"other", "a", 0.2, "not declared"}};
+  const Advice a = advise(desired, in, {});
+  EXPECT_EQ(service(a, "batch").sizing.reasons,
+            std::vector<std::string>{
+                "not sized: it is not pinned to a host, so its measured use counts as a fixed "
+                "load where it ran (a, b); declare `host:` to have it sized and placed"});
+  EXPECT_TRUE(service(a, "batch").sizing.kept);
+  EXPECT_EQ(service(a, "cron").sizing.reasons,
+            std::vector<std::string>{"not measured: no usage recorded or sampled for it"});
+  EXPECT_NEAR(a.placement.before[0].cpu_p95, 0.7, 1e-9);
+  EXPECT_NEAR(a.placement.before[1].cpu_p95, 0.4, 1e-9);
+  EXPECT_EQ(a.placement.before[0].cpu_limits_nano, 0)
+      << "its limits count on no host, as validate counts them";
+}
+
 TEST(AdviseAdvice, FixedLoadsCountWhereTheyRan) {
   const auto desired = load(host("a", "2") + host("b", "2"),
                             "  x:\n    host: a\n    limits: {cpus: 1, memory: 256MiB}\n");

@@ -178,9 +178,10 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
   out.target_utilization = options.target_utilization;
   out.notes = input.notes;
   out.fixed = input.fixed;
-  std::sort(out.fixed.begin(), out.fixed.end(), [](const FixedLoad& a, const FixedLoad& b) {
-    return std::tie(a.host, a.service, a.why, a.cpu_p95) <
-           std::tie(b.host, b.service, b.why, b.cpu_p95);
+  // By host, then service (measured_input's order, whatever the caller's);
+  // stable, and not by the figure, which may be NaN.
+  std::stable_sort(out.fixed.begin(), out.fixed.end(), [](const FixedLoad& a, const FixedLoad& b) {
+    return std::tie(a.host, a.service, a.why) < std::tie(b.host, b.service, b.why);
   });
   const std::set<std::string> keep(options.keep.begin(), options.keep.end());
 

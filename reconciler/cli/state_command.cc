@@ -17,7 +17,7 @@ namespace swarmform::cli {
 namespace {
 
 using model::format_cpus;
-using model::format_memory;
+using model::memory_readable;
 
 struct StateOptions {
   std::string format = "text";
@@ -25,7 +25,7 @@ struct StateOptions {
 };
 
 std::string resources_text(const model::Resources& r) {
-  return (r.nano_cpus ? format_cpus(r.nano_cpus) : "-") + " / " + (r.memory_bytes ? format_memory(r.memory_bytes) : "-");
+  return (r.nano_cpus ? format_cpus(r.nano_cpus) : "-") + " / " + (r.memory_bytes ? memory_readable(r.memory_bytes) : "-");
 }
 
 std::string label(const model::LiveService& s, const std::string& key) {
@@ -97,7 +97,7 @@ void print_text(const StateView& v, const std::string& peer, const render::Style
               << (host.empty() ? st.yellow(" (not a declared host)") : "") << "  " << printable(n->role) << ", "
               << (n->state == "ready" ? st.green(n->state) : st.red(printable(n->state))) << ", "
               << (n->availability == "active" ? n->availability : st.yellow(printable(n->availability))) << ", "
-              << format_cpus(n->nano_cpus) << " CPUs, " << format_memory(n->memory_bytes) << "\n";
+              << format_cpus(n->nano_cpus) << " CPUs, " << memory_readable(n->memory_bytes) << "\n";
     if (load.services.empty()) {
       std::cout << "  no running tasks\n";
       continue;

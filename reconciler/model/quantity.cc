@@ -220,6 +220,23 @@ std::string format_memory(int64_t bytes) {
   return sign + std::to_string(v) + "B";
 }
 
+std::string memory_readable(int64_t bytes) {
+  const std::string sign = bytes < 0 ? "-" : "";
+  const u128 v = magnitude(bytes);
+  constexpr std::array<const char*, 6> units{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  for (size_t i = units.size(); i-- > 0;) {
+    const u128 unit = u128{1} << (10 * (i + 1));
+    if (v < unit) continue;  // the largest unit the value reaches
+    const u128 tenths = (v * 10 + unit / 2) / unit;  // rounded half up; v < 2^64, no wrap
+    // 1023.96MiB rounds to 1024MiB: that reads as 1GiB.
+    if (tenths == 10240 && i + 1 < units.size()) return sign + "1" + units[i + 1];
+    std::string out = to_string(tenths / 10);
+    if (tenths % 10 != 0) out += "." + to_string(tenths % 10);
+    return sign + out + units[i];
+  }
+  return sign + to_string(v) + "B";
+}
+
 int64_t ratio_nano(int64_t numerator, int64_t denominator) {
   if (denominator == 0) return 0;
   return clamp64(static_cast<i128>(numerator) * kNano / denominator);

@@ -87,6 +87,14 @@ std::string cpus_or_none(const std::optional<int64_t>& nano_cpus);
 /// otherwise the byte count.  Total over int64 (INT64_MIN included).
 std::string format_memory(int64_t bytes);
 
+/// "23.5GiB", "512MiB", "1.2TiB", "1023B": the largest binary unit (up to
+/// EiB) the value reaches, at most one decimal rounded half up, a trailing
+/// ".0" dropped; a value that rounds to 1024 of a unit reads in the next one
+/// ("1GiB").  For people reading tables only: it is not exact and not meant to
+/// be read back (YAML, plan files and JSON use format_memory or the bytes).
+/// Total over int64 (INT64_MIN included).
+std::string memory_readable(int64_t bytes);
+
 /// format_memory, or "none" for 0 and for no value.
 std::string memory_or_none(int64_t bytes);
 std::string memory_or_none(const std::optional<int64_t>& bytes);

@@ -116,11 +116,13 @@ void check_capacity(const std::vector<HostProjection>& hosts, std::vector<Findin
                format_memory(a.capacity.memory_bytes) +
                ": Swarm cannot schedule all of these tasks; already so, and this plan does not add to it");
     if (h.real && !h.capacity_matches) {
+      std::string exact = exact_memory_when_close(a.capacity.memory_bytes, h.real->memory_bytes);
+      if (!exact.empty()) exact = " (" + exact + ")";
       findings.push_back({model::Severity::warning, subject,
                           "declares " + format_cpus(a.capacity.nano_cpus) + " CPUs and " +
                               format_memory(a.capacity.memory_bytes) + ", but node '" + h.node +
                               "' reports " + format_cpus(h.real->nano_cpus) + " CPUs and " +
-                              approx_memory(h.real->memory_bytes) +
+                              approx_memory(h.real->memory_bytes) + exact +
                               "; budgets are counted on the declared capacity"});
     }
   }

@@ -5,23 +5,16 @@
 namespace swarmform::plan {
 
 std::string approx_memory(int64_t bytes) {
-  std::string exact = model::format_memory(bytes);
-  if (exact.size() < 2 || exact[exact.size() - 2] == 'i') return exact;  // already in a unit
-  // Not exact in binary units: tenths of the largest unit that fits.
-  constexpr int64_t kKi = 1024;
-  const struct {
-    int64_t unit;
-    const char* name;
-  } units[] = {
-      {kKi * kKi * kKi * kKi, "TiB"}, {kKi * kKi * kKi, "GiB"}, {kKi * kKi, "MiB"}, {kKi, "KiB"}};
-  for (const auto& u : units) {
-    if (bytes < u.unit) continue;
-    int64_t tenths = (bytes * 10 + u.unit / 2) / u.unit;
-    std::string out = "~" + std::to_string(tenths / 10);
-    if (tenths % 10 != 0) out += "." + std::to_string(tenths % 10);
-    return out + u.name;
-  }
-  return exact;
+  std::string shown = model::memory_readable(bytes);
+  // "~" when the one decimal is not the exact value (parse_memory_bytes reads
+  // every unit memory_readable prints but EiB, which is never exact here).
+  auto back = model::parse_memory_bytes(shown, true);
+  return back && *back == bytes ? shown : "~" + shown;
+}
+
+std::string exact_memory_when_close(int64_t declared, int64_t real) {
+  if (declared == real || model::memory_readable(declared) != model::memory_readable(real)) return "";
+  return std::to_string(real) + " bytes against " + std::to_string(declared) + " declared";
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& separator) {

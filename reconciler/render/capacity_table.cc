@@ -8,6 +8,7 @@ namespace swarmform::render {
 
 using model::format_cpus;
 using model::format_memory;
+using model::memory_readable;
 using model::format_ratio;
 
 std::string budget_verdict(const model::HostLoad& l) {
@@ -33,11 +34,11 @@ std::string capacity_table(const std::vector<model::HostLoad>& loads, const Styl
       return amount + " (" + format_ratio(n, d) + ")";
     };
     std::string verdict = budget_verdict(l);
-    t.add({printable(l.host), format_cpus(l.capacity.nano_cpus), format_memory(l.capacity.memory_bytes),
+    t.add({printable(l.host), format_cpus(l.capacity.nano_cpus), memory_readable(l.capacity.memory_bytes),
            cell(format_cpus(l.limits.nano_cpus), l.limits.nano_cpus, l.capacity.nano_cpus),
            cell(format_cpus(l.reservations.nano_cpus), l.reservations.nano_cpus, l.capacity.nano_cpus),
-           cell(format_memory(l.limits.memory_bytes), l.limits.memory_bytes, l.capacity.memory_bytes),
-           cell(format_memory(l.reservations.memory_bytes), l.reservations.memory_bytes, l.capacity.memory_bytes),
+           cell(memory_readable(l.limits.memory_bytes), l.limits.memory_bytes, l.capacity.memory_bytes),
+           cell(memory_readable(l.reservations.memory_bytes), l.reservations.memory_bytes, l.capacity.memory_bytes),
            verdict == "ok" ? style.green(verdict) : style.red(verdict)});
   }
   return t.str("  ");

@@ -11,7 +11,7 @@ namespace swarmform::render {
 namespace {
 
 using model::format_cpus;
-using model::format_memory;
+using model::memory_readable;
 using model::format_ratio;
 
 const std::vector<std::string> kHeader{
@@ -26,11 +26,12 @@ std::string figure(const std::function<std::string(int64_t)>& format, int64_t be
 
 std::string capacity_cell(const plan::HostProjection& h) {
   const model::Capacity& c = h.after.capacity;
-  std::string out = format_cpus(c.nano_cpus) + " CPUs, " + format_memory(c.memory_bytes);
+  std::string out = format_cpus(c.nano_cpus) + " CPUs, " + memory_readable(c.memory_bytes);
   if (!h.real) return out + " (node missing)";
   if (!h.capacity_matches) {
-    out += " (node: " + format_cpus(h.real->nano_cpus) + " CPUs, " +
-           plan::approx_memory(h.real->memory_bytes) + ")";
+    const std::string exact = plan::exact_memory_when_close(c.memory_bytes, h.real->memory_bytes);
+    out += " (node: " + format_cpus(h.real->nano_cpus) + " CPUs, " + memory_readable(h.real->memory_bytes) +
+           (exact.empty() ? "" : ", " + exact) + ")";
   }
   return out;
 }
@@ -44,7 +45,7 @@ Row row(const plan::HostProjection& h) {
   const model::HostLoad& b = h.before;
   const model::HostLoad& a = h.after;
   auto cpus = [](int64_t n) { return format_cpus(n); };
-  auto memory = [](int64_t n) { return n == 0 ? std::string("0") : format_memory(n); };
+  auto memory = [](int64_t n) { return n == 0 ? std::string("0") : memory_readable(n); };
   std::string verdict = budget_verdict(a);
   if (!b.fits() && a.fits()) verdict += " (was over)";
   if (b.fits() && !a.fits()) verdict += " (was ok)";

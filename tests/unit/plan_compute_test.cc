@@ -521,6 +521,17 @@ const Case kCases[] = {
      {"warning host kvm2: declares 2 CPUs and 8GiB, but node 'kvm2' reports 2 CPUs and ~6GiB",
       "warning host kvm4: declares 4 CPUs and 16GiB, but node 'kvm4' reports 2 CPUs and 16GiB"},
      [](const Plan& p) { EXPECT_FALSE(p.hosts[0].capacity_matches); }},
+    // The CPUs differ, the memory is within tolerance and reads as the
+    // declared 16GiB: the finding gives both exact byte counts.
+    {"capacity_mismatch_with_close_memory_gives_exact_bytes",
+     [](DesiredState&, LiveState& l, PlanOptions&) {
+       node_of(l, "kvm4").nano_cpus = cpus(2);
+       node_of(l, "kvm4").memory_bytes = 16 * kGi - 5 * 1024 * 1024;
+     },
+     {},
+     {"warning host kvm4: declares 4 CPUs and 16GiB, but node 'kvm4' reports 2 CPUs and ~16GiB (17174626304 "
+      "bytes against 17179869184 declared); budgets are counted on the declared capacity"},
+     [](const Plan& p) { EXPECT_FALSE(p.hosts[1].capacity_matches); }},
     {"memory_within_tolerance_matches",
      [](DesiredState&, LiveState& l, PlanOptions&) {
        node_of(l, "kvm4").memory_bytes = 16'766'332'928;

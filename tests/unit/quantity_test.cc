@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace swarmform::model {
 namespace {
 
@@ -151,6 +153,41 @@ TEST(Format, RoundTripsWhatUsersWrite) {
   for (const char* text : {"1.5", "0.25", "3", "0.125"}) {
     EXPECT_EQ(format_cpus(parse_nano_cpus(text).value()), text);
   }
+}
+
+// Tables print memory for people: the largest binary unit, one decimal at
+// most, no "24683620KiB" for a node's MemTotal.
+TEST(MemoryReadable, Table) {
+  constexpr int64_t kKi = 1024;
+  constexpr int64_t kTi = 1024 * kGi;
+  constexpr int64_t kPi = 1024 * kTi;
+  const struct {
+    int64_t bytes;
+    const char* want;
+  } cases[] = {
+      {0, "0B"},
+      {1, "1B"},
+      {1023, "1023B"},
+      {kKi, "1KiB"},
+      {kMi + kMi / 2, "1.5MiB"},
+      {512 * kMi, "512MiB"},
+      {24683620 * kKi, "23.5GiB"},  // a VPS's MemTotal as the engine reports it
+      {16 * kGi, "16GiB"},
+      {kGi + kGi / 4, "1.3GiB"},            // half up at one decimal
+      {kGi + kGi / 20 + 1, "1.1GiB"},       // just over 1.05: up
+      {kGi + kGi / 100, "1GiB"},            // 1.01: trailing .0 dropped
+      {kTi + kTi / 5, "1.2TiB"},
+      {kPi + kPi / 2, "1.5PiB"},
+      {kMaxMemoryBytes, "1EiB"},
+      {kGi - 1, "1GiB"},                     // 1023.99...MiB rounds to 1024MiB: the next unit
+      {kGi - kMi, "1023MiB"},
+      {1000 * kMi, "1000MiB"},
+      {kMi - 52 * kKi, "972KiB"},            // below 1MiB stays in KiB
+      {-(kMi + kMi / 2), "-1.5MiB"},
+      {std::numeric_limits<int64_t>::max(), "8EiB"},
+      {std::numeric_limits<int64_t>::min(), "-8EiB"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(memory_readable(c.bytes), c.want) << c.bytes;
 }
 
 TEST(Ratio, ExactComparisonsAndRounding) {

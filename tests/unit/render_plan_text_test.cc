@@ -123,5 +123,27 @@ TEST(PlanCapacity, UnchangedFiguresShowOnceChangedShowBeforeAndAfter) {
             std::string::npos);
 }
 
+// The capacity column reads in one-decimal units; when the declared memory
+// and the node's read the same there ("16GiB") but differ, and the host is
+// flagged anyway (its CPUs differ), the exact bytes say what differs.
+TEST(PlanCapacity, ReadableMemoryAndExactBytesWhenDeclaredAndRealReadAlike) {
+  plan::HostProjection h;
+  h.host = h.node = "kvm4";
+  h.before.capacity = h.after.capacity = {4'000'000'000, 16LL << 30};
+  h.after.limits = h.before.limits = {1'000'000'000, 2112LL << 20};
+  h.real = model::Capacity{2'000'000'000, (16LL << 30) - (5LL << 20)};
+  h.capacity_matches = false;
+  std::string table = plan_capacity_table({h}, Style{false});
+  EXPECT_NE(table.find("4 CPUs, 16GiB (node: 2 CPUs, 16GiB, 17174626304 bytes against 17179869184 declared)"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("2.1GiB (0.13x)"), std::string::npos) << table;  // 2112MiB of limits
+  // A node whose memory reads differently needs no bytes: the two figures say it.
+  h.real = model::Capacity{2'000'000'000, 24683620LL << 10};
+  table = plan_capacity_table({h}, Style{false});
+  EXPECT_NE(table.find("4 CPUs, 16GiB (node: 2 CPUs, 23.5GiB)"), std::string::npos) << table;
+  EXPECT_EQ(table.find("KiB"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace swarmform::render

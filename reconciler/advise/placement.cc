@@ -74,6 +74,10 @@ HostTotals totals(const Room& room, const std::vector<Item>& items,
   }
   HostTotals t;
   t.name = room.name;
+  t.cpu_nano = room.cpu_nano;
+  t.memory_bytes = room.memory_bytes;
+  t.cpu_budget = room.cpu_budget;
+  t.memory_budget = room.memory_budget;
   t.cpu_limits_nano = load.limits.nano_cpus;
   t.memory_limits_bytes = load.limits.memory_bytes;
   t.cpu_reservations_nano = load.reservations.nano_cpus;

@@ -34,9 +34,14 @@ struct Candidate {
   std::string stays_because;
 };
 
-/// A host's totals under one placement.
+/// A host's totals under one placement, with the room they are judged
+/// against (the HostRoom's, --what-if included) so a reader can print ratios.
 struct HostTotals {
   std::string name;
+  int64_t cpu_nano = 0;  ///< capacity, as HostRoom
+  int64_t memory_bytes = 0;
+  int64_t cpu_budget = 1'000'000'000;  ///< billionths, as HostRoom
+  int64_t memory_budget = 1'000'000'000;
   int64_t cpu_limits_nano = 0;
   int64_t memory_limits_bytes = 0;
   int64_t cpu_reservations_nano = 0;

@@ -2,21 +2,19 @@
 """Checks every desired-state file under examples/ against
 schemas/desired-state.schema.json (JSON Schema 2020-12), and that the schema
 rejects a few wrong files, so an editor using it flags what validate flags;
-and the output examples in schemas/examples/ (usage*.json) against the schema
-of their kind (usage.schema.json)."""
+and the output examples in schemas/examples/ (usage*.json, advise*.json)
+against the schema of their kind (usage.schema.json, advise.schema.json)."""
 import glob
-import json
 import os
 import sys
 
-import jsonschema
 import yaml
 
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-with open(os.path.join(root, "schemas", "desired-state.schema.json")) as f:
-    schema = json.load(f)
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema)
+sys.dont_write_bytecode = True  # no __pycache__ for schema_check in the source tree
+from schema_check import ROOT as root
+from schema_check import check_example, load, validator_for
+
+validator = validator_for("desired-state")
 
 failures = 0
 files = sorted(glob.glob(os.path.join(root, "examples", "**", "*.yaml"), recursive=True))
@@ -26,13 +24,7 @@ if not files:
     sys.exit(1)
 for path in files:
     with open(path) as f:
-        doc = yaml.safe_load(f)
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
-    for e in errors:
-        failures += 1
-        print(f"{os.path.relpath(path, root)}: {'/'.join(map(str, e.path))}: {e.message}")
-    if not errors:
-        print(f"ok  {os.path.relpath(path, root)}")
+        failures += check_example(validator, path, yaml.safe_load(f))
 
 bad = [
     {"version": 2},
@@ -60,22 +52,15 @@ for doc in bad:
     if validator.is_valid(doc):
         failures += 1
         print(f"schema accepted a wrong file: {doc}")
-with open(os.path.join(root, "schemas", "usage.schema.json")) as f:
-    usage_schema = json.load(f)
-jsonschema.Draft202012Validator.check_schema(usage_schema)
-usage_validator = jsonschema.Draft202012Validator(usage_schema)
-outputs = sorted(glob.glob(os.path.join(root, "schemas", "examples", "usage*.json")))
-if not outputs:
-    print("no usage output examples found", file=sys.stderr)
-    sys.exit(1)
-for path in outputs:
-    with open(path) as f:
-        doc = json.load(f)
-    errors = sorted(usage_validator.iter_errors(doc), key=lambda e: list(e.path))
-    for e in errors:
-        failures += 1
-        print(f"{os.path.relpath(path, root)}: {'/'.join(map(str, e.path))}: {e.message}")
-    if not errors:
-        print(f"ok  {os.path.relpath(path, root)}")
+outputs = []
+for kind in ("usage", "advise"):  # schemas/examples/<kind>*.json against <kind>.schema.json
+    output_validator = validator_for(kind)
+    paths = sorted(glob.glob(os.path.join(root, "schemas", "examples", kind + "*.json")))
+    if not paths:
+        print(f"no {kind} output examples found", file=sys.stderr)
+        sys.exit(1)
+    for path in paths:
+        failures += check_example(output_validator, path, load(path))
+    outputs += paths
 print(f"{len(files)} example files, {len(outputs)} output examples, {failures} problems")
 sys.exit(1 if failures else 0)

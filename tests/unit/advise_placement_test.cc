@@ -211,6 +211,23 @@ TEST(AdvisePlacement, AlreadyFittingMovesNothing) {
   check_invariants({hosts, services, 0.8}, p);
 }
 
+TEST(AdvisePlacement, HostTotalsCarryTheRoomTheyAreJudgedAgainst) {
+  // A reader prints "9.6 of 4 CPUs (240%)" from the totals alone.
+  std::vector<HostRoom> hosts = {host("kvm4", 4, 16 * kGi, 2), host("kvm2", 2, 8 * kGi)};
+  hosts[1].memory_budget = nano(1.5);
+  const Placement p = place(hosts, {svc("web", "kvm4", 1, kGi, 0.5)}, 0.8);
+  for (const auto* side : {&p.before, &p.after}) {
+    ASSERT_EQ(side->size(), 2u);
+    EXPECT_EQ((*side)[0].cpu_nano, nano(4));
+    EXPECT_EQ((*side)[0].memory_bytes, 16 * kGi);
+    EXPECT_EQ((*side)[0].cpu_budget, nano(2));
+    EXPECT_EQ((*side)[0].memory_budget, kNano);
+    EXPECT_EQ((*side)[1].cpu_nano, nano(2));
+    EXPECT_EQ((*side)[1].memory_bytes, 8 * kGi);
+    EXPECT_EQ((*side)[1].memory_budget, nano(1.5));
+  }
+}
+
 TEST(AdvisePlacement, OneOverloadedHostMovesTheFewestWithReasons) {
   // kvm4: p95 4.1 of 3.2 CPUs at 80%; any one of the four relieves it alone.
   // Of those, moving worker (1.2) leaves the busiest host least busy.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reconciler/render/usage_view.h"
+#include "support/text_lines.h"
 #include "unit/usage_view_fixture.h"
 
 namespace swarmform::render {
@@ -19,29 +20,9 @@ using usage::testing::kMiB;
 using usage::testing::seed_history;
 using usage::testing::seed_usage;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-/// The first line holding `needle`, or "" when none does.
-std::string line_with(const std::string& text, const std::string& needle) {
-  for (const auto& l : lines_of(text)) {
-    if (l.find(needle) != std::string::npos) return l;
-  }
-  return "";
-}
-
-bool has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using swarmform::testing::has;
+using swarmform::testing::line_with;
+using swarmform::testing::lines_of;
 
 /// Characters (UTF-8 code points) on a line.
 size_t code_points(const std::string& s) {

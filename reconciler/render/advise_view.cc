@@ -147,19 +147,11 @@ bool shown(const ServiceAdvice& s) { return s.changes() || !s.cannot_raise.empty
 
 bool kept_only(const ServiceAdvice& s) { return !shown(s) && s.sizing.kept; }
 
-bool fits_and_changes(const Advice& a) {
-  if (!a.placement.fits) return false;
-  for (const auto& s : a.services) {
-    if (s.changes()) return true;
-  }
-  return false;
-}
-
 /// "Advice: 3 to resize, 1 to move; 4 tasks restart.", "Nothing to
 /// change.", or why nothing can be written.
 std::string summary(const Advice& a) {
   if (!a.placement.fits) return "No placement fits: nothing to write.";
-  if (!fits_and_changes(a)) return "Nothing to change.";
+  if (!a.has_changes()) return "Nothing to change.";
   uint64_t resize = 0, move = 0, tasks = 0;
   for (const auto& s : a.services) {
     if (s.limits_change() || s.reservations_change()) ++resize;
@@ -481,7 +473,7 @@ nlohmann::json advise_json(const Advice& a) {
           {"target_utilization", figure(a.target_utilization)},
           {"what_if", a.what_if},
           {"fits", p.fits},
-          {"changes", fits_and_changes(a)},
+          {"changes", a.has_changes()},
           {"services", services},
           {"moves", moves},
           {"hosts", hosts},

@@ -28,7 +28,8 @@ TEST(AdviseSchema, AdviceThatFitsThatDoesNotAndEmptyValidate) {
   what_if.services[0].host_before.clear();  // not pinned: host_before null
   std::vector<nlohmann::json> docs{advise_json(advise::testing::history_advice()),
                                    advise_json(advise::testing::live_advice_that_does_not_fit()),
-                                   advise_json(what_if), advise_json(advise::Advice{})};
+                                   advise_json(what_if), advise_json(advise::Advice{}),
+                                   advise_json(advise::testing::advised_crowded())};
   const std::string source = SWARMFORM_SOURCE_DIR;
   std::string command = "/usr/bin/python3 '" + source + "/tests/schema/check_advise.py'";
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -40,7 +41,7 @@ TEST(AdviseSchema, AdviceThatFitsThatDoesNotAndEmptyValidate) {
   int status = -1;
   const std::string out = swarmform::testing::run_command(command + " 2>&1", &status);
   EXPECT_EQ(status, 0) << out;
-  EXPECT_NE(out.find("5 documents, 18 wrong documents, 0 problems"), std::string::npos) << out;
+  EXPECT_NE(out.find("6 documents, 18 wrong documents, 0 problems"), std::string::npos) << out;
 }
 
 }  // namespace

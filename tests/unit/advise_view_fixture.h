@@ -2,11 +2,12 @@
 // Two answers of `advise`, built by hand as values (the renderer only
 // prints them): a week of history where api moves from kvm4 to kvm2 and
 // every host then fits, and one live minute where nothing fits (the status
-// report's Option 2 question).
+// report's Option 2 question).  And one that advise() itself gives.
 
 #include <string>
 
 #include "reconciler/advise/advice.h"
+#include "reconciler/config/loader.h"
 
 namespace swarmform::advise::testing {
 
@@ -191,6 +192,25 @@ inline Advice live_advice_that_does_not_fit() {
   p.demand_p95_cpus = 9.6;
   p.smallest_total_cpus = 12;
   return a;
+}
+
+/// advise() on two services crowding host a (2 CPUs, p95 0.9 + 0.8 over its
+/// 1.6 target) with b (4 CPUs) empty: both right-sized, one moves to b.
+inline Advice advised_crowded() {
+  const std::string text =
+      "version: 1\ncluster:\n  manager: a\nhosts:\n"
+      "  a:\n    ssh: root@203.0.113.4\n    capacity: {cpus: 2, memory: 16GiB}\n"
+      "  b:\n    ssh: root@203.0.113.5\n    capacity: {cpus: 4, memory: 16GiB}\n"
+      "services:\n"
+      "  x:\n    host: a\n    limits: {cpus: 1, memory: 256MiB}\n"
+      "  y:\n    host: a\n    limits: {cpus: 1, memory: 256MiB}\n";
+  config::Loaded loaded =
+      config::load_desired_state({model::SourceFile{"a.yaml", text}}, config::LoadOptions{});
+  MeasuredInput in;
+  in.basis = history_advice().basis;
+  in.services["x"] = week(0.45, 0.9, 100.0 * kMiB, 200.0 * kMiB);
+  in.services["y"] = week(0.4, 0.8, 100.0 * kMiB, 200.0 * kMiB);
+  return loaded.state ? advise(*loaded.state, in, {}) : Advice{};
 }
 
 }  // namespace swarmform::advise::testing

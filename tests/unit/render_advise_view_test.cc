@@ -200,6 +200,21 @@ TEST(AdviseText, PlainStyleHasNoEscapesAndNamesFromOutsideAreMadePrintable) {
   EXPECT_TRUE(has(advise_text(history_advice(), Style{true}), "\x1b["));
 }
 
+TEST(AdviseText, WhatAdviseItselfAnswersReadsWhole) {
+  const Advice a = advise::testing::advised_crowded();
+  ASSERT_TRUE(a.placement.fits);
+  ASSERT_EQ(a.placement.moves.size(), 1u);
+  const std::string text = advise_text(a, Style{});
+  const std::string& moved = a.placement.moves[0].service;
+  const std::string service = block(text, "~ " + moved);
+  EXPECT_TRUE(has(service, "    host: a → b\n")) << text;
+  EXPECT_TRUE(has(service, "    limits.cpus: 1 → ")) << text;
+  EXPECT_TRUE(has(block(text, "Moves:"), "  " + moved + ": a → b\n")) << text;
+  EXPECT_TRUE(has(line_starting(text, "  a  "), "2 CPUs, 16GiB")) << text;
+  EXPECT_TRUE(has(line_starting(text, "  a  "), "no → yes")) << text;
+  EXPECT_TRUE(lines_of(text).back().starts_with("Advice: 2 to resize, 1 to move;")) << text;
+}
+
 // --- JSON -------------------------------------------------------------------
 
 TEST(AdviseJson, BasisOfHistoryAndOfALiveWindow) {

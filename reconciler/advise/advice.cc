@@ -197,6 +197,7 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
   for (const auto& [name, s] : desired.services) taken.insert(name);
 
   std::vector<Candidate> candidates;
+  std::vector<const model::Service*> declared_of;  // per candidate: its service, or null (fixed)
   for (const auto& [name, s] : desired.services) {
     ServiceAdvice& sa = out.services.emplace_back();
     sa.name = name;
@@ -227,10 +228,12 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
       // A host the desired state does not declare: place() counts it on
       // none and never moves it.
       candidates.push_back(candidate(name, s.host, sa.tasks, sa.sizing, p95, std::move(stays)));
+      declared_of.push_back(&s);
     } else if (model::runs_on_every_node(s)) {
       for (const HostRoom& room : rooms) {
         candidates.push_back(candidate(unique_name(name + " (on " + room.name + ")", taken),
                                        room.name, 1, sa.sizing, p95, kStaysGlobal));
+        declared_of.push_back(&s);
       }
     }
     // Any other service without a host counts on none: the swarm places it,
@@ -244,9 +247,25 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
     c.cpu_p95 = std::isfinite(f.cpu_p95) && f.cpu_p95 > 0 ? f.cpu_p95 : 0;
     c.stays_because = f.why.empty() ? "a fixed load" : f.why;
     candidates.push_back(std::move(c));
+    declared_of.push_back(nullptr);
   }
 
   out.placement = place(rooms, candidates, options.target_utilization);
+
+  // The hosts as declared now: the same candidates with their declared
+  // values, none movable, so place() only counts them.
+  std::vector<Candidate> as_declared = candidates;
+  for (size_t i = 0; i < as_declared.size(); ++i) {
+    Candidate& c = as_declared[i];
+    c.stays_because = "as declared";
+    if (const model::Service* s = declared_of[i]) {
+      c.cpu_limit_nano = s->limits.nano_cpus.value_or(0);
+      c.memory_limit_bytes = s->limits.memory_bytes.value_or(0);
+      c.cpu_reservation_nano = s->reservations.nano_cpus.value_or(0);
+      c.memory_reservation_bytes = s->reservations.memory_bytes.value_or(0);
+    }
+  }
+  out.declared_hosts = place(rooms, as_declared, options.target_utilization).before;
 
   for (ServiceAdvice& sa : out.services) {
     const model::Service& s = desired.services.at(sa.name);

@@ -92,6 +92,11 @@ struct Advice {
   std::vector<ServiceAdvice> services;  ///< every declared service, by name
   std::vector<FixedLoad> fixed;         ///< counted on their hosts, never moved
   Placement placement;                  ///< fits, moves, before/after per host, why_not
+  /// The hosts as they are now, in the hosts' order: the declared values on
+  /// the declared hosts (placement.before counts the advised values on the
+  /// declared hosts, placement.after the advised values where advised).
+  /// What a reader compares placement.after with.
+  std::vector<HostTotals> declared_hosts;
   std::vector<std::string> notes;       ///< MeasuredInput's notes and advise's own
 
   /// True when it fits and changes something: what --write would write.

@@ -233,15 +233,30 @@ std::vector<std::string> host_header(const Advice& a) {
           "BUDGET cpu/memory", "P95 CPU (target " + target_words(a.target_utilization) + ")", "FITS"};
 }
 
-/// before and after, paired by name (placement keeps the hosts' order in
-/// both; a host missing from `after` pairs with itself).
-const HostTotals& after_of(const Advice& a, size_t i) {
-  const auto& before = a.placement.before[i];
-  if (i < a.placement.after.size() && a.placement.after[i].name == before.name) return a.placement.after[i];
-  for (const auto& t : a.placement.after) {
-    if (t.name == before.name) return t;
+/// A host as declared now and as advised.
+struct HostPair {
+  const HostTotals* before;
+  const HostTotals* after;
+};
+
+const HostTotals* named(const std::vector<HostTotals>& hosts, const std::string& name) {
+  for (const auto& t : hosts) {
+    if (t.name == name) return &t;
   }
-  return before;
+  return nullptr;
+}
+
+/// In the hosts' order (placement.before's): before is the declared values
+/// on the declared hosts (Advice::declared_hosts), else, for advice that
+/// lacks them, placement.before; after is placement.after.
+std::vector<HostPair> host_pairs(const Advice& a) {
+  std::vector<HostPair> out;
+  for (const auto& t : a.placement.before) {
+    const HostTotals* before = named(a.declared_hosts, t.name);
+    const HostTotals* after = named(a.placement.after, t.name);
+    out.push_back({before ? before : &t, after ? after : &t});
+  }
+  return out;
 }
 
 std::string demand_sentence(const Advice& a) {
@@ -379,10 +394,10 @@ std::string advise_text(const Advice& a, const Style& style) {
 
   const auto& p = a.placement;
   if (!p.before.empty()) {
-    out += "Hosts (before → after):\n";
+    out += "Hosts (as declared → as advised):\n";
     Table t(host_header(a));
-    for (size_t i = 0; i < p.before.size(); ++i) {
-      t.add(host_row(p.before[i], after_of(a, i), quote_text,
+    for (const auto& h : host_pairs(a)) {
+      t.add(host_row(*h.before, *h.after, quote_text,
                      [&style](bool fits, const std::string& s) { return fits ? style.green(s) : style.red(s); }));
     }
     out += t.str("  ") + "\n";
@@ -453,10 +468,10 @@ nlohmann::json advise_json(const Advice& a) {
   for (const auto& m : p.moves)
     moves.push_back({{"service", m.service}, {"from", m.from}, {"to", m.to}, {"reason", m.reason}});
   nlohmann::json hosts = nlohmann::json::array();
-  for (size_t i = 0; i < p.before.size(); ++i) {
-    const HostTotals& before = p.before[i];
-    const HostTotals& after = after_of(a, i);
-    hosts.push_back({{"name", before.name},
+  for (const auto& h : host_pairs(a)) {
+    const HostTotals& before = *h.before;
+    const HostTotals& after = *h.after;
+    hosts.push_back({{"name", after.name},
                      {"capacity",
                       {{"cpus", static_cast<double>(after.cpu_nano) / model::kNano},
                        {"memory_bytes", after.memory_bytes}}},
@@ -525,13 +540,13 @@ std::string advise_markdown(const Advice& a) {
 
   const auto& p = a.placement;
   if (!p.before.empty()) {
-    out += "#### Hosts before → after\n\n";
+    out += "#### Hosts as declared → as advised\n\n";
     std::vector<std::string> header = {"Host",   "Capacity", "CPU limits", "Memory limits", "Reserved cpu / memory",
                                        "Budget cpu / memory", "p95 CPU (target " + target_words(a.target_utilization) + ")",
                                        "Fits"};
     out += md_header(header);
-    for (size_t i = 0; i < p.before.size(); ++i) {
-      out += md_row(host_row(p.before[i], after_of(a, i), md, [](bool fits, const std::string& s) {
+    for (const auto& h : host_pairs(a)) {
+      out += md_row(host_row(*h.before, *h.after, md, [](bool fits, const std::string& s) {
         return fits ? s : "**" + s + "**";
       }));
     }

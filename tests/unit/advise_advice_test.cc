@@ -499,5 +499,38 @@ TEST(AdviseAdvice, TheStatusReportsServicesRightSizedStillNeedMoreThanTheTwoHost
   EXPECT_TRUE(b.has_changes());
 }
 
+TEST(AdviseAdvice, DeclaredHostsAreTheDeclaredValuesOnTheDeclaredHosts) {
+  // What a reader compares the advice with: web's declared 1 CPU (not the
+  // advised 0.69) on a (not b, where it moves), the global agent's declared
+  // 0.25 on each host, a fixed load's p95 where it ran.
+  const auto desired = load(host("a", "1") + host("b", "4"),
+                            "  agent:\n    mode: global\n    limits: {cpus: 0.25, memory: 64MiB}\n"
+                            "  web:\n    host: a\n    limits: {cpus: 1, memory: 256MiB}\n"
+                            "    reservations: {cpus: 0.5}\n");
+  MeasuredInput in;
+  in.services["agent"] = measured(0.3);
+  in.services["web"] = measured(0.6);
+  in.fixed = {{"portainer", "b", 0.2, "not declared"}};
+  const Advice adv = advise(desired, in, {});
+  ASSERT_TRUE(adv.placement.fits) << testing::PrintToString(adv.placement.why_not);
+  ASSERT_EQ(service(adv, "web").host_after, "b");
+  ASSERT_EQ(adv.declared_hosts.size(), 2u);
+  const HostTotals& a = adv.declared_hosts[0];
+  const HostTotals& b = adv.declared_hosts[1];
+  EXPECT_EQ(a.name, "a");
+  EXPECT_EQ(a.cpu_limits_nano, 1'250'000'000);
+  EXPECT_EQ(a.memory_limits_bytes, (256 + 64) * int64_t{1024 * 1024});
+  EXPECT_EQ(a.cpu_reservations_nano, 500'000'000);
+  EXPECT_NEAR(a.cpu_p95, 0.9, 1e-9);
+  EXPECT_FALSE(a.fits) << "1.25 CPUs of limits on 1 CPU at budget 1x";
+  EXPECT_EQ(a.cpu_nano, kNano);
+  EXPECT_EQ(b.name, "b");
+  EXPECT_EQ(b.cpu_limits_nano, 250'000'000);
+  EXPECT_NEAR(b.cpu_p95, 0.5, 1e-9);
+  EXPECT_TRUE(b.fits);
+  // placement.before is the advised values where they are declared.
+  EXPECT_EQ(adv.placement.before[0].cpu_limits_nano, 350'000'000 + 690'000'000);
+}
+
 }  // namespace
 }  // namespace swarmform::advise

@@ -111,7 +111,7 @@ TEST(AdviseText, KeptServicesCompactlyWithTheirReasonAndTheUnchangedCounted) {
 
 TEST(AdviseText, HostsBeforeAndAfterAgainstCapacityTheTargetAndTheBudgets) {
   const std::string text = advise_text(history_advice(), Style{});
-  EXPECT_TRUE(has(text, "Hosts (before → after):")) << text;
+  EXPECT_TRUE(has(text, "Hosts (as declared → as advised):")) << text;
   EXPECT_TRUE(has(line_with(text, "  HOST"), "P95 CPU (target 80%)")) << text;
   const std::string kvm4 = line_starting(text, "  kvm4  ");
   EXPECT_TRUE(has(kvm4, "4 CPUs, 16GiB")) << kvm4;
@@ -210,8 +210,14 @@ TEST(AdviseText, WhatAdviseItselfAnswersReadsWhole) {
   EXPECT_TRUE(has(service, "    host: a → b\n")) << text;
   EXPECT_TRUE(has(service, "    limits.cpus: 1 → ")) << text;
   EXPECT_TRUE(has(block(text, "Moves:"), "  " + moved + ": a → b\n")) << text;
-  EXPECT_TRUE(has(line_starting(text, "  a  "), "2 CPUs, 16GiB")) << text;
-  EXPECT_TRUE(has(line_starting(text, "  a  "), "no → yes")) << text;
+  // Before is as declared (1 + 1 CPUs of limits on a), not the advised
+  // values where they are declared.
+  const std::string host_a = line_starting(text, "  a  ");
+  EXPECT_TRUE(has(host_a, "2 CPUs, 16GiB")) << text;
+  EXPECT_TRUE(has(host_a, "2 → 0.92 (100% → 46%)")) << text;
+  EXPECT_TRUE(has(host_a, "512MiB → 230MiB")) << text;
+  EXPECT_TRUE(has(host_a, "0 / 0 → 0.4 / 100MiB")) << text;
+  EXPECT_TRUE(has(host_a, "no → yes")) << text;
   EXPECT_TRUE(lines_of(text).back().starts_with("Advice: 2 to resize, 1 to move;")) << text;
 }
 
@@ -366,7 +372,7 @@ TEST(AdviseMarkdown, HeadingBasisAndATableOfTheServicesThatChange) {
 
 TEST(AdviseMarkdown, HostsBeforeAfterAndTheMoves) {
   const std::string md = advise_markdown(history_advice());
-  EXPECT_TRUE(has(md, "#### Hosts before → after\n\n| Host | Capacity |")) << md;
+  EXPECT_TRUE(has(md, "#### Hosts as declared → as advised\n\n| Host | Capacity |")) << md;
   const std::string kvm4 = line_starting(md, "| kvm4 |");
   EXPECT_TRUE(has(kvm4, "| 9.6 → 3.2 (240% → 80%) |")) << kvm4;
   EXPECT_TRUE(has(kvm4, "| 3.1 → 2.4 (78% → 60%) |")) << kvm4;

@@ -25,7 +25,6 @@ using advise::HostTotals;
 using advise::ServiceAdvice;
 using model::cpus_or_none;
 using model::format_cpus;
-using model::format_memory;
 using model::memory_or_none;
 
 /// How a string from outside is made safe for the output at hand:
@@ -85,8 +84,10 @@ std::string target_words(double target) {
   return std::to_string(std::llround(std::clamp(target, 0.0, 1e6) * 100)) + "%";
 }
 
-/// A total of bytes: "0" for nothing, else format_memory.
-std::string memory_total(int64_t bytes) { return bytes == 0 ? "0" : format_memory(bytes); }
+/// A host's total of bytes, for the hosts table: "0" for nothing, else
+/// readable ("2.2GiB"), as plan's host table prints them; a service's
+/// declared values stay exact (memory_or_none), as YAML holds them.
+std::string memory_total(int64_t bytes) { return bytes == 0 ? "0" : model::memory_readable(bytes); }
 
 std::string cpus_words(int64_t nano) {
   return format_cpus(nano) + (nano == model::kNano ? " CPU" : " CPUs");
@@ -206,7 +207,7 @@ std::string budget_cell(const HostTotals& t) {
 }
 
 std::string capacity_cell(const HostTotals& t) {
-  return cpus_words(t.cpu_nano) + ", " + memory_or_none(t.memory_bytes);
+  return cpus_words(t.cpu_nano) + ", " + memory_total(t.memory_bytes);
 }
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }

@@ -124,6 +124,7 @@ TEST(AdviseText, HostsBeforeAndAfterAgainstCapacityTheTargetAndTheBudgets) {
   const std::string kvm2 = line_starting(text, "  kvm2  ");
   EXPECT_TRUE(has(kvm2, "2 CPUs, 8GiB")) << kvm2;
   EXPECT_TRUE(has(kvm2, "0.5 → 1.1 (25% → 55%)")) << kvm2;
+  EXPECT_TRUE(has(kvm2, "1GiB → 2.2GiB (13% → 28%)")) << kvm2;  // readable, as plan's host table
   EXPECT_FALSE(has(kvm2, "→ yes")) << kvm2;  // it fitted before too: one verdict
 }
 

@@ -29,7 +29,7 @@ Owner owner_of(const model::DesiredState& desired, const std::string& live_name)
   if (keys.empty()) return {"", "not declared"};
   if (keys.size() > 1) return {"", kSeveral};
   const model::Service& s = desired.services.at(keys.front());
-  if (s.host.empty() && !model::runs_on_every_node(s)) return {"", "not pinned to a host"};
+  if (s.host.empty() && !model::runs_on_every_node(s)) return {keys.front(), "not pinned to a host"};
   return {keys.front(), ""};
 }
 
@@ -151,13 +151,12 @@ void HistoryAccumulator::add(const usage::UsageRecord& r) {
   if (it == m.owners.end()) it = m.owners.emplace(r.service, owner_of(m.desired, r.service)).first;
   if (m.in.basis.first_at_unix == 0 || r.at_unix < m.in.basis.first_at_unix) m.in.basis.first_at_unix = r.at_unix;
   m.in.basis.last_at_unix = std::max(m.in.basis.last_at_unix, r.at_unix);
-  if (it->second.key.empty()) {
+  if (!it->second.why.empty()) {
     Series& s = m.fixed[{r.service, r.host}];
     s.why = it->second.why;
     Impl::add_row(s, r, /*per_task=*/false);
-  } else {
-    Impl::add_row(m.declared[it->second.key], r, /*per_task=*/true);
   }
+  if (!it->second.key.empty()) Impl::add_row(m.declared[it->second.key], r, /*per_task=*/true);
 }
 
 MeasuredInput HistoryAccumulator::finish() {
@@ -224,11 +223,11 @@ MeasuredInput from_window(const model::DesiredState& desired, const usage::Usage
   std::map<std::string, std::string> several;
   for (const auto& s : report.services) {
     const Owner owner = owner_of(desired, s.name);
-    if (owner.key.empty()) {
+    if (!owner.why.empty()) {
       in.fixed.push_back({s.name, s.host, s.cpu_used, owner.why});
       if (owner.why == kSeveral) several[s.name] = owner.why;
-      continue;
     }
+    if (owner.key.empty()) continue;
     usage::UsageRecord r;
     r.window_seconds = report.window_seconds;
     r.tasks = s.tasks;

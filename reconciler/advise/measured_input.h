@@ -20,9 +20,10 @@ namespace swarmform::advise {
 
 /// From recorded windows: the rows of one declared service (over all hosts)
 /// are summed per window, divided by that window's tasks, and summarised
-/// (usage::summarize: p50/p95/max, time-weighted throttling).  Rows of a
-/// live service no declared service matches, or of a declared service not
-/// pinned to a host, are fixed loads on the host they ran on (their p95).
+/// (p50/p95/max as usage::summarize, time-weighted throttling).  Rows of a
+/// live service no declared service matches are fixed loads on the host they
+/// ran on (their p95); so are those of a declared service not pinned to a
+/// host, which is also sized (its limits are per task wherever it runs).
 /// A name several declared services match counts for none, with a note.
 /// `live` gives the mounts (local data) of the services running now.
 MeasuredInput from_history(const model::DesiredState& desired, const std::vector<usage::UsageRecord>& records,

@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   // The command table: each entry registers one subcommand and its handler.
   using Adder = void (*)(CLI::App&, const GlobalOptions&, int&);
   for (Adder add : {Adder{add_validate_command}, Adder{add_state_command}, Adder{add_import_command}, Adder{add_usage_command},
+                    Adder{add_advise_command},
                     Adder{add_plan_command},
                     Adder{add_show_command}, Adder{add_apply_command}, Adder{add_unlock_command},
                     Adder{add_drift_command}, Adder{add_agent_command}}) {

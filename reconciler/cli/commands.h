@@ -18,5 +18,6 @@ void add_drift_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
 void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_usage_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_advise_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

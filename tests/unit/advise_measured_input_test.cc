@@ -71,7 +71,7 @@ TEST(AdviseFromHistory, PerTaskFiguresOfAGlobMatchedServiceOverTheWindows) {
   EXPECT_TRUE(in.fixed.empty());
 }
 
-TEST(AdviseFromHistory, UndeclaredUnpinnedAndAmbiguousServicesAreFixedLoadsOnTheirHost) {
+TEST(AdviseFromHistory, UndeclaredUnpinnedAndAmbiguousServicesAreFixedLoadsOnTheirHostAndUnpinnedOnesAreSized) {
   std::vector<usage::UsageRecord> rows;
   for (int i = 0; i < 3; ++i) {
     rows.push_back(row(1000 + 60 * i, "postgres", "kvm4", 1, 1.5, 500));
@@ -79,7 +79,9 @@ TEST(AdviseFromHistory, UndeclaredUnpinnedAndAmbiguousServicesAreFixedLoadsOnThe
     rows.push_back(row(1000 + 60 * i, "dup-x", "kvm2", 1, 0.3, 50));
   }
   const MeasuredInput in = from_history(desired(), rows, {}, "db");
-  EXPECT_TRUE(in.services.empty());
+  // The unpinned one is sized too: limits are per task wherever it runs.
+  ASSERT_EQ(in.services.size(), 1U);
+  EXPECT_NEAR(in.services.at("loose").cpu_p95, 0.2, 1e-6);  // kept as a float per window
   ASSERT_EQ(in.fixed.size(), 3U);  // by host, then service
   EXPECT_EQ(in.fixed[0].service, "dup-x");
   EXPECT_EQ(in.fixed[0].host, "kvm2");

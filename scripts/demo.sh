@@ -7,7 +7,8 @@
 #   loop a cron job watches: someone changes a limit by hand, `drift` reports
 #   it (exit 2, "changed outside swarmform"), `apply` puts it back, `drift`
 #   is clean; `usage` reads what each lab service really uses on both hosts
-#   (they idle: flagged `idle`).  Last, `import` writes the desired state of the lab as it runs
+#   (they idle: flagged `idle`) and `advise` what their limits should be
+#   (from one live window, said to be weak).  Last, `import` writes the desired state of the lab as it runs
 #   from a bare one (manager, hosts' SSH, known_hosts), and `plan` of it is empty.
 # The lab keeps running afterwards so you can try commands by hand; stop it
 # with tests/lab/down.sh.
@@ -64,6 +65,12 @@ step swarmform drift -C examples/lab
 # What runs really uses: every host at once, two readings 3 s apart.
 step swarmform usage -C examples/lab --window 3s
 "$sf" usage -C examples/lab --window 3s
+
+# What the limits should be: with no recorded history, advise measures a live
+# window and says it is a weak basis; the idle lab services come down to the
+# floor.  Without --write it only prints (text like plan's).
+step swarmform advise -C examples/lab --window 3s
+"$sf" advise -C examples/lab --window 3s
 
 # Adopting a swarm that already runs: a desired state that names only the
 # manager, the hosts' SSH and known_hosts; import writes the rest, and what

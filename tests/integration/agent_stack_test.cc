@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include <unistd.h>
@@ -63,6 +64,29 @@ class StackCleanup {
   std::string stack_, service_, image_;
 };
 
+/// The package to build the image from: $SWARMFORM_DEB, else the Release
+/// build's (build-release/swarmform_*.deb, scripts/test.sh makes it) when its
+/// binary is of this tree's commit (its --version is the binary under test's);
+/// "" when there is none, with the reason in `why_not`.
+std::string package_of_this_build(std::string* why_not) {
+  if (const char* env = std::getenv("SWARMFORM_DEB"); env != nullptr && *env != '\0') return env;
+  const std::string want = run_swarmform({"--version"}).out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SWARMFORM_SOURCE_DIR) + "/build-release", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("swarmform_") || !name.ends_with(".deb")) continue;
+    TempDir x("sf-agentstack-deb");
+    const std::string bin = x.path() + "/swarmform";
+    const std::string got = run_command("dpkg-deb --fsys-tarfile " + shell_quote(entry.path().string()) +
+                                        " | tar -xOf - ./usr/bin/swarmform > " + shell_quote(bin) + " && chmod 755 " +
+                                        shell_quote(bin) + " && " + shell_quote(bin) + " --version");
+    if (got == want) return entry.path().string();
+    *why_not = entry.path().string() + " is of another build (" + got + "), not this tree's (" + want + ")";
+  }
+  if (why_not->empty()) *why_not = "no build-release/swarmform_*.deb (cmake --build build-release --target package)";
+  return "";
+}
+
 /// Polls the metrics file until `done` holds of it (bounded); returns the last reading.
 template <typename Done>
 std::map<std::string, double> wait_for_metrics(const std::string& path, int seconds, Done done) {
@@ -90,12 +114,18 @@ TEST(AgentStack, TheAgentAsASwarmServiceReportsAHandMadeDriftInItsMetricsFile) {
   const std::string source = SWARMFORM_SOURCE_DIR;
   const std::string socket = lab.get("KVM4_SOCKET");
 
-  // The image: from the package when the test command names one (it builds
-  // the .deb first), else from the binary under test.
-  const char* deb = std::getenv("SWARMFORM_DEB");
+  // The image: from the package, as users get it (scripts/test.sh builds it
+  // and requires it); without one, from the binary under test.
+  std::string why_no_package;
+  const std::string deb = package_of_this_build(&why_no_package);
+  if (deb.empty()) {
+    const char* require = std::getenv("SWARMFORM_REQUIRE_PACKAGE");
+    ASSERT_FALSE(require != nullptr && std::string(require) == "1") << why_no_package;
+    std::cerr << "note: the image is built from " SWARMFORM_BINARY ", not a package: " << why_no_package << "\n";
+  }
   int rc = -1;
   std::string built = run_command(source + "/packaging/lab-image.sh " +
-                                      (deb && *deb ? "--deb " + shell_quote(deb) : "--binary " SWARMFORM_BINARY) +
+                                      (!deb.empty() ? "--deb " + shell_quote(deb) : "--binary " SWARMFORM_BINARY) +
                                       " --tag " + image + " " + socket + " 2>&1",
                                   &rc);
   ASSERT_EQ(rc, 0) << built;
@@ -126,7 +156,7 @@ TEST(AgentStack, TheAgentAsASwarmServiceReportsAHandMadeDriftInItsMetricsFile) {
   // memory and quarantine keep about 115MiB resident (measured), at the
   // example's 128M limit; that build alone gets room.
   const bool sanitized =
-      !(deb && *deb) && run_command("ldd " SWARMFORM_BINARY " 2>&1").find("libasan") != std::string::npos;
+      deb.empty() && run_command("ldd " SWARMFORM_BINARY " 2>&1").find("libasan") != std::string::npos;
   const std::string override_file = work + "/lab-override.yml";
   write_file(override_file,
              "version: \"3.8\"\nservices:\n  agent:\n    volumes:\n"

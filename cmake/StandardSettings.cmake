@@ -27,3 +27,12 @@ endif()
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   target_compile_options(swarmform_warnings INTERFACE -Wno-deprecated-declarations)
 endif()
+
+# Release builds (the Debian package, cmake/Packaging.cmake): Debian's hardening
+# build flags, as dpkg-buildflags gives them with hardening=+all, which
+# lintian checks the packaged binary for (fortified functions, stack
+# protector, read-only relocations, immediate binding).  PIE is GCC's default.
+target_compile_options(swarmform_warnings INTERFACE
+  $<$<CONFIG:Release>:-fstack-protector-strong -Wformat -Werror=format-security>)
+target_compile_definitions(swarmform_warnings INTERFACE $<$<CONFIG:Release>:_FORTIFY_SOURCE=2>)
+target_link_options(swarmform_warnings INTERFACE $<$<CONFIG:Release>:LINKER:-z,relro,-z,now>)

@@ -13,6 +13,8 @@ packages=(
   docker.io openssh-server openssh-client busybox-static iproute2 util-linux curl
   # tests: repositories made with git's own CLI (the source reads them with libgit2)
   git
+  # the Debian package (cpack: dpkg-deb, dpkg-shlibdeps), its man page and its check
+  dpkg-dev groff-base lintian
   # tests: libFuzzer targets (fuzz/run.sh).  clang 19: bookworm's default
   # clang 14 cannot compile libstdc++ 12's std::expected (__cpp_concepts too old).
   clang-19 libclang-rt-19-dev

@@ -3,9 +3,10 @@
 #   1. installs the Debian packages it needs (scripts/deps.sh),
 #   2. builds the developer build (warnings are errors),
 #   3. starts the two-node lab swarm (tests/lab/up.sh) and stops it at the end,
-#   4. runs every test (ctest: labels unit, tools and lab), then builds with
-#      ASan+UBSan and runs them again,
-#   5. builds the libFuzzer targets (while the ASan tests run) and runs each
+#   4. builds the Debian package of a Release build (build-release/*.deb),
+#   5. runs every test (ctest: labels unit, tools and lab; tools checks the
+#      package), then builds with ASan+UBSan and runs them again,
+#   6. builds the libFuzzer targets (while the ASan tests run) and runs each
 #      for 20 s (fuzz/run.sh).
 # Lab tests are SKIPPED (loudly) only when not root; under this script, with
 # the lab up, a lab test that cannot reach the lab FAILS instead.
@@ -48,14 +49,31 @@ scripts/deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSWARMFORM_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 
+# The Debian package of a Release build (build-release/swarmform_<version>_<arch>.deb,
+# what users install; the `tools` tests check it: tests/tools/package_test.cc).
+# It builds (niced) while the lab starts, which mostly waits on dockerd.
+# (No -Werror: GCC 12's -O3 warns where -O0 does not, e.g. -Wnull-dereference
+# inside libstdc++; warnings are the developer build's business.)
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWARMFORM_TESTS=OFF -DSWARMFORM_WERROR=OFF \
+  -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+nice -n 10 cmake --build build-release -j "$jobs" --target package >build-release/package.log 2>&1 &
+package_build=$!
+export SWARMFORM_REQUIRE_PACKAGE=1
+
 if [ "$(id -u)" -eq 0 ]; then
   # (each step ends in `|| true`: under set -e a failing step would end the trap early and fail the run)
-  trap 'for b in "${asan_build:-}" "${fuzz_build:-}"; do if [ -n "$b" ]; then kill "$b" 2>/dev/null || true; fi; done; "$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
+  trap 'for b in "${package_build:-}" "${asan_build:-}" "${fuzz_build:-}"; do if [ -n "$b" ]; then kill "$b" 2>/dev/null || true; fi; done; "$root"/tests/lab/down.sh >/dev/null 2>&1 || true' EXIT
   tests/lab/up.sh
   export SWARMFORM_REQUIRE_LAB=1
 else
   echo "swarmform: not root: the lab cannot start; lab tests will be SKIPPED" >&2
 fi
+if ! wait "$package_build"; then
+  tail -n 60 build-release/package.log >&2
+  echo "swarmform: the package build failed (build-release/package.log)" >&2
+  exit 1
+fi
+package_build=
 
 # The ASan+UBSan build compiles (niced) while the developer build's tests run:
 # the lab tests spend most of their time waiting on the swarm, so the two

@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
                     Adder{add_drift_command}, Adder{add_agent_command}}) {
     add(app, global, exit_code);
   }
+  add_docs_commands(app, global, exit_code);
 
   auto logger = spdlog::stderr_color_mt("swarmform");
   logger->set_pattern("swarmform: %l: %v");

@@ -19,5 +19,8 @@ void add_agent_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
 void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_usage_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_advise_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+/// The hidden commands that write the man page and the completion, and list
+/// service names for it (docs_command.cc); added last, after every command.
+void add_docs_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace swarmform::cli

@@ -179,12 +179,13 @@ ValueKind value_kind(const CLI::Option& option) {
   if (!choices(option).empty()) return ValueKind::choice;
   const std::string name = main_name(option);
   static const std::set<std::string> directories{"--dir", "--cache-dir"};
-  static const std::set<std::string> services{"--target"};
+  static const std::set<std::string> services{"--target", "--keep"};
   static const std::set<std::string> refs{"--ref", "--base"};
   // Values nothing can suggest: durations, numbers, URLs, lock ids.
   static const std::set<std::string> nothing{"--interval",      "--timeout",       "--window", "--usage-window",
                                              "--since",         "--retain",        "--notify", "--notify-timeout",
-                                             "--parallelism",   "--connect-timeout", "lock_id"};
+                                             "--parallelism",   "--connect-timeout", "lock_id",
+                                             "--what-if",       "--min-span",      "--min-windows", "--target-utilization"};
   if (directories.contains(name)) return ValueKind::directory;
   if (services.contains(name)) return ValueKind::service;
   if (refs.contains(name)) return ValueKind::git_ref;

@@ -18,7 +18,7 @@ enum class ValueKind {
   none,       ///< no option value (a flag), or one nothing can suggest (a duration, a number, a URL, a lock id)
   file,       ///< a path (the default for a value option not named in the table)
   directory,  ///< -C, --cache-dir
-  service,    ///< --target: the service names the desired state in -C declares
+  service,    ///< --target, --keep: the service names the desired state in -C declares
   git_ref,    ///< --ref, --base: the refs of the repository holding -C
   choice,     ///< one of a fixed set (a CLI::IsMember check): choices()
 };

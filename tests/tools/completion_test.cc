@@ -76,10 +76,10 @@ Words declared_services(const std::string& dir) {
 
 TEST(Completion, CompletesACommandFromItsPrefix) {
   EXPECT_EQ(complete({"swarmform", "pl"}), Words{"plan"});
-  EXPECT_EQ(complete({"swarmform", "a"}), (Words{"agent", "apply"}));
+  EXPECT_EQ(complete({"swarmform", "a"}), (Words{"advise", "agent", "apply"}));
   // Every command, and no hidden one (__man, __complete-services).
   EXPECT_EQ(complete({"swarmform", ""}),
-            (Words{"agent", "apply", "drift", "import", "plan", "show", "state", "unlock", "usage", "validate"}));
+            (Words{"advise", "agent", "apply", "drift", "import", "plan", "show", "state", "unlock", "usage", "validate"}));
   EXPECT_EQ(complete({"swarmform", "__"}), Words{});
 }
 
@@ -102,6 +102,7 @@ TEST(Completion, CompletesTargetWithTheServicesTheExampleDeclares) {
   // -C before the command, --dir=, another command taking --target.
   EXPECT_EQ(complete({"swarmform", "-C", "examples/kvm", "apply", "--target", ""}), services);
   EXPECT_EQ(complete({"swarmform", "usage", "--dir", "=", "examples/kvm", "--target", ""}), services);
+  EXPECT_EQ(complete({"swarmform", "advise", "-C", "examples/kvm", "--keep", ""}), services);
   // The other example declares other services.
   const Words lab = declared_services(SWARMFORM_SOURCE_DIR "/examples/lab");
   EXPECT_EQ(complete({"swarmform", "plan", "-C", "examples/lab", "--target", ""}), lab);
@@ -149,7 +150,7 @@ TEST(Completion, OffersEveryOptionHelpListsAndTheManPageDescribesIt) {
   const std::string man = read_text(kManPage);
   ASSERT_FALSE(man.empty()) << kManPage;
   for (const std::string command :
-       {"validate", "state", "import", "usage", "plan", "show", "apply", "unlock", "drift", "agent"}) {
+       {"validate", "state", "import", "usage", "advise", "plan", "show", "apply", "unlock", "drift", "agent"}) {
     const std::set<std::string> switches = help_switches(command);
     ASSERT_GT(switches.size(), 1u) << command;
     const Words offered = complete({"swarmform", command, "-"});

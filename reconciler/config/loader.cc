@@ -1,6 +1,7 @@
 #include "reconciler/config/loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "reconciler/config/host_reader.h"
@@ -19,7 +20,10 @@
 namespace swarmform::config {
 namespace {
 
-const std::vector<std::string> kTopLevel{"version", "cluster", "hosts", "known_hosts", "policy", "services"};
+const std::vector<std::string> kTopLevel{"version", "cluster", "hosts", "known_hosts", "policy", "services",
+                                         "integrations"};
+const std::vector<std::string> kIntegrations{"dokploy"};
+const std::vector<std::string> kDokployKeys{"url", "api_key_env", "ca_file"};
 const std::vector<std::string> kClusterKeys{"manager"};
 const std::vector<std::string> kPolicyKeys{"cpu_overcommit", "memory_overcommit", "unmanaged", "require_limits",
                                            "prune"};
@@ -34,6 +38,7 @@ struct MergedSections {
   std::map<std::string, Entry> policy;
   std::optional<Entry> known_hosts;
   std::optional<Entry> version;
+  std::map<std::string, Entry> integrations;
 };
 
 /// Adds the entries of `section` (a map, or empty) to `into`; an entry
@@ -95,6 +100,8 @@ MergedSections merge_files(const std::vector<const model::SourceFile*>& files, Y
         merge_section(r, diags, e, nullptr, "hosts", "host", merged.hosts);
       } else if (key == "services") {
         merge_section(r, diags, e, nullptr, "services", "service", merged.services);
+      } else if (key == "integrations") {
+        merge_section(r, diags, e, &kIntegrations, "integrations", "integration", merged.integrations);
       }
     });
   }
@@ -120,6 +127,91 @@ void read_policy(YamlReader& r, const Entry& v, const std::string& key, model::P
   }
 }
 
+/// A name the shell accepts as an environment variable.
+bool is_env_name(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+/// Whether `url` is one swarmform may send the API key to: https anywhere,
+/// plain http only to 127.0.0.1 (a Dokploy on this machine, or a tunnel).
+std::optional<std::string> dokploy_url_problem(const std::string& url) {
+  auto rest_after = [&](std::string_view scheme) { return url.substr(scheme.size()); };
+  std::string rest;
+  if (url.starts_with("https://")) {
+    rest = rest_after("https://");
+  } else if (url.starts_with("http://")) {
+    rest = rest_after("http://");
+    std::string host = rest.substr(0, rest.find_first_of(":/"));
+    if (host != "127.0.0.1") {
+      return "must be https:// (the API key travels in every request); http:// is accepted only for 127.0.0.1";
+    }
+  } else {
+    return "must start with https://";
+  }
+  std::string authority = rest.substr(0, rest.find('/'));
+  if (authority.empty()) return "has no host";
+  if (authority.find('@') != std::string::npos) {
+    return "must not carry credentials: the API key comes from api_key_env";
+  }
+  if (rest.find_first_of("?#") != std::string::npos) return "must not have a query or fragment";
+  return std::nullopt;
+}
+
+/// `integrations.dokploy`: url, api_key_env (both required), ca_file.
+std::optional<model::DokployIntegration> read_dokploy(YamlReader& r, const Entry& e) {
+  if (!e.value->is_map()) {
+    r.error(e, "integrations.dokploy must be a map, not " + YamlReader::kind(e.value));
+    return std::nullopt;
+  }
+  model::DokployIntegration d;
+  d.where = e.key_location();
+  bool ok = true;
+  bool has_url = false;
+  bool has_key = false;
+  r.for_each_key(e, kDokployKeys, "integrations.dokploy", [&](const std::string& key, const Entry& v) {
+    if (key == "url") {
+      has_url = true;
+      auto s = r.string(v, "integrations.dokploy.url");
+      if (!s) {
+        ok = false;
+      } else if (auto problem = dokploy_url_problem(*s)) {
+        r.error(v, "integrations.dokploy.url '" + *s + "' " + *problem);
+        ok = false;
+      } else {
+        d.url = *s;
+        while (d.url.ends_with('/')) d.url.pop_back();
+      }
+    } else if (key == "api_key_env") {
+      has_key = true;
+      auto s = r.string(v, "integrations.dokploy.api_key_env");
+      if (!s) {
+        ok = false;
+      } else if (!is_env_name(*s)) {
+        r.error(v, "integrations.dokploy.api_key_env '" + *s +
+                       "' is not an environment variable name (letters, digits and _, not starting with a digit): "
+                       "it names the variable that holds the key, never the key itself");
+        ok = false;
+      } else {
+        d.api_key_env = *s;
+      }
+    } else if (key == "ca_file") {
+      if (auto s = r.string(v, "integrations.dokploy.ca_file")) d.ca_file = r.path(*s);
+      else ok = false;
+    }
+  });
+  if (!has_url) {
+    r.error(e.key_location(), "integrations.dokploy needs url: (https://your-dokploy)");
+    ok = false;
+  }
+  if (!has_key) {
+    r.error(e.key_location(), "integrations.dokploy needs api_key_env: the environment variable that holds the API key");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return d;
+}
+
 /// Phase 2: the merged sections read into a desired state.  Each service's
 /// entry is taken out of `merged` once read, so that the tree and the model
 /// of a large state are not both held whole.
@@ -138,6 +230,9 @@ model::DesiredState build_state(MergedSections& merged, YamlReader& r) {
   }
   if (auto it = merged.cluster.find("manager"); it != merged.cluster.end()) {
     if (auto m = r.string(it->second, "cluster.manager")) state.manager = *m;
+  }
+  if (auto it = merged.integrations.find("dokploy"); it != merged.integrations.end()) {
+    state.dokploy = read_dokploy(r, it->second);
   }
   return state;
 }

@@ -113,6 +113,21 @@ struct Service {
   std::vector<PortSpec> ports;
 };
 
+/// `integrations.dokploy`: the Dokploy whose stored application values
+/// swarmform keeps in step with the desired state.  The API key itself is
+/// never part of the state: only the name of the environment variable that
+/// holds it.
+struct DokployIntegration {
+  Location where;
+  std::string url;          ///< https://..., or http://127.0.0.1[:port]; no trailing '/'
+  std::string api_key_env;  ///< name of the environment variable holding the API key
+  std::optional<std::string> ca_file;  ///< resolved against the state directory
+
+  bool operator==(const DokployIntegration& o) const {
+    return url == o.url && api_key_env == o.api_key_env && ca_file == o.ca_file;
+  }
+};
+
 struct DesiredState {
   int version = 0;
   std::string manager;  ///< host name whose engine is the manager API
@@ -120,6 +135,7 @@ struct DesiredState {
   std::optional<std::string> known_hosts;  ///< path, resolved against the state directory
   Policy policy;
   std::map<std::string, Service> services;
+  std::optional<DokployIntegration> dokploy;  ///< `integrations.dokploy`, when declared
   std::vector<std::string> files;  ///< the files it was read from, sorted
 
   /// The budget that applies to `host` (its override, else the policy).

@@ -37,12 +37,21 @@ bad = [
     {"services": {"web": {"mode": "global", "replicas": 2}}},
     {"services": {"web": {"mode": "replicated-job", "image": "busybox"}}},
     {"services": {"web": {"host": ""}}},
+    {"integrations": {"dokploy": {"url": "http://dokploy.example.com", "api_key_env": "K"}}},
+    {"integrations": {"dokploy": {"url": "https://u:p@dokploy.example.com", "api_key_env": "K"}}},
+    {"integrations": {"dokploy": {"url": "https://dokploy.example.com", "api_key_env": "not a name"}}},
+    {"integrations": {"dokploy": {"url": "https://dokploy.example.com"}}},
+    {"integrations": {"dokploy": {"url": "https://d.example", "api_key_env": "K", "api_key": "x"}}},
+    {"integrations": {"portainer": {}}},
 ]
 good = [
     {"services": {"web": {"limits": {"cpus": 1}}}},
     {"services": {"web": {"mode": "global", "image": "nginx", "limits": {"cpus": 1}}}},
     {"services": {"web": {"mode": "replicated", "replicas": 2, "host": "a"}}},
     {"services": {"web": {"mode": "global-job", "limits": {"memory": "64M"}}}},
+    {"integrations": {"dokploy": {"url": "https://dokploy.example.com", "api_key_env": "DOKPLOY_API_KEY",
+                                  "ca_file": "dokploy-ca.pem"}}},
+    {"integrations": {"dokploy": {"url": "http://127.0.0.1:3000", "api_key_env": "DOKPLOY_API_KEY"}}},
 ]
 for doc in good:
     if not validator.is_valid(doc):

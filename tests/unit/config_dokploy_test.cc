@@ -1,0 +1,129 @@
+// integrations.dokploy in the desired state: the loader's checks, each
+// located, and Dokploy's stored values read from its JSON (dokploy/stored.h).
+#include <gtest/gtest.h>
+
+#include "reconciler/config/loader.h"
+#include "reconciler/dokploy/stored.h"
+
+namespace swarmform {
+namespace {
+
+using model::SourceFile;
+
+const char* kBase = "version: 1\n";
+
+config::Loaded load(const std::string& integrations, const std::string& base_dir = "/srv/state") {
+  config::LoadOptions o;
+  o.base_dir = base_dir;
+  return config::load_desired_state({SourceFile{"a.yaml", kBase}, SourceFile{"dokploy.yaml", integrations}}, o);
+}
+
+std::string all(const config::Loaded& l) {
+  std::string out;
+  for (const auto& d : l.diagnostics.items()) out += model::format_diagnostic(d) + "\n";
+  return out;
+}
+
+TEST(ConfigDokploy, ReadsUrlKeyVariableAndCaFileAgainstTheStateDirectory) {
+  auto l = load("integrations:\n  dokploy:\n    url: https://dokploy.example.com/\n"
+                "    api_key_env: DOKPLOY_API_KEY\n    ca_file: dokploy-ca.pem\n");
+  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state->dokploy);
+  EXPECT_EQ(l.state->dokploy->url, "https://dokploy.example.com");
+  EXPECT_EQ(l.state->dokploy->api_key_env, "DOKPLOY_API_KEY");
+  EXPECT_EQ(l.state->dokploy->ca_file, "/srv/state/dokploy-ca.pem");
+  EXPECT_EQ(l.state->dokploy->where.file, "dokploy.yaml");
+  EXPECT_EQ(l.state->dokploy->where.line, 2);
+}
+
+TEST(ConfigDokploy, NoIntegrationMeansNoDokploy) {
+  auto l = load("services: {}\n");
+  ASSERT_TRUE(l.state) << all(l);
+  EXPECT_FALSE(l.state->dokploy);
+}
+
+TEST(ConfigDokploy, PlainHttpOnlyFor127001) {
+  auto ok = load("integrations:\n  dokploy:\n    url: http://127.0.0.1:3000\n    api_key_env: K\n");
+  EXPECT_TRUE(ok.state) << all(ok);
+  auto bad = load("integrations:\n  dokploy:\n    url: http://dokploy.example.com\n    api_key_env: K\n");
+  EXPECT_FALSE(bad.state);
+  EXPECT_NE(all(bad).find("dokploy.yaml:3:10: error: integrations.dokploy.url 'http://dokploy.example.com' must be "
+                          "https://"),
+            std::string::npos)
+      << all(bad);
+  auto localhost = load("integrations:\n  dokploy:\n    url: http://localhost:3000\n    api_key_env: K\n");
+  EXPECT_FALSE(localhost.state) << "localhost may resolve elsewhere; only the literal 127.0.0.1 is exempt";
+}
+
+TEST(ConfigDokploy, CredentialsInTheUrlAreRefused) {
+  auto l = load("integrations:\n  dokploy:\n    url: https://admin:secret@dokploy.example.com\n    api_key_env: K\n");
+  EXPECT_FALSE(l.state);
+  EXPECT_NE(all(l).find("must not carry credentials"), std::string::npos) << all(l);
+}
+
+TEST(ConfigDokploy, ApiKeyEnvMustNameAVariableNotHoldAKey) {
+  auto l = load("integrations:\n  dokploy:\n    url: https://d.example\n    api_key_env: sk-12/ab==\n");
+  EXPECT_FALSE(l.state);
+  EXPECT_NE(all(l).find("dokploy.yaml:4:18: error: integrations.dokploy.api_key_env 'sk-12/ab==' is not an "
+                        "environment variable name"),
+            std::string::npos)
+      << all(l);
+}
+
+TEST(ConfigDokploy, UnknownKeysAndMissingOnesAreLocated) {
+  auto l = load("integrations:\n  dokploy:\n    url: https://d.example\n    api_key: abc\n");
+  EXPECT_FALSE(l.state);
+  EXPECT_NE(all(l).find("dokploy.yaml:4:5: error: unknown key 'api_key' in integrations.dokploy"), std::string::npos)
+      << all(l);
+  EXPECT_NE(all(l).find("integrations.dokploy needs api_key_env"), std::string::npos) << all(l);
+  auto other = load("integrations:\n  portainer: {}\n");
+  EXPECT_FALSE(other.state);
+  EXPECT_NE(all(other).find("dokploy.yaml:2:3: error: unknown key 'portainer' in integrations"), std::string::npos)
+      << all(other);
+}
+
+TEST(DokployStored, ReadsTextColumnsAsIntegersAndPlacement) {
+  auto a = dokploy::parse_application(R"({"applicationId":"a1","appName":"web","name":"Web",
+    "cpuLimit":"1500000000","memoryLimit":"536870912","cpuReservation":null,"memoryReservation":"",
+    "replicas":2,"placementSwarm":{"Constraints":["node.hostname==kvm2"],"MaxReplicas":3}})");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->cpu_limit, 1'500'000'000);
+  EXPECT_EQ(a->memory_limit, 536'870'912);
+  EXPECT_FALSE(a->cpu_reservation);
+  EXPECT_FALSE(a->memory_reservation) << "\"\" is no limit, as calculateResources reads it";
+  EXPECT_EQ(a->replicas, 2);
+  EXPECT_EQ(a->constraints, std::vector<std::string>{"node.hostname==kvm2"});
+  EXPECT_EQ(a->placement["MaxReplicas"], 3);
+}
+
+TEST(DokployStored, ANumberWhereDokployStoresTextOrAFractionIsAnError) {
+  auto n = dokploy::parse_application(R"({"applicationId":"a1","appName":"web","cpuLimit":1})");
+  ASSERT_FALSE(n);
+  EXPECT_NE(n.error().message.find("cpuLimit is not a string"), std::string::npos) << n.error().message;
+  auto f = dokploy::parse_application(R"({"applicationId":"a1","appName":"web","cpuLimit":"1.5"})");
+  ASSERT_FALSE(f);
+  EXPECT_NE(f.error().message.find("'1.5' is not a whole number of nano-CPUs"), std::string::npos)
+      << f.error().message;
+}
+
+TEST(DokployStored, UpdateBodyCarriesOnlyTheSetFieldsAsStrings) {
+  dokploy::ApplicationUpdate u;
+  u.application_id = "a1";
+  u.cpu_limit = 1'500'000'000;
+  u.replicas = 3;
+  auto body = dokploy::update_body(u);
+  EXPECT_EQ(body, nlohmann::json::parse(R"({"applicationId":"a1","cpuLimit":"1500000000","replicas":3})"));
+}
+
+TEST(DokployStored, ProjectAllListsIdsFromEnvironmentsAndFromOlderProjects) {
+  auto ids = dokploy::parse_project_all(R"([
+    {"projectId":"p1","environments":[{"applications":[{"applicationId":"a1","name":"x"}],
+                                       "compose":[{"composeId":"c1","name":"s"}]}]},
+    {"projectId":"p0","applications":[{"applicationId":"a0"}],"compose":[]}])");
+  ASSERT_TRUE(ids) << ids.error().message;
+  EXPECT_EQ(ids->application_ids, (std::vector<std::string>{"a1", "a0"}));
+  EXPECT_EQ(ids->compose_ids, std::vector<std::string>{"c1"});
+}
+
+}  // namespace
+}  // namespace swarmform

@@ -94,13 +94,6 @@ std::string mode_comment(model::ServiceMode mode) {
   return "";
 }
 
-/// The "no limit" comment for what `limits` leaves out; empty when both are set.
-std::string missing_limits_comment(const model::ResourceSpec& limits) {
-  if (limits.nano_cpus && limits.memory_bytes) return "";
-  if (!limits.nano_cpus && !limits.memory_bytes) return "no limit: it may use the whole host (validate warns)";
-  return std::string("no ") + (limits.nano_cpus ? "memory" : "CPU") + " limit";
-}
-
 ImportedService entry_of(const model::LiveService& s, const plan::Topology& topology,
                          const model::DesiredState& desired, std::vector<std::string>& notes) {
   ImportedService e;
@@ -192,6 +185,12 @@ void choose_keys(std::vector<ImportedService>& entries, const model::LiveState& 
 }
 
 }  // namespace
+
+std::string missing_limits_comment(const model::ResourceSpec& limits) {
+  if (limits.nano_cpus && limits.memory_bytes) return "";
+  if (!limits.nano_cpus && !limits.memory_bytes) return "no limit: it may use the whole host (validate warns)";
+  return std::string("no ") + (limits.nano_cpus ? "memory" : "CPU") + " limit";
+}
 
 std::optional<std::string> generated_suffix_glob(const std::string& name) {
   size_t dash = name.rfind('-');

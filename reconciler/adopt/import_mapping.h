@@ -38,6 +38,9 @@ struct ImportedService {
   std::string mode_comment;    ///< what a global service or a job owns
   std::string host_comment;    ///< where an unpinned service runs now
   std::string limits_comment;  ///< "no limit", "no CPU limit", "no memory limit"
+  /// Who else deploys it: "managed by Dokploy (application app-1): ..."
+  /// (integrations.dokploy, filled in by the import command); empty for none.
+  std::string managed_by_comment;
 };
 
 struct ImportResult {
@@ -64,6 +67,9 @@ std::optional<std::string> pinned_hostname(const model::LiveService& service, co
 /// are; memory in whole GiB or MiB (rounded down to MiB when not exact,
 /// `rounded` then set).
 model::Capacity capacity_of_node(const model::LiveNode& node, bool& rounded);
+
+/// The "no limit" comment for what `limits` leaves out; empty when both are set.
+std::string missing_limits_comment(const model::ResourceSpec& limits);
 
 /// Everything import adds to `desired` to declare `live`.
 ImportResult import_state(const model::DesiredState& desired, const model::LiveState& live);

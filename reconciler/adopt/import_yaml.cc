@@ -82,6 +82,7 @@ std::string service_entries(const std::vector<ImportedService>& services, int in
   std::string out;
   for (const ImportedService& s : services) {
     out += key_pad + yaml_scalar(s.key) + ":\n";
+    if (!s.managed_by_comment.empty()) out += pad + "# " + s.managed_by_comment + "\n";
     if (s.match) out += pad + "match: " + yaml_scalar(*s.match) + "\n";
     if (s.mode != model::ServiceMode::replicated) {
       out += with_comment(pad + "mode: " + model::service_mode_name(s.mode), s.mode_comment);

@@ -114,7 +114,7 @@ int run_apply_command(const GlobalOptions& global, const ApplyCommandOptions& op
   const model::DesiredState& state = *in->loaded.state;
   print_plan(plan, "text", global.no_color);
   if (plan.blocked()) return error("the plan has errors (above); nothing was applied");
-  if (plan.empty()) {  // the plan text said "No changes."
+  if (plan.nothing_to_write()) {  // the plan text said "No changes."
     mention_held_lock(state, opts.connection, global.no_color);
     return kExitOk;
   }

@@ -12,6 +12,7 @@
 #include "reconciler/apply/lock.h"
 #include "reconciler/apply/stale_check.h"
 #include "reconciler/cli/apply_progress.h"
+#include "reconciler/cli/dokploy_step.h"
 #include "reconciler/cli/options.h"
 #include "reconciler/cli/scope_exit.h"
 #include "reconciler/engine/live_reader.h"
@@ -166,6 +167,11 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   // ignored (SignalGuard), so the write failed instead.  Stop printing (the
   // stream stays failed) and stop as on SIGTERM; the summary goes to stderr.
   if (!std::cout.good()) return error("stdout was closed before anything was changed; nothing was applied");
+  // integrations.dokploy: Dokploy's stored values first, so its next deploy
+  // keeps what the swarm gets; a service whose write failed is left out.
+  auto dokploy_writes = write_dokploy_first(checked, state, run_connection, std::cout, out);
+  if (!dokploy_writes) return error(dokploy_writes.error().message);
+  const plan::Plan runnable = without_failed_writes(checked, *dokploy_writes);
   std::stop_source stop;
   std::stop_callback forward(signals.token(), [&stop] { stop.request_stop(); });
   bool stdout_lost = false;  // touched only under run_apply's reporter lock, read after it returns
@@ -200,7 +206,7 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
   // The status line only where someone watches it, never in a CI log.
   const char* term = std::getenv("TERM");
   const bool tty = isatty(STDOUT_FILENO) == 1 && !(term != nullptr && std::string(term) == "dumb");
-  ApplyProgress shown(std::cout, tty, checked);
+  ApplyProgress shown(std::cout, tty, runnable);
   options.link = link;
   apply::Reporter inner = shown.reporter();
   apply::Reporter watched{[&](const std::string& line) {
@@ -216,7 +222,10 @@ int apply_plan(const plan::Plan& plan, const model::DesiredState& state, const C
                             watch_stdout();
                           }};
   auto connect = [&state, &run_connection] { return connect_to_manager(state, run_connection); };
-  auto results = apply::run_apply(checked, *live, connect, options, watched);
+  auto results = apply::run_apply(runnable, *live, connect, options, watched);
+  for (const auto& [name, why] : dokploy_writes->failed) {
+    results.push_back({name, plan::Action::update, apply::Outcome::failed, why, false});
+  }
   shown.done();
   std::ostringstream summary;
   int rc = summarize(results, checked.count(plan::Action::noop), stop.stop_requested(), out, summary);

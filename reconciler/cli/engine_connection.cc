@@ -18,6 +18,9 @@ void add_connection_flags(CLI::App& cmd, ConnectionOptions& o) {
   cmd.add_option("--connect-timeout", o.connect_timeout_s, "Seconds for each SSH step")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  cmd.add_flag("--skip-dokploy", o.skip_dokploy,
+               "Go on without integrations.dokploy: its stored values are neither compared nor written, so its next "
+               "deploy may revert this (said loudly)");
 }
 
 namespace {

@@ -25,13 +25,16 @@ struct ConnectionOptions {
   bool accept_new_host_keys = false;    ///< --accept-new-host-keys
   bool local = false;                   ///< --local: the manager's socket on this machine
   int connect_timeout_s = 10;           ///< --connect-timeout
+  /// --skip-dokploy: leave integrations.dokploy out (loudly) when it is
+  /// unreachable; its stored values are then neither compared nor written.
+  bool skip_dokploy = false;
   /// A stop request: SSH waits give up shortly after it (transport::kStopGrace).
   std::stop_token stop;
   /// Shared by the connections of one run (see transport::SshOptions::link).
   std::shared_ptr<transport::LinkState> link;
 };
 
-/// Registers --identity, --accept-new-host-keys, --local, --connect-timeout on `cmd`.
+/// Registers --identity, --accept-new-host-keys, --local, --connect-timeout, --skip-dokploy on `cmd`.
 void add_connection_flags(CLI::App& cmd, ConnectionOptions& options);
 
 /// An engine client connected to the manager of `state`, its API version

@@ -18,6 +18,7 @@
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/desired_input.h"
 #include "reconciler/cli/desired_writes.h"
+#include "reconciler/cli/dokploy_step.h"
 #include "reconciler/cli/engine_connection.h"
 #include "reconciler/config/suggest.h"
 #include "reconciler/config/yaml_edit.h"
@@ -45,6 +46,7 @@ struct ImportOptions {
   bool dry_run = false;
   bool update = false;
   bool allow_dirty = false;
+  bool from_dokploy = false;  ///< --from-dokploy: Dokploy's stored values where they differ from the live ones
   std::vector<std::string> targets;
   ConnectionOptions connection;
 };
@@ -202,6 +204,14 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
   } else {
     result = adopt::import_state(desired, *live);
     notes.insert(notes.end(), result.notes.begin(), result.notes.end());
+    auto dokploy = read_dokploy(desired, opts.connection);
+    if (!dokploy) return fail_with(dokploy.error().message);
+    if (*dokploy) {
+      auto said = mark_dokploy_managed(result, **dokploy, opts.from_dokploy);
+      notes.insert(notes.end(), said.begin(), said.end());
+    } else if (opts.from_dokploy) {
+      return fail_with("--from-dokploy needs integrations.dokploy in the desired state");
+    }
     for (const auto& fill : result.hosts) {
       for (auto& e : adopt::host_fill_edits(desired, fill)) edits.push_back(std::move(e));
     }
@@ -278,6 +288,9 @@ void add_import_command(CLI::App& app, const GlobalOptions& global, int& exit_co
                 "Adopt live values into the YAML: only the values of drifted services change, in place");
   cmd->add_option("--target", opts->targets, "With --update: only this service (repeatable)");
   cmd->add_flag("--allow-dirty", opts->allow_dirty, "With --update: edit files that have uncommitted changes");
+  cmd->add_flag("--from-dokploy", opts->from_dokploy,
+                "Where Dokploy (integrations.dokploy) stores other replicas, limits or reservations than the swarm "
+                "runs, write Dokploy's (each one said)");
   add_connection_flags(*cmd, opts->connection);
   cmd->callback([&global, &exit_code, opts] {
     if (!opts->update && (!opts->targets.empty() || opts->allow_dirty)) {

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "reconciler/cli/desired_input.h"
+#include "reconciler/cli/dokploy_step.h"
 #include "reconciler/engine/live_reader.h"
 #include "reconciler/plan/compute.h"
 #include "reconciler/plan/desired_diff.h"
@@ -76,6 +77,7 @@ Result<plan::Plan> plan_for(const DesiredInput& in, const GlobalOptions& global,
   options.created_at = utc_now_rfc3339();
   options.commit = in.commit;
   plan::Plan plan = plan::compute_plan(*in.loaded.state, live, options);
+  SF_TRY(add_dokploy_to_plan(plan, *in.loaded.state, live, connection));
   plan.ref = in.ref;
   plan.uncommitted = in.uncommitted;
   if (!inputs.base.empty()) SF_TRY(add_base_diff(plan, global.dir, in, inputs.base));
@@ -102,7 +104,7 @@ void print_plan(const plan::Plan& plan, const std::string& format, bool no_color
 
 int plan_exit_code(const plan::Plan& plan, bool detailed) {
   if (plan.blocked()) return kExitError;
-  return detailed && !plan.empty() ? kExitChanges : kExitOk;
+  return detailed && !plan.nothing_to_write() ? kExitChanges : kExitOk;
 }
 
 }  // namespace swarmform::cli

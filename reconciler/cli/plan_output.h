@@ -49,7 +49,7 @@ void print_plan(const plan::Plan& plan, const std::string& format, bool no_color
                 PlanView where = PlanView::to_stdout);
 
 /// 1 when the plan is blocked by an error finding; with `detailed`, 2 when it
-/// changes something; else 0.
+/// changes something (in the swarm or in Dokploy's stored values); else 0.
 int plan_exit_code(const plan::Plan& plan, bool detailed);
 
 }  // namespace swarmform::cli

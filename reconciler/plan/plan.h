@@ -119,6 +119,18 @@ struct DesiredChange {
 std::string_view desired_change_kind_name(DesiredChange::Kind k);
 std::optional<DesiredChange::Kind> parse_desired_change_kind(std::string_view name);
 
+/// A service whose values another system stores (and redeploys from)
+/// differ from the desired state: integrations.dokploy's application row.
+/// apply writes `changes` there (before -> after: stored -> desired) before
+/// the swarm.  Made by dokploy::add_stored_changes; plan itself does no I/O.
+struct StoredChange {
+  std::string service;         ///< the desired-state name
+  std::string live_name;       ///< the swarm service = Dokploy's appName
+  std::string system = "dokploy";
+  std::string record_id;       ///< Dokploy's applicationId
+  std::vector<FieldChange> changes;  ///< field as FieldChange spells it; before = stored, after = desired
+};
+
 struct Plan {
   std::string format_version = kPlanFormatVersion;
   std::string created_at;               ///< RFC 3339 UTC; empty when not recorded
@@ -136,6 +148,9 @@ struct Plan {
   std::vector<ServiceChange> services;  ///< every compared service, no-ops included
   std::vector<Finding> findings;        ///< errors first, then warnings
   std::vector<HostProjection> hosts;    ///< one per declared host, by name
+  /// Stored copies that differ (integrations.dokploy); written into plan
+  /// files and JSON only when non-empty.
+  std::vector<StoredChange> stored;
 
   [[nodiscard]] size_t count(Action a) const;
   [[nodiscard]] size_t restarting() const;  ///< services whose tasks restart
@@ -144,8 +159,10 @@ struct Plan {
   [[nodiscard]] bool dirty() const { return !uncommitted.empty(); }
   /// An error finding stands in the way: apply must refuse this plan.
   [[nodiscard]] bool blocked() const { return count(model::Severity::error) > 0; }
-  /// Nothing to create, update or delete (findings aside).
+  /// Nothing to create, update or delete in the swarm (findings aside).
   [[nodiscard]] bool empty() const;
+  /// Nothing at all for apply to write: the swarm and every stored copy.
+  [[nodiscard]] bool nothing_to_write() const { return empty() && stored.empty(); }
 };
 
 }  // namespace swarmform::plan

@@ -293,6 +293,24 @@ Result<std::vector<T>> read_optional_list(const JsonReader& r, const std::string
   return read_list<T>(r, key, read_one);
 }
 
+Result<FieldChange> read_stored_field(const JsonReader& r) {
+  FieldChange f;
+  SF_TRY_ASSIGN(f.field, read_string(r, "field"));
+  SF_TRY_ASSIGN(f.before, read_string(r, "stored"));
+  SF_TRY_ASSIGN(f.after, read_string(r, "desired"));
+  return f;
+}
+
+Result<StoredChange> read_stored_change(const JsonReader& r) {
+  StoredChange c;
+  SF_TRY_ASSIGN(c.service, read_string(r, "service"));
+  SF_TRY_ASSIGN(c.live_name, read_string(r, "live_name"));
+  SF_TRY_ASSIGN(c.system, read_string(r, "system"));
+  SF_TRY_ASSIGN(c.record_id, read_string(r, "record_id"));
+  SF_TRY_ASSIGN(c.changes, read_list<FieldChange>(r, "changes", read_stored_field));
+  return c;
+}
+
 /// The string `key`, or "" when it is missing (keys added in 1.1).
 Result<std::string> read_optional_string(const JsonReader& r, const std::string& key) {
   SF_TRY_ASSIGN(auto present, r.optional_field(key));
@@ -340,6 +358,8 @@ Result<Plan> decode_plan(const json& document) {
   SF_TRY_ASSIGN(p.services, read_list<ServiceChange>(root, "services", read_change));
   SF_TRY_ASSIGN(p.hosts, read_list<HostProjection>(root, "hosts", read_host));
   SF_TRY_ASSIGN(p.findings, read_list<Finding>(root, "findings", read_finding));
+  // `stored` (integrations.dokploy) is written only when non-empty.
+  SF_TRY_ASSIGN(p.stored, read_optional_list<StoredChange>(root, "stored", read_stored_change));
   return p;
 }
 

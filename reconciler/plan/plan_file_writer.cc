@@ -152,6 +152,20 @@ nlohmann::ordered_json encode_plan(const Plan& p) {
   out["services"] = services;
   out["hosts"] = hosts;
   out["findings"] = findings;
+  if (!p.stored.empty()) {
+    ojson stored = ojson::array();
+    for (const auto& c : p.stored) {
+      ojson fields = ojson::array();
+      for (const auto& f : c.changes) fields.push_back({{"field", f.field}, {"stored", f.before}, {"desired", f.after}});
+      stored.push_back({{"service", c.service},
+                        {"live_name", c.live_name},
+                        {"system", c.system},
+                        {"record_id", c.record_id},
+                        {"changes", fields},
+                        {"note", "a " + c.system + " redeploy would otherwise revert it"}});
+    }
+    out["stored"] = stored;
+  }
   return out;
 }
 

@@ -70,7 +70,9 @@ std::string drift_text(const report::DriftReport& r, const Style& st) {
     out += fmt::format("  {} {}: {}\n", symbol(s.cause), printable(s.name), report::cause_words(s.cause));
     if (s.cause == report::Cause::missing) continue;  // every field would read "none -> x"
     for (const auto& c : s.changes) {
-      out += fmt::format("      {}: live {}, desired {}\n", printable(c.field), printable(c.before), printable(c.after));
+      out += fmt::format("      {}: {} {}, desired {}\n", printable(c.field),
+                         s.cause == report::Cause::dokploy_stored ? "stored in Dokploy" : "live", printable(c.before),
+                         printable(c.after));
     }
   }
   for (const auto& f : r.findings) {

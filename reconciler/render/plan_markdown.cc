@@ -1,6 +1,7 @@
 #include "reconciler/render/plan_markdown.h"
 
 #include "reconciler/render/desired_changes.h"
+#include "reconciler/render/stored_changes.h"
 #include "reconciler/render/markdown_escape.h"
 #include "reconciler/render/plan_capacity.h"
 #include "reconciler/render/plan_source.h"
@@ -75,6 +76,7 @@ std::string plan_markdown(const plan::Plan& p) {
              (unchanged == 1 ? " service unchanged.\n\n" : " services unchanged.\n\n");
     }
   }
+  out += stored_changes_markdown(p);
   if (!p.hosts.empty())
     out += "#### Hosts after this plan\n\n" + plan_capacity_markdown(p.hosts) + "\n";
   if (!p.findings.empty()) {

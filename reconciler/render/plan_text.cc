@@ -4,6 +4,7 @@
 #include "reconciler/render/plan_capacity.h"
 #include "reconciler/render/plan_source.h"
 #include "reconciler/render/plan_words.h"
+#include "reconciler/render/stored_changes.h"
 #include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::render {
@@ -80,6 +81,7 @@ std::string plan_text(const plan::Plan& p, const Style& style) {
              "\n\n";
     }
   }
+  out += stored_changes_text(p, style);
   if (!p.hosts.empty())
     out += "Hosts after this plan:\n" + plan_capacity_table(p.hosts, style) + "\n";
   if (!p.findings.empty()) {

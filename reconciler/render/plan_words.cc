@@ -11,6 +11,10 @@ std::string plan_summary(const plan::Plan& p) {
   // Errors can leave a plan empty (a service that could not be planned):
   // the swarm is then not known to match the desired state.
   if (p.empty() && p.blocked()) return "No changes planned.";
+  if (p.empty() && !p.stored.empty()) {
+    return "No changes in the swarm; Dokploy stores other values for " +
+           plural(p.stored.size(), "service", "services") + ": apply writes them.";
+  }
   if (p.empty()) return "No changes. The swarm matches the desired state.";
   size_t restarting = p.restarting();
   return "Plan: " + std::to_string(p.count(plan::Action::create)) + " to create, " +

@@ -14,6 +14,7 @@ std::string_view cause_name(Cause c) {
     case Cause::not_applied: return "not_applied";
     case Cause::missing: return "missing";
     case Cause::removed_from_git: return "removed_from_git";
+    case Cause::dokploy_stored: return "dokploy_stored";
   }
   return "not_applied";
 }
@@ -26,6 +27,7 @@ std::string_view cause_words(Cause c) {
     case Cause::not_applied: return "differs; never applied by swarmform";
     case Cause::missing: return "declared in git, missing from the swarm";
     case Cause::removed_from_git: return "removed from git, still in the swarm";
+    case Cause::dokploy_stored: return "Dokploy stores other values: its next deploy will revert this service";
   }
   return "";
 }
@@ -94,7 +96,10 @@ DriftReport drift_report(const plan::Plan& plan, int64_t checked_at_unix, std::s
     d.changes = s.changes;
     r.services.push_back(std::move(d));
   }
-  std::sort(r.services.begin(), r.services.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& s : plan.stored) {
+    r.services.push_back({s.service, s.live_name, Cause::dokploy_stored, s.changes});
+  }
+  std::stable_sort(r.services.begin(), r.services.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   r.findings = plan.findings;
   for (const auto& h : plan.hosts) {
     HostCommitment c;
@@ -144,7 +149,8 @@ nlohmann::ordered_json encode_drift_report(const DriftReport& r) {
   nlohmann::ordered_json services = nlohmann::ordered_json::array();
   for (const auto& s : r.services) {
     nlohmann::ordered_json changes = nlohmann::ordered_json::array();
-    for (const auto& c : s.changes) changes.push_back({{"field", c.field}, {"live", c.before}, {"desired", c.after}});
+    const char* before = s.cause == Cause::dokploy_stored ? "stored" : "live";
+    for (const auto& c : s.changes) changes.push_back({{"field", c.field}, {before, c.before}, {"desired", c.after}});
     services.push_back({{"name", s.name},
                         {"live_name", s.live_name},
                         {"cause", cause_name(s.cause)},

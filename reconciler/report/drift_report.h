@@ -27,20 +27,25 @@ enum class Cause {
   not_applied,       ///< differs, and swarmform never applied it (no applied label)
   missing,           ///< declared in git, absent from the swarm
   removed_from_git,  ///< managed by swarmform, no longer declared, still running
+  /// integrations.dokploy: Dokploy stores other values than the desired
+  /// state (the swarm may match): its next deploy reverts the service.
+  dokploy_stored,
 };
 
 /// "changed_outside", ... (the JSON and metrics spelling).
 std::string_view cause_name(Cause c);
 /// "changed outside swarmform", "changed in git, not applied yet", ...
 std::string_view cause_words(Cause c);
-inline constexpr Cause kAllCauses[] = {Cause::changed_outside, Cause::changed_in_git, Cause::both,
-                                       Cause::not_applied,     Cause::missing,        Cause::removed_from_git};
+inline constexpr Cause kAllCauses[] = {Cause::changed_outside, Cause::changed_in_git,   Cause::both,
+                                       Cause::not_applied,     Cause::missing,          Cause::removed_from_git,
+                                       Cause::dokploy_stored};
 
 struct DriftedService {
   std::string name;       ///< the desired-state key (the live name for a removed one)
   std::string live_name;  ///< the swarm's name; empty when missing
   Cause cause = Cause::not_applied;
-  /// Owned fields that differ: before = live, after = desired (git).
+  /// Owned fields that differ: before = live, after = desired (git); for
+  /// Cause::dokploy_stored, before = Dokploy's stored value (JSON "stored").
   std::vector<plan::FieldChange> changes;
 };
 

@@ -2,12 +2,20 @@
 
 #include <charconv>
 
+#include "reconciler/util/json_depth.h"
+
 namespace swarmform::dokploy {
 namespace {
 
 using nlohmann::json;
 
 Result<json> parse_body(const std::string& body, const char* what) {
+  // Outside bytes: bounded before parsing, as engine answers are (json_depth.h),
+  // since dump() and nlohmann's other readers recurse once per level.
+  if (!json_depth_within(body)) {
+    return fail(std::string("Dokploy's answer to ") + what + " is nested deeper than " +
+                std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
     return json::parse(body);
   } catch (const json::exception& e) {

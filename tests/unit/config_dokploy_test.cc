@@ -115,6 +115,13 @@ TEST(DokployStored, UpdateBodyCarriesOnlyTheSetFieldsAsStrings) {
   EXPECT_EQ(body, nlohmann::json::parse(R"({"applicationId":"a1","cpuLimit":"1500000000","replicas":3})"));
 }
 
+TEST(DokployStored, AnAnswerNestedTooDeepIsRefusedBeforeParsing) {
+  std::string deep(100000, '[');
+  auto ids = dokploy::parse_project_all(deep);
+  ASSERT_FALSE(ids);
+  EXPECT_NE(ids.error().message.find("nested deeper than"), std::string::npos) << ids.error().message;
+}
+
 TEST(DokployStored, ProjectAllListsIdsFromEnvironmentsAndFromOlderProjects) {
   auto ids = dokploy::parse_project_all(R"([
     {"projectId":"p1","environments":[{"applications":[{"applicationId":"a1","name":"x"}],

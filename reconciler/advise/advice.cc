@@ -198,6 +198,7 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
 
   std::vector<Candidate> candidates;
   std::vector<const model::Service*> declared_of;  // per candidate: its service, or null (fixed)
+  std::vector<double> measured_p95;                // per candidate: its p95 as measured (cores, all tasks)
   for (const auto& [name, s] : desired.services) {
     ServiceAdvice& sa = out.services.emplace_back();
     sa.name = name;
@@ -217,6 +218,12 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
       sa.sizing.reasons.push_back(unmeasured_reason(s, out.fixed));
     }
     const double p95 = sa.measured ? sa.figures.cpu_p95 : 0;
+    // A starved service will use what its limit cut off once the limit is
+    // raised: placement counts that demand on its host, not the throttled
+    // p95 (the hosts as declared keep the p95 measured).
+    const double demand = p95 + (sa.sizing.starved && std::isfinite(sa.figures.throttled_cpus)
+                                     ? std::max(0.0, sa.figures.throttled_cpus)
+                                     : 0.0);
 
     if (!s.host.empty()) {
       std::string stays;
@@ -227,12 +234,14 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
       }
       // A host the desired state does not declare: place() counts it on
       // none and never moves it.
-      candidates.push_back(candidate(name, s.host, sa.tasks, sa.sizing, p95, std::move(stays)));
+      candidates.push_back(candidate(name, s.host, sa.tasks, sa.sizing, demand, std::move(stays)));
+      measured_p95.push_back(candidate(name, s.host, sa.tasks, sa.sizing, p95, "").cpu_p95);
       declared_of.push_back(&s);
     } else if (model::runs_on_every_node(s)) {
       for (const HostRoom& room : rooms) {
         candidates.push_back(candidate(unique_name(name + " (on " + room.name + ")", taken),
-                                       room.name, 1, sa.sizing, p95, kStaysGlobal));
+                                       room.name, 1, sa.sizing, demand, kStaysGlobal));
+        measured_p95.push_back(candidate(name, room.name, 1, sa.sizing, p95, "").cpu_p95);
         declared_of.push_back(&s);
       }
     }
@@ -246,6 +255,7 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
     c.host = f.host;
     c.cpu_p95 = std::isfinite(f.cpu_p95) && f.cpu_p95 > 0 ? f.cpu_p95 : 0;
     c.stays_because = f.why.empty() ? "a fixed load" : f.why;
+    measured_p95.push_back(c.cpu_p95);
     candidates.push_back(std::move(c));
     declared_of.push_back(nullptr);
   }
@@ -258,6 +268,7 @@ Advice advise(const model::DesiredState& desired, const MeasuredInput& input,
   for (size_t i = 0; i < as_declared.size(); ++i) {
     Candidate& c = as_declared[i];
     c.stays_because = "as declared";
+    c.cpu_p95 = measured_p95[i];
     if (const model::Service* s = declared_of[i]) {
       c.cpu_limit_nano = s->limits.nano_cpus.value_or(0);
       c.memory_limit_bytes = s->limits.memory_bytes.value_or(0);

@@ -57,6 +57,11 @@ struct WindowSum {
   double throttled_cpus = 0;
   double throttled_ratio_x_tasks = 0;
   uint64_t memory = 0;
+  /// The largest task's figures: each row's total over its tasks (a row is
+  /// one service on one host, so tasks on one host share an average).  A
+  /// limit applies to every task: it must hold the largest, not the mean.
+  double cpu_task_max = 0;
+  double memory_task_max = 0;
   std::optional<uint64_t> oom_kills;
 };
 
@@ -67,6 +72,10 @@ void add_to(WindowSum& w, const usage::UsageRecord& r) {
   w.throttled_cpus += r.throttled_cpus;
   w.throttled_ratio_x_tasks += r.throttled_ratio * r.tasks;
   w.memory += r.memory_used_bytes;
+  if (r.tasks > 0) {
+    w.cpu_task_max = std::max(w.cpu_task_max, r.cpu_used / r.tasks);
+    w.memory_task_max = std::max(w.memory_task_max, static_cast<double>(r.memory_used_bytes) / r.tasks);
+  }
   if (r.oom_kills) w.oom_kills = w.oom_kills.value_or(0) + *r.oom_kills;
 }
 
@@ -102,8 +111,11 @@ struct HistoryAccumulator::Impl {
   std::map<std::string, Series> declared;                ///< declared service -> series
   std::map<std::pair<std::string, std::string>, Series> fixed;  ///< (live service, host) -> series
 
+  std::set<std::string> live_names;  ///< services running now; empty: not known
+
   Impl(const model::DesiredState& d, const model::LiveState& live, std::string db_path) : desired(d) {
     in.local_data = local_data_of(d, live);
+    for (const auto& l : live.services) live_names.insert(l.name);
     in.basis.kind = Basis::Kind::history;
     in.basis.source = std::move(db_path);
   }
@@ -115,8 +127,8 @@ struct HistoryAccumulator::Impl {
     const double n = per_task ? w.tasks : 1.0;
     if (s.cpu.empty()) s.first_at = s.current_at;
     s.last_at = s.current_at;
-    s.cpu.push_back(static_cast<float>(w.cpu / n));
-    s.memory.push_back(static_cast<float>(static_cast<double>(w.memory) / n));
+    s.cpu.push_back(static_cast<float>(per_task ? w.cpu_task_max : w.cpu));
+    s.memory.push_back(static_cast<float>(per_task ? w.memory_task_max : static_cast<double>(w.memory)));
     s.window_total += w.window_seconds;
     s.throttled_share_x_s += w.throttled_ratio_x_tasks / w.tasks * w.window_seconds;
     s.throttled_cpus_x_s += w.throttled_cpus / n * w.window_seconds;
@@ -133,8 +145,12 @@ struct HistoryAccumulator::Impl {
     add_to(s.current, r);
   }
 
-  static double quantile_of(const std::vector<float>& values, double q) {
-    return usage::quantile(std::vector<double>(values.begin(), values.end()), q);
+  /// p50, p95 and max of a series: one sorted copy for all three.
+  static usage::Percentiles percentiles_of(const std::vector<float>& values) {
+    std::vector<double> sorted(values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    return {usage::quantile_of_sorted(sorted, 0.5), usage::quantile_of_sorted(sorted, 0.95),
+            sorted.empty() ? 0.0 : sorted.back()};
   }
 };
 
@@ -170,22 +186,32 @@ MeasuredInput HistoryAccumulator::finish() {
     out.samples = static_cast<int>(s.cpu.size());
     out.span_seconds = static_cast<double>(s.last_at - s.first_at);
     out.tasks = s.tasks_latest;
-    out.cpu_p50 = Impl::quantile_of(s.cpu, 0.5);
-    out.cpu_p95 = Impl::quantile_of(s.cpu, 0.95);
-    out.cpu_max = *std::max_element(s.cpu.begin(), s.cpu.end());
-    out.memory_p50 = Impl::quantile_of(s.memory, 0.5);
-    out.memory_peak = *std::max_element(s.memory.begin(), s.memory.end());
+    const usage::Percentiles cpu = Impl::percentiles_of(s.cpu);
+    const usage::Percentiles memory = Impl::percentiles_of(s.memory);
+    out.cpu_p50 = cpu.p50;
+    out.cpu_p95 = cpu.p95;
+    out.cpu_max = cpu.max;
+    out.memory_p50 = memory.p50;
+    out.memory_peak = memory.max;
     out.throttled_share = s.window_total > 0 ? s.throttled_share_x_s / s.window_total : 0;
     out.throttled_cpus = s.window_total > 0 ? s.throttled_cpus_x_s / s.window_total : 0;
     out.oom_kills = s.oom_max.value_or(0);
     in.basis.windows = std::max(in.basis.windows, out.samples);
     in.basis.span_seconds = std::max(in.basis.span_seconds, out.span_seconds);
   }
+  // A fixed load counts where it runs now: a service removed since is
+  // dropped, and one the swarm moved counts only on the host(s) of its
+  // newest window, not on every host it ever ran on.
+  std::map<std::string, int64_t> newest;
   for (auto& [where, s] : m.fixed) {
     Impl::flush(s, false);
     s.current_at = std::numeric_limits<int64_t>::min();
-    if (s.cpu.empty()) continue;
-    in.fixed.push_back({where.first, where.second, Impl::quantile_of(s.cpu, 0.95), s.why});
+    if (!s.cpu.empty()) newest[where.first] = std::max(newest[where.first], s.last_at);
+  }
+  for (auto& [where, s] : m.fixed) {
+    if (s.cpu.empty() || s.last_at < newest[where.first]) continue;
+    if (!m.live_names.empty() && !m.live_names.contains(where.first)) continue;
+    in.fixed.push_back({where.first, where.second, Impl::percentiles_of(s.cpu).p95, s.why});
   }
   sort_fixed(in.fixed);
   for (const auto& [name, owner] : m.owners) {
@@ -245,8 +271,8 @@ MeasuredInput from_window(const model::DesiredState& desired, const usage::Usage
     m.samples = 1;
     m.span_seconds = report.window_seconds;
     m.tasks = w.tasks;
-    m.cpu_p50 = m.cpu_p95 = m.cpu_max = w.cpu / n;
-    m.memory_p50 = m.memory_peak = static_cast<double>(w.memory) / n;
+    m.cpu_p50 = m.cpu_p95 = m.cpu_max = w.cpu_task_max;
+    m.memory_p50 = m.memory_peak = w.memory_task_max;
     m.throttled_share = w.throttled_ratio_x_tasks / n;
     m.throttled_cpus = w.throttled_cpus / n;
     m.oom_kills = w.oom_kills.value_or(0);

@@ -18,12 +18,15 @@
 
 namespace swarmform::advise {
 
-/// From recorded windows: the rows of one declared service (over all hosts)
-/// are summed per window, divided by that window's tasks, and summarised
+/// From recorded windows: per window, the largest task of one declared
+/// service (each row's total over its tasks: a row is the service on one
+/// host), since a limit must hold every task; summarised
 /// (p50/p95/max as usage::summarize, time-weighted throttling).  Rows of a
 /// live service no declared service matches are fixed loads on the host they
 /// ran on (their p95); so are those of a declared service not pinned to a
 /// host, which is also sized (its limits are per task wherever it runs).
+/// A fixed load counts only on the host(s) of its newest window, and (when
+/// `live` lists services) only while it still runs.
 /// A name several declared services match counts for none, with a note.
 /// `live` gives the mounts (local data) of the services running now.
 MeasuredInput from_history(const model::DesiredState& desired, const std::vector<usage::UsageRecord>& records,

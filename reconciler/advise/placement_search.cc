@@ -273,8 +273,10 @@ Found heuristic(const std::vector<Room>& rooms, const std::vector<Item>& items) 
   }
   Found out;
   if (state.over_count() > 0) {
-    out.placement.resize(items.size());
-    for (size_t i = 0; i < items.size(); ++i) out.placement[i] = items[i].home;
+    // Built by push_back, not resize(): GCC 12 at -O3 reports a null
+    // dereference it imagines inside vector<int>::resize here.
+    out.placement.reserve(items.size());
+    for (const auto& item : items) out.placement.push_back(item.home);
     return out;
   }
   for (bool undone = true; undone;) {

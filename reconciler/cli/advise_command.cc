@@ -101,6 +101,11 @@ Result<HistoryRead> read_history(const AdviseCliOptions& opts, const model::Desi
   }
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
+    // A --db that names nothing is a typo, not a reason to guess from a minute.
+    if (!opts.db.empty()) {
+      return fail("--db " + opts.db + ": no such file; record usage into it first (`swarmform usage --record --db " +
+                  opts.db + "`, or the agent's --record-usage), or leave --db out for the default history");
+    }
     return HistoryRead{std::nullopt, "no usage history at " + path};
   }
   SF_TRY_ASSIGN(auto db, history::UsageDb::open(path));
@@ -113,7 +118,8 @@ Result<HistoryRead> read_history(const AdviseCliOptions& opts, const model::Desi
     enough = enough || (m.samples >= opts.min_windows && m.span_seconds >= min_span_seconds);
   }
   if (!enough) {
-    return HistoryRead{std::nullopt, path + " holds " + std::to_string(in.basis.windows) + " windows over " +
+    return HistoryRead{std::nullopt, path + " holds " + std::to_string(in.basis.windows) +
+                                         (in.basis.windows == 1 ? " window over " : " windows over ") +
                                          duration_words(in.basis.span_seconds) + " for this swarm in the last " +
                                          opts.since + " (advice needs " + std::to_string(opts.min_windows) +
                                          " over " + opts.min_span + " for a service)"};
@@ -122,7 +128,8 @@ Result<HistoryRead> read_history(const AdviseCliOptions& opts, const model::Desi
 }
 
 Result<advise::MeasuredInput> live_window(const model::DesiredState& desired, const ConnectionOptions& connection,
-                                          const model::LiveState& live, std::chrono::milliseconds window) {
+                                          const model::LiveState& live, std::chrono::milliseconds window,
+                                          bool& incomplete) {
   SignalGuard signals;  // Ctrl-C ends the window early: nothing is advised then
   ConnectionOptions c = connection;
   c.stop = signals.token();
@@ -130,13 +137,28 @@ Result<advise::MeasuredInput> live_window(const model::DesiredState& desired, co
   if (measured.stopped) return fail("interrupted before the end of the window: nothing advised");
   advise::MeasuredInput in = advise::from_window(desired, measured.report, live);
   for (const auto& e : measured.errors) in.notes.push_back(e);
+  incomplete = !measured.errors.empty();
   return in;
 }
 
+/// Which flags were given on the command line (not their defaults).
+struct Given {
+  bool since = false;
+  bool min_windows = false;
+  bool min_span = false;
+};
+
 /// Flag values that cannot mean anything; the message, or empty.
-std::string misuse(const AdviseCliOptions& opts, bool since_given) {
-  if (!opts.window.empty() && (since_given || !opts.db.empty())) {
+std::string misuse(const AdviseCliOptions& opts, const Given& given) {
+  if (!opts.window.empty() && (given.since || !opts.db.empty())) {
     return "--window measures now: --since and --db read the recorded history";
+  }
+  if (!opts.window.empty() && (given.min_windows || given.min_span)) {
+    return "--min-windows and --min-span are what the history needs; a live window (--window) is one sample";
+  }
+  if (opts.write && !opts.what_if.empty()) {
+    return "--write edits the desired state for the capacity it declares; --what-if computes for capacity the "
+           "hosts do not have: change `capacity:` in the desired state first, then advise --write";
   }
   if (!(opts.target_utilization > 0 && opts.target_utilization <= 1)) {
     return "--target-utilization " + std::to_string(opts.target_utilization) +
@@ -176,9 +198,9 @@ int write_advice(const Printer& printer, const DesiredInput& in, const std::stri
   return kExitOk;
 }
 
-int run_advise(const GlobalOptions& global, const AdviseCliOptions& opts, bool since_given) {
+int run_advise(const GlobalOptions& global, const AdviseCliOptions& opts, const Given& given) {
   const Printer printer(global.no_color);
-  if (std::string why = misuse(opts, since_given); !why.empty()) return printer.error(why);
+  if (std::string why = misuse(opts, given); !why.empty()) return printer.error(why);
   auto since = parse_duration(opts.since);
   if (!since) return printer.error("--since: " + since.error().message);
   auto min_span = parse_duration(opts.min_span);
@@ -237,6 +259,13 @@ int run_advise(const GlobalOptions& global, const AdviseCliOptions& opts, bool s
     input = std::move(history->input);
     fallback = history->insufficient;
   }
+  if (!input && opts.write && !window) {
+    // One minute is no basis for an edit nobody asked to rest on it.
+    return printer.error("nothing written: " + fallback +
+                         "; advice to write rests on the history (record it with `swarmform usage --record` from "
+                         "cron, or the agent's --record-usage), or measure a live window on purpose with --window");
+  }
+  bool incomplete = false;  // a host of the live window was not measured
   if (!input) {
     const std::chrono::milliseconds w = window.value_or(kFallbackWindow);
     if (!fallback.empty()) {
@@ -244,7 +273,7 @@ int run_advise(const GlobalOptions& global, const AdviseCliOptions& opts, bool s
                    " instead — a weak basis; record a week with `swarmform usage --record` or the agent's "
                    "--record-usage");
     }
-    auto measured = live_window(desired, opts.connection, *live, w);
+    auto measured = live_window(desired, opts.connection, *live, w, incomplete);
     if (!measured) return printer.error(measured.error().message);
     input = std::move(*measured);
     input->basis.fallback_reason = fallback;
@@ -265,9 +294,10 @@ int run_advise(const GlobalOptions& global, const AdviseCliOptions& opts, bool s
   }
   std::cout << std::flush;
   if (!opts.write) return kExitOk;
-  if (!what_if.empty()) {
-    return printer.error("nothing written: --what-if advice is for capacity the hosts do not have; change "
-                         "`capacity:` in the desired state first, then advise again");
+  if (incomplete) {
+    // A host not measured looks empty: advice could move services onto it.
+    return printer.error("nothing written: not every host was measured (see the notes above); advise --write again "
+                         "when every host answers");
   }
   return write_advice(printer, in, global.dir, desired, advice);
 }
@@ -291,11 +321,12 @@ void add_advise_command(CLI::App& app, const GlobalOptions& global, int& exit_co
   cmd->add_option("--what-if", opts->what_if,
                   "HOST.cpus=N or HOST.memory=SIZE: compute as if the host had this capacity (repeatable)");
   cmd->add_option("--keep", opts->keep, "Never move this declared service (repeatable)");
-  cmd->add_option("--min-windows", opts->min_windows,
-                  "Recorded windows a service needs before its values change")
-      ->capture_default_str();
-  cmd->add_option("--min-span", opts->min_span, "Recorded time (first window to last) a service needs")
-      ->capture_default_str();
+  auto* min_windows = cmd->add_option("--min-windows", opts->min_windows,
+                                      "Recorded windows a service needs before its values change")
+                          ->capture_default_str();
+  auto* min_span = cmd->add_option("--min-span", opts->min_span,
+                                   "Recorded time (first window to last) a service needs")
+                       ->capture_default_str();
   cmd->add_flag("--write", opts->write,
                 "Edit the desired-state files in place: only the changed values and host: lines change");
   cmd->add_flag("--allow-dirty", opts->allow_dirty, "With --write: edit files that have uncommitted changes");
@@ -304,8 +335,8 @@ void add_advise_command(CLI::App& app, const GlobalOptions& global, int& exit_co
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   add_source_flags(*cmd, opts->source, /*with_repo=*/false);
   add_connection_flags(*cmd, opts->connection);
-  cmd->callback([&global, &exit_code, opts, since] {
-    exit_code = run_advise(global, *opts, since->count() > 0);
+  cmd->callback([&global, &exit_code, opts, since, min_windows, min_span] {
+    exit_code = run_advise(global, *opts, Given{since->count() > 0, min_windows->count() > 0, min_span->count() > 0});
   });
 }
 

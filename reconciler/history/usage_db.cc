@@ -289,7 +289,10 @@ Result<UsageDb> UsageDb::open(const std::string& path, std::chrono::milliseconds
   // fails instead of coming back 0644.  A symlink to a database is the
   // user's choice and is followed.  Even a failed open returns a handle to
   // close.
-  const int rc = sqlite3_open_v2(p.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  // NOMUTEX: a UsageDb is used by one thread at a time (usage_db.h), so
+  // SQLite's per-call mutexes are pure cost — a tenth of reading a week of
+  // windows (bench/advise.sh).
+  const int rc = sqlite3_open_v2(p.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   impl->db = DbPtr(raw);
   sqlite3* db = impl->db.get();
   if (rc != SQLITE_OK) return fail(db_error(p, db, rc, "cannot open"));

@@ -70,8 +70,12 @@ struct Group {
 }  // namespace
 
 double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
+  return quantile_of_sorted(values, q);
+}
+
+double quantile_of_sorted(const std::vector<double>& values, double q) {
+  if (values.empty()) return 0;
   // NumPy's "linear" method: the rank (n - 1) x q, between its two closest
   // ranks.  q outside 0..1 (or NaN) is held to the nearest end.
   const double rank = (values.size() - 1) * std::clamp(std::isnan(q) ? 0.0 : q, 0.0, 1.0);

@@ -55,6 +55,9 @@ struct ServiceHistory {
 /// The value at quantile q (0..1) of `values`, by linear interpolation
 /// between closest ranks (NumPy's default); 0 for an empty vector.
 double quantile(std::vector<double> values, double q);
+/// The same of values already sorted ascending (no copy, no sort): for
+/// several quantiles of one long series.
+double quantile_of_sorted(const std::vector<double>& sorted, double q);
 
 /// Rows grouped by (service, host), sorted by host then p95 CPU descending,
 /// then service.

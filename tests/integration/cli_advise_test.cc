@@ -179,13 +179,29 @@ TEST(CliAdvise, ALiveWindowIsSaidToBeAWeakBasisAndBadFlagsAreRefusedBeforeAnyRea
            {{"--keep", "nope"}, "--keep nope names no declared service"},
            {{"--target-utilization", "1.5"}, "--target-utilization"},
            {{"--window", "2s", "--since", "7d"}, "--window measures now"},
-           {{"--allow-dirty"}, "--allow-dirty goes with --write"}}) {
+           {{"--allow-dirty"}, "--allow-dirty goes with --write"},
+           {{"--window", "2s", "--min-windows", "3"}, "a live window (--window) is one sample"},
+           {{"--write", "--what-if", "kvm4.cpus=8"}, "change `capacity:` in the desired state first"},
+           {{"--db", "/nonexistent/usage.db"}, "--db /nonexistent/usage.db: no such file"}}) {
     std::vector<std::string> argv = {"advise", "-C", dir};
     argv.insert(argv.end(), args.begin(), args.end());
     CommandResult bad = run_swarmform(argv);
     EXPECT_EQ(bad.exit_code, 1) << args.front() << ": " << bad.out << bad.err;
     EXPECT_NE(bad.err.find(says), std::string::npos) << args.front() << ": " << bad.err;
   }
+
+  // A history too thin to rest on: without --write advise would measure a
+  // live minute instead and say so; --write refuses at once rather than
+  // write what one minute suggests.
+  TempDir state("sf-advise-thin");
+  const std::string db = state / "thin.db";
+  CommandResult rec = run_swarmform({"usage", "-C", dir, "--window", "1s", "--record", "--db", db, "--target", idle});
+  ASSERT_EQ(rec.exit_code, 0) << rec.out << rec.err;
+  CommandResult thin = run_swarmform({"advise", "-C", dir, "--db", db, "--write"});
+  EXPECT_EQ(thin.exit_code, 1) << thin.out << thin.err;
+  EXPECT_NE(thin.err.find("holds 1 window over"), std::string::npos) << thin.err;
+  EXPECT_NE(thin.err.find("nothing written"), std::string::npos) << thin.err;
+  EXPECT_NE(thin.err.find("--window"), std::string::npos) << thin.err;
 }
 
 }  // namespace

@@ -301,8 +301,9 @@ TEST(AdviseAdvice, AStarvedServiceWhoseHostHasNoRoomSaysSo) {
   const ServiceAdvice& crm = service(a, "crm");
   ASSERT_TRUE(crm.sizing.starved);
   EXPECT_FALSE(a.placement.fits);
+  // Its demand (p95 0.5 + 0.5 cut off) is what a counts, against 80% of 1 CPU.
   EXPECT_EQ(crm.cannot_raise,
-            "a cannot give it more: CPU limits 1.15 of 1 CPUs allowed (budget 1x)");
+            "a cannot give it more: p95 1 of 0.8 CPUs at 80%; CPU limits 1.15 of 1 CPUs allowed (budget 1x)");
   EXPECT_FALSE(a.has_changes());
 
   // The same on a host with room: raised, nothing to say.
@@ -530,6 +531,36 @@ TEST(AdviseAdvice, DeclaredHostsAreTheDeclaredValuesOnTheDeclaredHosts) {
   EXPECT_TRUE(b.fits);
   // placement.before is the advised values where they are declared.
   EXPECT_EQ(adv.placement.before[0].cpu_limits_nano, 350'000'000 + 690'000'000);
+}
+
+}  // namespace
+}  // namespace swarmform::advise
+
+namespace swarmform::advise {
+namespace {
+
+// A starved service will use what its limit cut off once the limit is
+// raised: placement counts that demand, not the throttled p95.  Here the
+// throttled p95 (0.5) would fit beside host a's 1.0 of other load at 80% of
+// 2 CPUs (1.5 <= 1.6), the demand (0.5 + 0.6) does not (2.1): it moves to b.
+TEST(AdviseAdvice, AStarvedServiceIsPlacedByItsDemandNotItsThrottledUse) {
+  const model::DesiredState d = load(host("a", "2") + host("b", "2"),
+                                     "  s:\n    host: a\n    limits: {cpus: 0.5, memory: 256MiB}\n");
+  MeasuredInput in;
+  Measured m = measured(0.5, 0.5);
+  m.throttled_share = 0.6;
+  m.throttled_cpus = 0.6;
+  in.services["s"] = m;
+  in.fixed.push_back({"other", "a", 1.0, "not declared"});
+  const Advice a = advise(d, in, AdviseOptions{});
+  ASSERT_TRUE(a.placement.fits) << dump(a);
+  EXPECT_TRUE(service(a, "s").sizing.starved) << dump(a);
+  EXPECT_EQ(service(a, "s").host_after, "b") << dump(a);
+  // As declared, host a carries what was measured: 1.0 + 0.5.
+  const auto declared_a = std::find_if(a.declared_hosts.begin(), a.declared_hosts.end(),
+                                       [](const HostTotals& h) { return h.name == "a"; });
+  ASSERT_NE(declared_a, a.declared_hosts.end());
+  EXPECT_NEAR(declared_a->cpu_p95, 1.5, 1e-9);
 }
 
 }  // namespace

@@ -47,9 +47,9 @@ usage::UsageRecord row(int64_t at, const std::string& service, const std::string
   return r;
 }
 
-TEST(AdviseFromHistory, PerTaskFiguresOfAGlobMatchedServiceOverTheWindows) {
+TEST(AdviseFromHistory, TheLargestTasksFiguresOfAGlobMatchedServiceOverTheWindows) {
   std::vector<usage::UsageRecord> rows;
-  // Two tasks on two hosts per window: 0.4 + 0.6 cores, then 1.0 + 1.0.
+  // One task on each of two hosts per window: 0.4 and 0.6 cores, then 1.0 and 1.0.
   rows.push_back(row(1000, "infra-saleorapi-a1b2c3", "kvm4", 1, 0.4, 100));
   rows.push_back(row(1000, "infra-saleorapi-a1b2c3", "kvm2", 1, 0.6, 300));
   rows.push_back(row(1060, "infra-saleorapi-a1b2c3", "kvm4", 1, 1.0, 200));
@@ -60,9 +60,11 @@ TEST(AdviseFromHistory, PerTaskFiguresOfAGlobMatchedServiceOverTheWindows) {
   EXPECT_EQ(m.samples, 2);             // windows, not rows
   EXPECT_DOUBLE_EQ(m.span_seconds, 60);
   EXPECT_EQ(m.tasks, 2);
-  EXPECT_DOUBLE_EQ(m.cpu_max, 1.0);    // per task: (1.0 + 1.0) / 2
-  EXPECT_DOUBLE_EQ(m.cpu_p50, 0.75);   // between 0.5 and 1.0
-  EXPECT_NEAR(m.memory_peak, 200 * kMiB, 1);
+  // A limit holds every task: the largest task of each window counts (0.6
+  // and 1.0 cores; 300 and 200 MiB), not the mean of the two (0.5, 200).
+  EXPECT_NEAR(m.cpu_max, 1.0, 1e-6);
+  EXPECT_NEAR(m.cpu_p50, 0.8, 1e-6);
+  EXPECT_NEAR(m.memory_peak, 300 * kMiB, 1);
   EXPECT_EQ(in.basis.kind, Basis::Kind::history);
   EXPECT_EQ(in.basis.windows, 2);
   EXPECT_EQ(in.basis.first_at_unix, 1000);
@@ -92,6 +94,23 @@ TEST(AdviseFromHistory, UndeclaredUnpinnedAndAmbiguousServicesAreFixedLoadsOnThe
   EXPECT_EQ(in.fixed[2].host, "kvm4");
   EXPECT_DOUBLE_EQ(in.fixed[2].cpu_p95, 1.5);
   EXPECT_EQ(in.fixed[2].why, "not declared");
+  // A service that ran on kvm4, then (newest windows) on kvm2 counts on kvm2
+  // only; one no longer running counts nowhere.
+  rows.push_back(row(1000, "moved", "kvm4", 1, 0.9, 10));
+  rows.push_back(row(1180, "moved", "kvm2", 1, 0.7, 10));
+  model::LiveState live;
+  for (const char* name : {"postgres", "loose", "dup-x", "moved"}) {
+    model::LiveService l;
+    l.name = name;
+    live.services.push_back(l);
+  }
+  const MeasuredInput now = from_history(desired(), rows, live, "db");
+  std::vector<std::string> where;
+  for (const auto& f : now.fixed) where.push_back(f.service + "@" + f.host);
+  EXPECT_EQ(where, (std::vector<std::string>{"dup-x@kvm2", "loose@kvm2", "moved@kvm2", "postgres@kvm4"}));
+  live.services.erase(live.services.begin());  // postgres removed since
+  const MeasuredInput later = from_history(desired(), rows, live, "db");
+  for (const auto& f : later.fixed) EXPECT_NE(f.service, "postgres");
   ASSERT_EQ(in.notes.size(), 1U);
   EXPECT_NE(in.notes[0].find("dup-x is matched by several declared services"), std::string::npos);
 }

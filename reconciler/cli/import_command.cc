@@ -127,7 +127,8 @@ using HostKeyChecks = std::vector<std::pair<const model::Host*, std::future<Resu
 /// Starts checking the host keys of the hosts other than the manager (and
 /// with --accept-new-host-keys recording them), so that the commands that
 /// reach every host find them: one connection per host, concurrently with
-/// the manager's.
+/// the read of the swarm.  Called only once the manager has answered, so an
+/// import that fails to reach the swarm records no key either.
 HostKeyChecks check_other_host_keys(const model::DesiredState& desired, const ConnectionOptions& connection) {
   HostKeyChecks checks;
   if (connection.local) return checks;
@@ -177,17 +178,17 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
     return fail_with("--target " + t + " names no declared service" + config::did_you_mean(t, names));
   }
 
-  HostKeyChecks other_keys = check_other_host_keys(desired, opts.connection);
   transport::VerifiedHostKey key;
   auto client = connect_to_manager(desired, opts.connection, &key);
   if (!client) return fail_with(client.error().message);
+  HostKeyChecks other_keys = check_other_host_keys(desired, opts.connection);
   std::vector<std::string> notes;
   if (!key.fingerprint.empty()) {  // --local: no SSH
     std::cout << "Host key of " << desired.manager << " (" << desired.hosts.at(desired.manager).ssh.address << ":"
               << desired.hosts.at(desired.manager).ssh.port << "): " << key_text(key) << "\n";
   }
-  report_host_keys(other_keys, notes);
   auto live = engine::read_live_state(*client);
+  report_host_keys(other_keys, notes);
   if (!live) return fail_with(live.error().message);
 
   Writes writes;

@@ -200,6 +200,21 @@ TEST(CliImport, AnUnreachableManagerWritesNothing) {
   EXPECT_NE(r.err.find("kvm4 (root@127.0.0.1:1): connect failed"), std::string::npos) << r.err;
   EXPECT_EQ(read_text(dir / "cluster.yaml"), before);
   EXPECT_FALSE(std::filesystem::exists(dir / "services.yaml"));
+
+  // With --accept-new-host-keys and a second host that answers: its key is
+  // not recorded either, since import never got as far as the swarm.
+  TempDir two("sf-import-down-keys");
+  write_file(two / "known_hosts", "");
+  write_file(two / "cluster.yaml",
+             "version: 1\ncluster:\n  manager: kvm4\nhosts:\n  kvm4:\n    ssh: root@127.0.0.1:1\n    identity: " +
+                 lab.get("SSH_IDENTITY") + "\n  kvm2:\n    ssh: " + lab.get("SSH_USER") + "@" + lab.get("SSH_HOST") +
+                 ":" + lab.get("KVM2_SSH_PORT") + "\n    identity: " + lab.get("SSH_IDENTITY") +
+                 "\nknown_hosts: known_hosts\n");
+  r = run_swarmform({"import", "-C", two.path(), "--connect-timeout", "3", "--accept-new-host-keys"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("kvm4 (root@127.0.0.1:1): connect failed"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(two / "known_hosts"), "") << "a host key was recorded by an import that reached no swarm";
+  EXPECT_FALSE(std::filesystem::exists(two / "services.yaml"));
 }
 
 }  // namespace

@@ -1,63 +1,10 @@
 #include "reconciler/adopt/import_yaml.h"
 
-#include <array>
-#include <cctype>
-#include <regex>
-
+#include "reconciler/config/yaml_scalar.h"
 #include "reconciler/model/quantity.h"
 
 namespace swarmform::adopt {
 namespace {
-
-/// Plain scalars YAML 1.1 (libyaml) or 1.2 would read as something other
-/// than a string.
-bool reads_as_non_string(std::string_view t) {
-  static constexpr std::array kWords = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
-  std::string lower;
-  for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* w : kWords) {
-    if (lower == w) return true;
-  }
-  // Numbers as YAML 1.1 or 1.2 resolve them (ints in any base, floats,
-  // sexagesimals, .inf/.nan) and timestamps.
-  static const std::regex kNumberOrDate(
-      R"(^[-+]?(0b[01_]+|0x[0-9a-f_]+|0o?[0-7_]+|[0-9][0-9_]*(\.[0-9_]*)?(e[-+]?[0-9]+)?|\.[0-9_]+(e[-+]?[0-9]+)?)"
-      R"(|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|nan))$|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})");
-  return std::regex_search(lower, kNumberOrDate);
-}
-
-bool plain_safe(std::string_view t) {
-  if (t.empty() || reads_as_non_string(t)) return false;
-  if (std::string_view("-?:,[]{}#&*!|>'\"%@` ").find(t.front()) != std::string_view::npos) return false;
-  if (t.back() == ' ' || t.back() == ':') return false;
-  for (size_t i = 0; i < t.size(); ++i) {
-    auto c = static_cast<unsigned char>(t[i]);
-    if (c < 0x20 || c == 0x7f || c >= 0x80) return false;  // quoted and escaped below
-    if (t[i] == ',' || t[i] == '[' || t[i] == ']' || t[i] == '{' || t[i] == '}') return false;  // flow context
-    if (t[i] == ':' && i + 1 < t.size() && t[i + 1] == ' ') return false;
-    if (t[i] == '#' && i > 0 && t[i - 1] == ' ') return false;
-  }
-  return true;
-}
-
-std::string double_quoted(std::string_view t) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char ch : t) {
-    auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += ch;  // UTF-8 bytes stay as they are
-    }
-  }
-  return out + "\"";
-}
 
 std::string resources_value(const model::ResourceSpec& r) {
   std::string out;
@@ -73,7 +20,7 @@ std::string with_comment(std::string line, const std::string& comment) {
 }  // namespace
 
 std::string yaml_scalar(std::string_view text) {
-  return plain_safe(text) ? std::string(text) : double_quoted(text);
+  return config::yaml_scalar(text, config::ScalarReader::any_yaml, config::ScalarContext::block);
 }
 
 std::string service_entries(const std::vector<ImportedService>& services, int indent) {

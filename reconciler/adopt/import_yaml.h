@@ -12,9 +12,10 @@
 
 namespace swarmform::adopt {
 
-/// `text` as a YAML scalar: plain when YAML reads it back as this same
-/// string in block and flow context, else double-quoted with escapes
-/// ("true", "123", "a: b", "*x" and control characters get quotes).
+/// `text` as a YAML scalar: plain when any YAML reader takes it back as this
+/// same string, else double-quoted with escapes ("true", "123", "a: b", "*x"
+/// and control characters get quotes); config::yaml_scalar for any_yaml in
+/// block context.
 std::string yaml_scalar(std::string_view text);
 
 /// The entries as block YAML lines indented by `indent` spaces (the keys)

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "reconciler/config/yaml_document.h"
+#include "reconciler/config/yaml_scalar.h"
 #include "reconciler/model/diagnostic.h"
 #include "reconciler/model/source_file.h"
 
@@ -56,53 +57,11 @@ std::string first_problem(const model::Diagnostics& diags, const std::string& fi
 
 // ---------------------------------------------------------------- scalars
 
-bool null_word(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
-
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char ch) {
     auto c = static_cast<unsigned char>(ch);
     return c < 0x20 || c == 0x7F;
   });
-}
-
-/// Whether `v` written plain reads back as the same string, in a block or a
-/// flow context.  Conservative: what it refuses is double-quoted.
-bool plain_safe(std::string_view v, bool flow) {
-  if (null_word(v) || has_control(v)) return false;
-  if (v.front() == ' ' || v.back() == ' ' || v.back() == ':') return false;
-  constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
-  if (kIndicators.find(v.front()) != std::string_view::npos) {
-    // "-1" and "-x" are plain scalars; "- x", "-" and "---" are not.
-    if (v.front() != '-' || v.size() < 2 || v[1] == ' ' || v[1] == '-') return false;
-  }
-  if (v.starts_with("...")) return false;
-  if (v.find(": ") != std::string_view::npos || v.find(" #") != std::string_view::npos) return false;
-  if (flow && v.find_first_of(",[]{}:") != std::string_view::npos) return false;
-  return true;
-}
-
-std::string double_quoted(std::string_view v) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "\"";
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string single_quoted(std::string_view v) {
@@ -114,15 +73,17 @@ std::string single_quoted(std::string_view v) {
   return out + "'";
 }
 
+ScalarContext context_of(bool flow) { return flow ? ScalarContext::flow : ScalarContext::block; }
+
 /// `value` written in `style`, or double-quoted where that style cannot hold it.
 std::string render(std::string_view value, ScalarStyle style, bool flow) {
   if (style == ScalarStyle::single_quoted && !has_control(value)) return single_quoted(value);
-  if (style == ScalarStyle::plain && plain_safe(value, flow)) return std::string(value);
-  return double_quoted(value);
+  if (style == ScalarStyle::plain) return yaml_scalar(value, ScalarReader::swarmform, context_of(flow));
+  return double_quoted(value, ScalarReader::swarmform);
 }
 
 std::string key_text(std::string_view key, bool flow) {
-  return plain_safe(key, flow) ? std::string(key) : double_quoted(key);
+  return yaml_scalar(key, ScalarReader::swarmform, context_of(flow));
 }
 
 std::string comment_text(std::string_view comment) {

@@ -12,31 +12,13 @@
 #include "reconciler/adopt/import_yaml.h"
 #include "reconciler/config/loader.h"
 #include "reconciler/plan/match.h"
+#include "support/load_fixture.h"
 
 namespace swarmform::adopt {
 namespace {
 
 constexpr int64_t kGi = int64_t{1} << 30;
 constexpr int64_t kCpu = 1'000'000'000;
-
-const char* const kHostsYaml = R"(version: 1
-cluster:
-  manager: kvm4
-hosts:
-  kvm4:
-    ssh: root@203.0.113.4
-    capacity: {cpus: 2, memory: 8GiB}
-)";
-
-config::Loaded load(const std::vector<model::SourceFile>& files) {
-  config::LoadOptions options;
-  options.capacity_optional = true;
-  return config::load_desired_state(files, options);
-}
-
-std::string first_problem(const config::Loaded& l) {
-  return l.diagnostics.items().empty() ? "" : l.diagnostics.items().front().message;
-}
 
 model::LiveState one_node() {
   model::LiveState live;
@@ -67,16 +49,16 @@ void add_service(model::LiveState& live, const std::string& name) {
 /// the loaded services by key, for further checks.
 std::map<std::string, model::Service> round_trip(const model::LiveState& live, const std::string& services_yaml,
                                                  ImportResult* result_out = nullptr) {
-  std::vector<model::SourceFile> files = {{"cluster.yaml", kHostsYaml}};
+  std::vector<model::SourceFile> files = {{"cluster.yaml", testing::kImportHostsYaml}};
   if (!services_yaml.empty()) files.push_back({"declared.yaml", services_yaml});
-  config::Loaded before = load(files);
-  EXPECT_TRUE(before.state) << first_problem(before);
+  config::Loaded before = testing::load_for_import(files);
+  EXPECT_TRUE(before.state) << testing::first_problem(before);
   if (!before.state) return {};
   ImportResult r = import_state(*before.state, live);
   const std::string text = services_file(r.services, FileHeader{"", "2026-12-01", "kvm4", ""});
   files.push_back({"services.yaml", text});
-  config::Loaded after = load(files);
-  EXPECT_TRUE(after.state) << first_problem(after) << "\n" << text;
+  config::Loaded after = testing::load_for_import(files);
+  EXPECT_TRUE(after.state) << testing::first_problem(after) << "\n" << text;
   if (!after.state) return {};
   plan::Matching m = plan::match_services(*after.state, live);
   for (size_t i = 0; i < live.services.size(); ++i) {
@@ -139,7 +121,7 @@ TEST(AdoptImportNames, TheSameSwarmReadInAnotherOrderGivesTheSameBytes) {
   for (const char* name : {"web", "api-a1b2c3", "cron-a1b2c3", "cron-d4e5f6", "worker", "true", "a.b"}) {
     add_service(live, name);
   }
-  config::Loaded desired = load({{"cluster.yaml", kHostsYaml}});
+  config::Loaded desired = testing::load_for_import({{"cluster.yaml", testing::kImportHostsYaml}});
   ASSERT_TRUE(desired.state);
   const FileHeader header{"# yaml-language-server: $schema=x.json", "2026-12-01", "kvm4", "20.10.24"};
   const ImportResult first = import_state(*desired.state, live);

@@ -13,6 +13,7 @@
 #include "reconciler/adopt/value_edit.h"
 #include "reconciler/config/loader.h"
 #include "reconciler/plan/compute.h"
+#include "support/load_fixture.h"
 
 namespace swarmform::adopt {
 namespace {
@@ -21,26 +22,9 @@ constexpr int64_t kMi = int64_t{1} << 20;
 constexpr int64_t kGi = int64_t{1} << 30;
 constexpr int64_t kCpu = 1'000'000'000;
 
-const char* const kHostsYaml = R"(version: 1
-cluster:
-  manager: kvm4
-hosts:
-  kvm4:
-    ssh: root@203.0.113.4
-  kvm2:
-    ssh: root@203.0.113.2
-    capacity: {cpus: 2, memory: 8GiB}
-)";
-
-config::Loaded load(const std::vector<model::SourceFile>& files) {
-  config::LoadOptions options;
-  options.capacity_optional = true;
-  return config::load_desired_state(files, options);
-}
-
 model::DesiredState hosts_only() {
-  config::Loaded l = load({{"cluster.yaml", kHostsYaml}});
-  EXPECT_TRUE(l.state) << (l.diagnostics.items().empty() ? "" : l.diagnostics.items().front().message);
+  config::Loaded l = testing::load_for_import({{"cluster.yaml", testing::kImportHostsYaml}});
+  EXPECT_TRUE(l.state) << testing::first_problem(l);
   return *l.state;
 }
 
@@ -263,7 +247,7 @@ TEST(AdoptHosts, TheHostEditsKeepTheFileAndAddCapacityAndNode) {
   for (const auto& fill : r.hosts) {
     for (auto& e : host_fill_edits(desired, fill)) edits.push_back(std::move(e));
   }
-  Result<std::string> text = apply_edits("cluster.yaml", kHostsYaml, edits);
+  Result<std::string> text = apply_edits("cluster.yaml", testing::kImportHostsYaml, edits);
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_EQ(*text, R"(version: 1
 cluster:
@@ -291,13 +275,11 @@ void expect_round_trip(const model::LiveState& live, const std::string& what) {
   for (const auto& fill : r.hosts) {
     for (auto& e : host_fill_edits(desired, fill)) edits.push_back(std::move(e));
   }
-  Result<std::string> hosts = apply_edits("cluster.yaml", kHostsYaml, edits);
+  Result<std::string> hosts = apply_edits("cluster.yaml", testing::kImportHostsYaml, edits);
   ASSERT_TRUE(hosts) << hosts.error().message;
   std::string services = services_file(r.services, {"", "2026-12-01", "kvm4", "20.10.24"});
-  config::Loaded loaded = load({{"cluster.yaml", *hosts}, {"services.yaml", services}});
-  ASSERT_TRUE(loaded.state) << what << "\n"
-                            << *hosts << services << "\n"
-                            << (loaded.diagnostics.items().empty() ? "" : loaded.diagnostics.items().front().message);
+  config::Loaded loaded = testing::load_for_import({{"cluster.yaml", *hosts}, {"services.yaml", services}});
+  ASSERT_TRUE(loaded.state) << what << "\n" << *hosts << services << "\n" << testing::first_problem(loaded);
   for (const auto& [name, h] : loaded.state->hosts) EXPECT_TRUE(h.capacity_declared) << name << "\n" << *hosts;
   plan::Plan p = plan::compute_plan(*loaded.state, live, {});
   EXPECT_TRUE(p.empty()) << what << "\n" << services;

@@ -4,6 +4,7 @@
 
 #include "reconciler/config/loader.h"
 #include "reconciler/dokploy/stored.h"
+#include "support/load_fixture.h"
 
 namespace swarmform {
 namespace {
@@ -18,16 +19,12 @@ config::Loaded load(const std::string& integrations, const std::string& base_dir
   return config::load_desired_state({SourceFile{"a.yaml", kBase}, SourceFile{"dokploy.yaml", integrations}}, o);
 }
 
-std::string all(const config::Loaded& l) {
-  std::string out;
-  for (const auto& d : l.diagnostics.items()) out += model::format_diagnostic(d) + "\n";
-  return out;
-}
+using testing::all_diagnostics;
 
 TEST(ConfigDokploy, ReadsUrlKeyVariableAndCaFileAgainstTheStateDirectory) {
   auto l = load("integrations:\n  dokploy:\n    url: https://dokploy.example.com/\n"
                 "    api_key_env: DOKPLOY_API_KEY\n    ca_file: dokploy-ca.pem\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   ASSERT_TRUE(l.state->dokploy);
   EXPECT_EQ(l.state->dokploy->url, "https://dokploy.example.com");
   EXPECT_EQ(l.state->dokploy->api_key_env, "DOKPLOY_API_KEY");
@@ -38,19 +35,19 @@ TEST(ConfigDokploy, ReadsUrlKeyVariableAndCaFileAgainstTheStateDirectory) {
 
 TEST(ConfigDokploy, NoIntegrationMeansNoDokploy) {
   auto l = load("services: {}\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   EXPECT_FALSE(l.state->dokploy);
 }
 
 TEST(ConfigDokploy, PlainHttpOnlyFor127001) {
   auto ok = load("integrations:\n  dokploy:\n    url: http://127.0.0.1:3000\n    api_key_env: K\n");
-  EXPECT_TRUE(ok.state) << all(ok);
+  EXPECT_TRUE(ok.state) << all_diagnostics(ok);
   auto bad = load("integrations:\n  dokploy:\n    url: http://dokploy.example.com\n    api_key_env: K\n");
   EXPECT_FALSE(bad.state);
-  EXPECT_NE(all(bad).find("dokploy.yaml:3:10: error: integrations.dokploy.url 'http://dokploy.example.com' must be "
+  EXPECT_NE(all_diagnostics(bad).find("dokploy.yaml:3:10: error: integrations.dokploy.url 'http://dokploy.example.com' must be "
                           "https://"),
             std::string::npos)
-      << all(bad);
+      << all_diagnostics(bad);
   auto localhost = load("integrations:\n  dokploy:\n    url: http://localhost:3000\n    api_key_env: K\n");
   EXPECT_FALSE(localhost.state) << "localhost may resolve elsewhere; only the literal 127.0.0.1 is exempt";
 }
@@ -58,28 +55,28 @@ TEST(ConfigDokploy, PlainHttpOnlyFor127001) {
 TEST(ConfigDokploy, CredentialsInTheUrlAreRefused) {
   auto l = load("integrations:\n  dokploy:\n    url: https://admin:secret@dokploy.example.com\n    api_key_env: K\n");
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("must not carry credentials"), std::string::npos) << all(l);
+  EXPECT_NE(all_diagnostics(l).find("must not carry credentials"), std::string::npos) << all_diagnostics(l);
 }
 
 TEST(ConfigDokploy, ApiKeyEnvMustNameAVariableNotHoldAKey) {
   auto l = load("integrations:\n  dokploy:\n    url: https://d.example\n    api_key_env: sk-12/ab==\n");
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("dokploy.yaml:4:18: error: integrations.dokploy.api_key_env 'sk-12/ab==' is not an "
+  EXPECT_NE(all_diagnostics(l).find("dokploy.yaml:4:18: error: integrations.dokploy.api_key_env 'sk-12/ab==' is not an "
                         "environment variable name"),
             std::string::npos)
-      << all(l);
+      << all_diagnostics(l);
 }
 
 TEST(ConfigDokploy, UnknownKeysAndMissingOnesAreLocated) {
   auto l = load("integrations:\n  dokploy:\n    url: https://d.example\n    api_key: abc\n");
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("dokploy.yaml:4:5: error: unknown key 'api_key' in integrations.dokploy"), std::string::npos)
-      << all(l);
-  EXPECT_NE(all(l).find("integrations.dokploy needs api_key_env"), std::string::npos) << all(l);
+  EXPECT_NE(all_diagnostics(l).find("dokploy.yaml:4:5: error: unknown key 'api_key' in integrations.dokploy"), std::string::npos)
+      << all_diagnostics(l);
+  EXPECT_NE(all_diagnostics(l).find("integrations.dokploy needs api_key_env"), std::string::npos) << all_diagnostics(l);
   auto other = load("integrations:\n  portainer: {}\n");
   EXPECT_FALSE(other.state);
-  EXPECT_NE(all(other).find("dokploy.yaml:2:3: error: unknown key 'portainer' in integrations"), std::string::npos)
-      << all(other);
+  EXPECT_NE(all_diagnostics(other).find("dokploy.yaml:2:3: error: unknown key 'portainer' in integrations"), std::string::npos)
+      << all_diagnostics(other);
 }
 
 TEST(DokployStored, ReadsTextColumnsAsIntegersAndPlacement) {

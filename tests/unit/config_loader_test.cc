@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "support/load_fixture.h"
+
 namespace swarmform::config {
 namespace {
 
@@ -25,21 +27,14 @@ hosts:
 
 Loaded load(std::vector<SourceFile> files) { return load_desired_state(files, LoadOptions{}); }
 
-/// All diagnostics of a run, one per line, as the user sees them.
-std::string all(const Loaded& l) {
-  std::string out;
-  for (const auto& d : l.diagnostics.items()) out += model::format_diagnostic(d) + "\n";
-  return out;
-}
-
-#define EXPECT_REPORTS(loaded, text) EXPECT_NE(all(loaded).find(text), std::string::npos) << all(loaded)
+using testing::all_diagnostics;
 
 TEST(Loader, ReadsHostsAndServicesWithDefaults) {
   auto l = load({{"a.yaml", kHosts},
                  {"b.yaml", "services:\n  web:\n    host: kvm2\n    replicas: 3\n"
                             "    limits: {cpus: \"500m\", memory: 512M}\n"
                             "    reservations: {cpus: 0.1}\n"}});
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   const auto& s = *l.state;
   EXPECT_EQ(s.manager, "kvm4");
   EXPECT_EQ(s.hosts.at("kvm4").ssh.port, 2222);
@@ -114,7 +109,7 @@ TEST(Loader, ReplicasMustBeNonNegativeIntegers) {
     EXPECT_REPORTS(l, "a.yaml:16:15: error: service 'web' replicas must be a whole number from 0 to 100000");
   }
   auto zero = load({{"a.yaml", std::string(kHosts) + "services:\n  web: {host: kvm4, replicas: 0}\n"}});
-  ASSERT_TRUE(zero.state) << all(zero);
+  ASSERT_TRUE(zero.state) << all_diagnostics(zero);
   EXPECT_EQ(zero.state->services.at("web").replicas, 0u);
 }
 
@@ -135,7 +130,7 @@ TEST(Loader, ReportsEveryErrorInOneRun) {
   auto l = load({{"a.yaml", std::string(kHosts) + "services:\n  a: {host: nope}\n  b: {host: kvm4, replicas: -2}\n"
                                                   "  c: {host: kvm4, limits: {cpus: 0}}\n  d: {hots: kvm4}\n"
                                                   "  e: {mode: daemon}\n"}});
-  EXPECT_GE(l.diagnostics.count(model::Severity::error), 5u) << all(l);
+  EXPECT_GE(l.diagnostics.count(model::Severity::error), 5u) << all_diagnostics(l);
 }
 
 TEST(Loader, VersionIsRequiredAndMustBeOne) {
@@ -153,7 +148,7 @@ cluster: {manager: a}
 hosts:
   a: {ssh: "ops@[2001:db8::1]:2200", capacity: {cpus: 1, memory: 1G}}
 )"}});
-  ASSERT_TRUE(ok.state) << all(ok);
+  ASSERT_TRUE(ok.state) << all_diagnostics(ok);
   EXPECT_EQ(ok.state->hosts.at("a").ssh.address, "2001:db8::1");
   EXPECT_EQ(ok.state->hosts.at("a").ssh.port, 2200);
   for (const char* bad : {"root@host:99999", "root@", "@host", "root@host:", "root@-oProxyCommand=x"}) {
@@ -169,7 +164,7 @@ TEST(Loader, DockerSocketIsAnAbsolutePathOfPlainCharacters) {
                             "    docker_socket: \"" + socket + "\"\n    capacity: {cpus: 1, memory: 1G}\n"}});
   };
   auto ok = with("/run/user/1000/docker-2.sock");
-  ASSERT_TRUE(ok.state) << all(ok);
+  ASSERT_TRUE(ok.state) << all_diagnostics(ok);
   EXPECT_EQ(ok.state->hosts.at("a").docker_socket, "/run/user/1000/docker-2.sock");
   EXPECT_REPORTS(with("run/docker.sock"), "a.yaml:6:20: error: host 'a' docker_socket must be an absolute path");
   for (const char* bad : {"/var/run/docker.sock; rm -rf /", "/tmp/$(id).sock", "/tmp/a b.sock",
@@ -247,7 +242,7 @@ TEST(Loader, PathsResolveAgainstTheStateDirectoryAndHome) {
                                {"b.yaml", "hosts:\n  kvm5:\n    ssh: r@x\n    identity: ~/.ssh/id_ed25519\n"
                                           "    capacity: {cpus: 1, memory: 1G}\n"}},
                               o);
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   EXPECT_EQ(l.state->known_hosts, "deploy/state/pinned_hosts");
   EXPECT_EQ(l.state->hosts.at("kvm5").identity, "/home/ops/.ssh/id_ed25519");
 }

@@ -5,6 +5,7 @@
 #include "reconciler/config/budget.h"
 #include "reconciler/config/loader.h"
 #include "reconciler/model/capacity.h"
+#include "support/load_fixture.h"
 
 namespace swarmform::config {
 namespace {
@@ -25,28 +26,22 @@ Loaded load(const std::string& services) {
   return load_desired_state({SourceFile{"a.yaml", std::string(kHosts) + services}}, LoadOptions{});
 }
 
-std::string all(const Loaded& l) {
-  std::string out;
-  for (const auto& d : l.diagnostics.items()) out += model::format_diagnostic(d) + "\n";
-  return out;
-}
-
-#define EXPECT_REPORTS(loaded, text) EXPECT_NE(all(loaded).find(text), std::string::npos) << all(loaded)
+using testing::all_diagnostics;
 
 TEST(ServiceMode, HostIsOptionalAndModeDefaultsToReplicated) {
   auto l = load("  web:\n    replicas: 2\n    limits: {cpus: 1}\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   const auto& web = l.state->services.at("web");
   EXPECT_TRUE(web.host.empty());
   EXPECT_EQ(web.mode, model::ServiceMode::replicated);
   EXPECT_EQ(web.replicas, 2u);
-  EXPECT_EQ(all(l).find("host"), std::string::npos) << all(l);
+  EXPECT_EQ(all_diagnostics(l).find("host"), std::string::npos) << all_diagnostics(l);
 }
 
 TEST(ServiceMode, ReadsEveryMode) {
   auto l = load("  a: {mode: replicated, host: kvm4}\n  b: {mode: global}\n  c: {mode: replicated-job}\n"
                 "  d: {mode: global-job, host: kvm4}\n  e: {mode: global, image: nginx:1}\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   EXPECT_EQ(l.state->services.at("a").mode, model::ServiceMode::replicated);
   EXPECT_EQ(l.state->services.at("b").mode, model::ServiceMode::global);
   EXPECT_EQ(l.state->services.at("c").mode, model::ServiceMode::replicated_job);
@@ -93,14 +88,14 @@ TEST(ServiceMode, ADeclaredHostIsStillChecked) {
 TEST(ServiceMode, ValidateNamesTheServicesNoBudgetCounts) {
   auto l = load("  a: {limits: {cpus: 1}}\n  b: {mode: replicated-job}\n  c: {host: kvm4, limits: {cpus: 1}}\n"
                 "  d: {mode: global, limits: {cpus: 2}}\n  e: {replicas: 3, limits: {cpus: 1}}\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   EXPECT_EQ(uncounted_note(*l.state),
             "3 services are not pinned to a host; their limits are not counted in any host's budget: a, b, e");
   auto loads = model::desired_host_loads(*l.state);
   ASSERT_EQ(loads.size(), 1u);
   EXPECT_EQ(loads[0].limits.nano_cpus, 3'000'000'000);  // c, and d on every host
   auto one = load("  a: {limits: {cpus: 1}}\n");
-  ASSERT_TRUE(one.state) << all(one);
+  ASSERT_TRUE(one.state) << all_diagnostics(one);
   EXPECT_EQ(uncounted_note(*one.state),
             "1 service is not pinned to a host; its limits are not counted in any host's budget: a");
   auto none = load("  c: {host: kvm4}\n");
@@ -110,7 +105,7 @@ TEST(ServiceMode, ValidateNamesTheServicesNoBudgetCounts) {
 
 TEST(ServiceMode, AGlobalServiceOverBudgetIsReportedOnEveryHost) {
   auto l = load("  d: {mode: global, limits: {cpus: 5, memory: 1G}}\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   model::Diagnostics diags;
   check_budgets(*l.state, model::desired_host_loads(*l.state), diags);
   std::string text;

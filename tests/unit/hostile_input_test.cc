@@ -18,6 +18,7 @@
 #include "reconciler/model/capacity.h"
 #include "reconciler/model/quantity.h"
 #include "support/fake_stream.h"
+#include "support/load_fixture.h"
 
 namespace swarmform {
 namespace {
@@ -229,11 +230,7 @@ config::Loaded load(const std::string& text) {
   return config::load_desired_state({{"a.yaml", text}}, config::LoadOptions{});
 }
 
-std::string all(const config::Loaded& l) {
-  std::string out;
-  for (const auto& d : l.diagnostics.items()) out += model::format_diagnostic(d) + "\n";
-  return out;
-}
+using testing::all_diagnostics;
 
 size_t count_of(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -250,28 +247,28 @@ TEST(HostileLoader, The148ByteReproductionIsALocatedError) {
   const std::string text = std::string(kHost) + "services: {s: {host: h, replicas: 2, limits: {memory: 4096P}}}\n";
   auto l = load(text);
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("a.yaml:4:55: error: service 's' limits.memory: memory quantity '4096P' is too large: "
+  EXPECT_NE(all_diagnostics(l).find("a.yaml:4:55: error: service 's' limits.memory: memory quantity '4096P' is too large: "
                         "no machine has more than 1024PiB"),
             std::string::npos)
-      << all(l);
+      << all_diagnostics(l);
 }
 
 TEST(HostileLoader, CapacityBeyondAnyMachineIsALocatedError) {
   auto l = load("version: 1\ncluster: {manager: h}\nhosts: {h: {ssh: 1, capacity: {cpus: 5000000000, memory: 2048P}}}\n");
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("a.yaml:3:38: error: host 'h' capacity.cpus: CPU quantity '5000000000' is too large"),
+  EXPECT_NE(all_diagnostics(l).find("a.yaml:3:38: error: host 'h' capacity.cpus: CPU quantity '5000000000' is too large"),
             std::string::npos)
-      << all(l);
-  EXPECT_NE(all(l).find("a.yaml:3:58: error: host 'h' capacity.memory: memory quantity '2048P' is too large"),
+      << all_diagnostics(l);
+  EXPECT_NE(all_diagnostics(l).find("a.yaml:3:58: error: host 'h' capacity.memory: memory quantity '2048P' is too large"),
             std::string::npos)
-      << all(l);
+      << all_diagnostics(l);
 }
 
 TEST(HostileLoader, ReplicasAreBounded) {
   auto l = load(std::string(kHost) + "services: {s: {host: h, replicas: 100001}}\n");
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("replicas must be a whole number from 0 to 100000, not '100001'"), std::string::npos)
-      << all(l);
+  EXPECT_NE(all_diagnostics(l).find("replicas must be a whole number from 0 to 100000, not '100001'"), std::string::npos)
+      << all_diagnostics(l);
 }
 
 TEST(HostileLoader, LimitsBelowTheEngineMinimumAreRefusedWithItsRule) {
@@ -281,7 +278,7 @@ TEST(HostileLoader, LimitsBelowTheEngineMinimumAreRefusedWithItsRule) {
                 "  b: {host: h, reservations: {cpus: 0.001, memory: 1M}}\n"
                 "  c: {host: h, reservations: {cpus: 0.0005, memory: 4M}}\n");
   EXPECT_FALSE(l.state);
-  const std::string got = all(l);
+  const std::string got = all_diagnostics(l);
   EXPECT_NE(got.find("a.yaml:5:31: error: service 'a' limits.cpus 0.005 is below the engine's minimum CPU limit of "
                      "0.01: dockerd enforces a CPU limit as a CFS quota per 100 ms period, and the kernel refuses a "
                      "quota under 1 ms"),
@@ -309,7 +306,7 @@ TEST(HostileLoader, TheEngineMinimumsThemselvesAreAccepted) {
   auto l = load(std::string(kHost) +
                 "services:\n"
                 "  a: {host: h, limits: {cpus: 0.01, memory: 6MiB}, reservations: {cpus: 0.001, memory: 6291456}}\n");
-  ASSERT_TRUE(l.state) << all(l);
+  ASSERT_TRUE(l.state) << all_diagnostics(l);
   EXPECT_EQ(l.state->services.at("a").limits.nano_cpus, 10'000'000);
   EXPECT_EQ(l.state->services.at("a").reservations.memory_bytes, 6 * 1024 * 1024);
 }
@@ -319,7 +316,7 @@ TEST(HostileLoader, AMapOfKnownKeysWithThousandsOfKeysIsOneError) {
   for (int i = 0; i < 5000; ++i) text += "    k" + std::to_string(i) + ": 1\n";
   auto l = load(text);
   EXPECT_FALSE(l.state);
-  const std::string got = all(l);
+  const std::string got = all_diagnostics(l);
   // One error for the map, not 5,000 (`host` is optional since `mode:`
   // came: the host it could not read is no second error).
   EXPECT_EQ(count_of(got, "error:"), 1U) << got.substr(0, 2000);
@@ -333,9 +330,9 @@ TEST(HostileLoader, AMapOfKnownKeysWithThousandsOfKeysIsOneError) {
 TEST(HostileLoader, KeysGivenTwiceAreStillFoundWithTheFirstPlace) {
   auto l = load(std::string(kHost) + "services:\n  s:\n    host: h\n    image: a\n    host: h\n");
   EXPECT_FALSE(l.state);
-  EXPECT_NE(all(l).find("a.yaml:8:5: error: key 'host' in service 's' is defined twice (first at a.yaml:6:5)"),
+  EXPECT_NE(all_diagnostics(l).find("a.yaml:8:5: error: key 'host' in service 's' is defined twice (first at a.yaml:6:5)"),
             std::string::npos)
-      << all(l);
+      << all_diagnostics(l);
 }
 
 TEST(HostileLoader, HundredsOfKeysAreHashedAndTwiceIsStillFound) {
@@ -344,7 +341,7 @@ TEST(HostileLoader, HundredsOfKeysAreHashedAndTwiceIsStillFound) {
   text += "    host: h\n";
   auto l = load(text);
   EXPECT_FALSE(l.state);
-  const std::string got = all(l);
+  const std::string got = all_diagnostics(l);
   EXPECT_EQ(count_of(got, "unknown key 'k"), 900U);
   EXPECT_NE(got.find("a.yaml:907:5: error: key 'host' in service 's' is defined twice (first at a.yaml:6:5)"),
             std::string::npos);
@@ -359,7 +356,7 @@ TEST(HostileLoader, AliasesExpandingPastTheBudgetStopAtTheAlias) {
   for (int i = 1; i < 200; ++i) text += "  s" + std::to_string(i) + ": {host: h, labels: *L}\n";
   auto l = load(text);
   EXPECT_FALSE(l.state);
-  const std::string got = all(l);
+  const std::string got = all_diagnostics(l);
   EXPECT_EQ(count_of(got, "error:"), 1U) << got;
   // Each reference weighs about 682 KiB: the 49th (s49) takes the file past 32 MiB.
   EXPECT_NE(got.find("a.yaml:56:26: error: invalid YAML: alias *L expands to about 682 KiB, which takes the "
@@ -375,7 +372,7 @@ TEST(HostileLoader, SharedAnchorsOfOrdinarySizeStillLoad) {
   for (int i = 0; i < 50; ++i) text += "      com.example.label-" + std::to_string(i) + ": some-value-of-a-label\n";
   for (int i = 1; i < 1000; ++i) text += "  s" + std::to_string(i) + ": {host: h, labels: *L}\n";
   auto l = load(text);
-  ASSERT_TRUE(l.state) << all(l).substr(0, 2000);
+  ASSERT_TRUE(l.state) << all_diagnostics(l).substr(0, 2000);
   EXPECT_EQ(l.state->services.at("s999").labels.size(), 50U);
 }
 

@@ -19,11 +19,7 @@ using model::LiveState;
 /// Two hosts and three services: web (everything declared), api (matched
 /// by glob, limits only), db (nothing but host and replicas).
 DesiredState base_desired() {
-  DesiredState d;
-  d.version = 1;
-  d.manager = "kvm4";
-  d.hosts["kvm4"] = make_host("kvm4", cpus(4), 16 * kGi);
-  d.hosts["kvm2"] = make_host("kvm2", cpus(2), 8 * kGi);
+  DesiredState d = kvm4_and_kvm2();
   model::Service web = make_service("web", "kvm4");
   web.replicas = 2;
   web.limits = {cpus(0.5), 256 * kMi};

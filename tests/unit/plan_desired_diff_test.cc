@@ -16,12 +16,8 @@ namespace {
 using namespace swarmform::plan::testing;
 
 model::DesiredState base_state() {
-  model::DesiredState d;
-  d.version = 1;
-  d.manager = "kvm4";
-  d.hosts["kvm4"] = make_host("kvm4", cpus(4), 16 * kGi);
+  model::DesiredState d = kvm4_and_kvm2();
   d.hosts["kvm4"].ssh = {"root", "203.0.113.4", 2222};
-  d.hosts["kvm2"] = make_host("kvm2", cpus(2), 8 * kGi);
   d.hosts["kvm2"].ssh = {"root", "203.0.113.2", 22};
   model::Service saleor = make_service("saleor-api", "kvm4");
   saleor.match = "infrastructureservices-saleorapi-*";

@@ -33,6 +33,17 @@ inline model::Service make_service(const std::string& name, const std::string& h
   return s;
 }
 
+/// A desired state of two hosts and no service: the manager kvm4 (4 CPUs,
+/// 16GiB) and kvm2 (2 CPUs, 8GiB).
+inline model::DesiredState kvm4_and_kvm2() {
+  model::DesiredState d;
+  d.version = 1;
+  d.manager = "kvm4";
+  d.hosts["kvm4"] = make_host("kvm4", cpus(4), 16 * kGi);
+  d.hosts["kvm2"] = make_host("kvm2", cpus(2), 8 * kGi);
+  return d;
+}
+
 inline model::LiveNode make_node(const std::string& hostname, int64_t nano_cpus,
                                  int64_t memory_bytes) {
   model::LiveNode n;

@@ -24,10 +24,7 @@ struct Scenario {
   Plan saved;
 
   Scenario() {
-    desired.version = 1;
-    desired.manager = "kvm4";
-    desired.hosts["kvm4"] = make_host("kvm4", cpus(4), 16 * kGi);
-    desired.hosts["kvm2"] = make_host("kvm2", cpus(2), 8 * kGi);
+    desired = kvm4_and_kvm2();
     desired.services["web"] = declared("web", "kvm4", 2, 0.5, 512 * kMi);
     desired.services["api"] = declared("api", "kvm4", 1, 0.25, 256 * kMi);
     desired.services["quiet"] = declared("quiet", "kvm4", 1, 0.25, 64 * kMi);

@@ -28,11 +28,7 @@ inline model::LiveService& live_named(model::LiveState& live, const std::string&
 /// The desired state of the rich plan (before the services the swarm lacks
 /// or no longer needs are added on either side).
 inline model::DesiredState rich_desired() {
-  model::DesiredState d;
-  d.version = 1;
-  d.manager = "kvm4";
-  d.hosts["kvm4"] = make_host("kvm4", cpus(4), 16 * kGi);
-  d.hosts["kvm2"] = make_host("kvm2", cpus(2), 8 * kGi);
+  model::DesiredState d = kvm4_and_kvm2();
   d.policy.prune = true;
   model::Service saleor = declared("saleor-api", "kvm2", 1, 1, kGi);
   saleor.match = "infrastructureservices-saleorapi-*";

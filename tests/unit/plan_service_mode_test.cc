@@ -20,15 +20,6 @@ using namespace swarmform::plan::testing;
 using model::DesiredState;
 using model::LiveState;
 
-DesiredState two_hosts() {
-  DesiredState d;
-  d.version = 1;
-  d.manager = "kvm4";
-  d.hosts["kvm4"] = make_host("kvm4", cpus(4), 16 * kGi);
-  d.hosts["kvm2"] = make_host("kvm2", cpus(2), 8 * kGi);
-  return d;
-}
-
 /// A live replicated service with `tasks` running on `node`, these constraints.
 model::LiveService live_service(LiveState& live, const std::string& name, const std::string& node, uint64_t tasks,
                                 std::vector<std::string> constraints) {
@@ -79,7 +70,7 @@ std::string findings(const Plan& p) {
 // --- a service that declares no host --------------------------------------------
 
 TEST(PlanUnpinned, PlacementIsNotOwnedWhereverItRuns) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   d.services["web"] = declared("web", "");
   LiveState live = two_nodes();
   // Pinned by someone else to kvm4, or by nothing: either way not swarmform's.
@@ -99,7 +90,7 @@ TEST(PlanUnpinned, PlacementIsNotOwnedWhereverItRuns) {
 }
 
 TEST(PlanUnpinned, ALimitChangeWritesNoPlacement) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   d.services["web"] = declared("web", "");
   d.services["web"].limits.nano_cpus = cpus(1);
   LiveState live = two_nodes();
@@ -124,7 +115,7 @@ TEST(PlanUnpinned, ALimitChangeWritesNoPlacement) {
 }
 
 TEST(PlanUnpinned, NoTasksReadsNotPinned) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   d.services["web"] = declared("web", "");
   LiveState live = two_nodes();
   live.services = {live_service(live, "web", "kvm2", 0, {})};
@@ -134,7 +125,7 @@ TEST(PlanUnpinned, NoTasksReadsNotPinned) {
 }
 
 TEST(PlanUnpinned, ACreateIsUnpinnedAndTheFileKeepsIt) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   model::Service web = declared("web", "");
   web.image = "local/busybox:1";
   web.replicas = 2;
@@ -166,7 +157,7 @@ TEST(PlanUnpinned, ACreateIsUnpinnedAndTheFileKeepsIt) {
 }
 
 TEST(PlanUnpinned, AFileWhoseCreatePinsANodeWithoutAHostIsRefused) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   model::Service web = declared("web", "kvm2");
   web.image = "local/busybox:1";
   d.services["web"] = web;
@@ -181,7 +172,7 @@ TEST(PlanUnpinned, AFileWhoseCreatePinsANodeWithoutAHostIsRefused) {
 }
 
 TEST(PlanUnpinned, TasksThatMovedSinceThePlanAreNotAMismatch) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   d.services["web"] = declared("web", "");
   d.services["web"].limits.nano_cpus = cpus(1);
   LiveState live = two_nodes();
@@ -199,7 +190,7 @@ TEST(PlanUnpinned, TasksThatMovedSinceThePlanAreNotAMismatch) {
 // --- global services ---------------------------------------------------------------
 
 TEST(PlanGlobal, ADeclaredGlobalServicePlansEmptyAndUpdatesItsLimits) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   model::Service agent = declared("agent", "");
   agent.mode = model::ServiceMode::global;
   d.services["agent"] = agent;
@@ -227,7 +218,7 @@ TEST(PlanGlobal, ADeclaredGlobalServicePlansEmptyAndUpdatesItsLimits) {
 }
 
 TEST(PlanGlobal, ACreateWithModeGlobalCreatesAGlobalService) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   model::Service agent = declared("agent", "");
   agent.mode = model::ServiceMode::global;
   agent.image = "local/busybox:1";
@@ -255,7 +246,7 @@ TEST(PlanGlobal, ACreateWithModeGlobalCreatesAGlobalService) {
 // --- a mode the swarm does not run ------------------------------------------------
 
 TEST(PlanMode, AModeDifferentFromTheLiveOneIsAnErrorAndNothingIsPlanned) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   model::Service web = declared("web", "kvm4");
   web.mode = model::ServiceMode::global;
   web.limits.nano_cpus = cpus(1);  // would be an update
@@ -273,7 +264,7 @@ TEST(PlanMode, AModeDifferentFromTheLiveOneIsAnErrorAndNothingIsPlanned) {
 // --- pins by node id ----------------------------------------------------------------
 
 TEST(PlanNodeIdPin, APinByTheDeclaredNodesIdIsPlacedAsDeclared) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   d.services["web"] = declared("web", "kvm2");
   LiveState live = two_nodes();
   for (std::vector<std::string> constraints :
@@ -302,7 +293,7 @@ TEST(PlanNodeIdPin, APinByTheDeclaredNodesIdIsPlacedAsDeclared) {
 }
 
 TEST(PlanNodeIdPin, APinByAnotherNodesIdIsAMoveThatReplacesIt) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   d.services["web"] = declared("web", "kvm2");
   LiveState live = two_nodes();
   live.services = {live_service(live, "web", "kvm4", 1, {"node.id==node-kvm4", "node.role==worker"})};
@@ -357,7 +348,7 @@ TEST(PlanNodeIdPin, OwnedHashStillReadsHostnamePinsOnly) {
 // --- capacity of the desired state --------------------------------------------------
 
 TEST(DesiredCapacity, GlobalCountsOnEveryHostUnpinnedOnNone) {
-  DesiredState d = two_hosts();
+  DesiredState d = kvm4_and_kvm2();
   model::Service agent = declared("agent", "");
   agent.mode = model::ServiceMode::global;
   d.services["agent"] = agent;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -126,20 +127,29 @@ std::vector<SetCase> set_cases() {
   };
 }
 
+/// One row of a table: `edit` made on `input` gives exactly `expect`, or,
+/// where `error` is set, is refused with a message holding it and leaves the
+/// text as it was.
+void expect_yaml_edit_row(const std::string& input, const std::function<Result<void>(YamlEditor&)>& edit,
+                          const std::string& expect, const std::string& error) {
+  auto editor = YamlEditor::open("f.yaml", input);
+  ASSERT_TRUE(editor) << editor.error().message;
+  auto done = edit(*editor);
+  if (!error.empty()) {
+    ASSERT_FALSE(done) << "edited to:\n" << editor->text();
+    EXPECT_NE(done.error().message.find(error), std::string::npos) << done.error().message;
+    EXPECT_EQ(editor->text(), input) << "a refused edit changed the text";
+    return;
+  }
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(editor->text(), expect);
+}
+
 TEST(YamlEditSet, Table) {
   for (const SetCase& c : set_cases()) {
     SCOPED_TRACE(c.name);
-    auto editor = YamlEditor::open("f.yaml", c.input);
-    ASSERT_TRUE(editor) << editor.error().message;
-    auto done = editor->set(c.path, c.value, c.comment);
-    if (!c.error.empty()) {
-      ASSERT_FALSE(done) << "edited to:\n" << editor->text();
-      EXPECT_NE(done.error().message.find(c.error), std::string::npos) << done.error().message;
-      EXPECT_EQ(editor->text(), c.input) << "a refused edit changed the text";
-      continue;
-    }
-    ASSERT_TRUE(done) << done.error().message;
-    EXPECT_EQ(editor->text(), c.expect);
+    expect_yaml_edit_row(
+        c.input, [&](YamlEditor& e) { return e.set(c.path, c.value, c.comment); }, c.expect, c.error);
   }
 }
 
@@ -211,17 +221,8 @@ std::vector<AppendCase> append_cases() {
 TEST(YamlEditAppend, Table) {
   for (const AppendCase& c : append_cases()) {
     SCOPED_TRACE(c.name);
-    auto editor = YamlEditor::open("f.yaml", c.input);
-    ASSERT_TRUE(editor) << editor.error().message;
-    auto done = editor->append_entries(c.path, c.block);
-    if (!c.error.empty()) {
-      ASSERT_FALSE(done) << "edited to:\n" << editor->text();
-      EXPECT_NE(done.error().message.find(c.error), std::string::npos) << done.error().message;
-      EXPECT_EQ(editor->text(), c.input) << "a refused edit changed the text";
-      continue;
-    }
-    ASSERT_TRUE(done) << done.error().message;
-    EXPECT_EQ(editor->text(), c.expect);
+    expect_yaml_edit_row(
+        c.input, [&](YamlEditor& e) { return e.append_entries(c.path, c.block); }, c.expect, c.error);
   }
 }
 

@@ -98,26 +98,13 @@ done
 live_count=$(dk service ls -q | wc -l)
 
 # --- the bare desired state: what a user writes first --------------------------------
-# shellcheck disable=SC2153 # KVM2_SOCKET, KVM2_SSH_PORT: from lab.env
+# The cluster and hosts without capacity, and its own copy of known_hosts (no
+# policy and no `services:`: what a user writes before the first import).
 bare() {
   local dir=$1
   mkdir -p "$dir"
   cp "$SSH_KNOWN_HOSTS" "$dir/known_hosts"
-  cat >"$dir/swarmform.yaml" <<YAML
-version: 1
-cluster:
-  manager: kvm4
-hosts:
-  kvm4:
-    ssh: $SSH_USER@$SSH_HOST:$KVM4_SSH_PORT
-    identity: $SSH_IDENTITY
-    docker_socket: $KVM4_SOCKET
-  kvm2:
-    ssh: $SSH_USER@$SSH_HOST:$KVM2_SSH_PORT
-    identity: $SSH_IDENTITY
-    docker_socket: $KVM2_SOCKET
-known_hosts: known_hosts
-YAML
+  { bench_state_head --no-capacity | sed '/^known_hosts:/,$d'; echo 'known_hosts: known_hosts'; } >"$dir/swarmform.yaml"
 }
 bare "$work/bare"
 

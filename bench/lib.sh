@@ -94,17 +94,21 @@ bench_capacity() {
   echo "{cpus: $((nano / 1000000))m, memory: $mem}"
 }
 
-# bench_state_head: a desired state up to `services:` -- the cluster and hosts
-# of examples/lab/swarmform.yaml with lab.env's values and the capacity the
-# engine reports.  Other services in the lab (other benchmarks, tests,
-# seed.sh) count against the hosts' budgets too: a generous overcommit keeps
-# them from blocking the plan.
+# bench_state_head [--no-capacity]: a desired state up to `services:` -- the
+# cluster and hosts of examples/lab/swarmform.yaml with lab.env's values and
+# the capacity the engine reports (with --no-capacity none: what a user writes
+# before `swarmform import` fills it in).  Other services in the lab (other
+# benchmarks, tests, seed.sh) count against the hosts' budgets too: a generous
+# overcommit keeps them from blocking the plan.
 bench_state_head() {
-  local cap4 cap2
-  cap4=$(bench_capacity kvm4)
-  cap2=$(bench_capacity kvm2)
+  local cap4='' cap2=''
+  if [ "${1:-}" != --no-capacity ]; then
+    cap4=$(bench_capacity kvm4)
+    cap2=$(bench_capacity kvm2)
+  fi
+  # An empty capacity is no line at all.
   # shellcheck disable=SC2153 # KVM2_SOCKET, KVM2_SSH_PORT: from lab.env
-  cat <<YAML
+  sed '/^    capacity: $/d' <<YAML
 version: 1
 cluster:
   manager: kvm4

@@ -1,7 +1,10 @@
 #include "reconciler/dokploy/stored.h"
 
 #include <charconv>
+#include <limits>
+#include <string_view>
 
+#include "reconciler/model/quantity.h"
 #include "reconciler/util/json_depth.h"
 
 namespace swarmform::dokploy {
@@ -25,8 +28,11 @@ Result<json> parse_body(const std::string& body, const char* what) {
 
 /// A text column holding an integer (nano-CPUs or bytes): null, absent or ""
 /// is "none", as calculateResources reads it; anything but digits is an
-/// error rather than a guess (parseInt would read "1.5" as 1).
+/// error rather than a guess (parseInt would read "1.5" as 1), and so is a
+/// value past the model's bound for it (model::kMaxNanoCpus, kMaxMemoryBytes),
+/// as for the engine's quantities: the totals built from them must not wrap.
 Result<std::optional<int64_t>> stored_integer(const json& row, const char* field) {
+  const bool cpus = std::string_view(field).starts_with("cpu");
   auto it = row.find(field);
   if (it == row.end() || it->is_null()) return std::optional<int64_t>{};
   if (!it->is_string()) {
@@ -38,7 +44,11 @@ Result<std::optional<int64_t>> stored_integer(const json& row, const char* field
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || end != s.data() + s.size() || v < 0) {
     return fail(std::string("Dokploy's ") + field + " '" + s + "' is not a whole number of " +
-                (std::string(field).starts_with("cpu") ? "nano-CPUs" : "bytes"));
+                (cpus ? "nano-CPUs" : "bytes"));
+  }
+  if (const int64_t max = cpus ? model::kMaxNanoCpus : model::kMaxMemoryBytes; v > max) {
+    return fail(std::string("Dokploy's ") + field + " '" + s + "' is more than " +
+                (cpus ? model::format_cpus(max) + " CPUs" : model::format_memory(max)));
   }
   return std::optional<int64_t>{v};
 }
@@ -117,6 +127,14 @@ Result<StoredApplication> parse_application(const std::string& body) {
   SF_TRY(read("memoryReservation", a.memory_reservation));
   if (auto it = row.find("replicas"); it != row.end() && !it->is_null()) {
     if (!it->is_number_integer()) return fail("application " + a.app_name + ": Dokploy's replicas is not an integer");
+    // Not negative, and within int64 (get<int64_t> would read 2^64 - 1 as -1).
+    const bool count = it->is_number_unsigned()
+                           ? it->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                           : it->get<int64_t>() >= 0;
+    if (!count) {
+      return fail("application " + a.app_name + ": Dokploy's replicas " + it->dump() +
+                  " is not a number of replicas (a whole number from 0)");
+    }
     a.replicas = it->get<int64_t>();
   }
   if (auto it = row.find("placementSwarm"); it != row.end() && it->is_object()) {

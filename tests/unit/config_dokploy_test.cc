@@ -4,6 +4,7 @@
 
 #include "reconciler/config/loader.h"
 #include "reconciler/dokploy/stored.h"
+#include "reconciler/model/quantity.h"
 #include "support/load_fixture.h"
 
 namespace swarmform {
@@ -101,6 +102,44 @@ TEST(DokployStored, ANumberWhereDokployStoresTextOrAFractionIsAnError) {
   ASSERT_FALSE(f);
   EXPECT_NE(f.error().message.find("'1.5' is not a whole number of nano-CPUs"), std::string::npos)
       << f.error().message;
+}
+
+// Found by fuzz/fuzz_dokploy_stored (fuzz/regressions/fuzz_dokploy_stored/):
+// a stored quantity past the model's bounds (which the engine's quantities
+// are held to) was read as it stood, and import --from-dokploy would write it
+// into a desired state the loader refuses; a negative replicas, or one past
+// int64 (read as negative), was shown, compared and imported as 0.
+TEST(DokployStored, AQuantityPastTheModelsBoundsIsAnError) {
+  auto at = dokploy::parse_application(R"({"applicationId":"a1","appName":"web",
+    "cpuLimit":"1048576000000000","memoryLimit":"1152921504606846976"})");
+  ASSERT_TRUE(at) << at.error().message;
+  EXPECT_EQ(at->cpu_limit, model::kMaxNanoCpus);
+  EXPECT_EQ(at->memory_limit, model::kMaxMemoryBytes);
+
+  auto cpus = dokploy::parse_application(
+      R"({"applicationId":"a1","appName":"web","cpuReservation":"1048576000000001"})");
+  ASSERT_FALSE(cpus);
+  EXPECT_EQ(cpus.error().message,
+            "application web: Dokploy's cpuReservation '1048576000000001' is more than 1048576 CPUs")
+      << cpus.error().message;
+  auto memory = dokploy::parse_application(
+      R"({"applicationId":"a1","appName":"web","memoryLimit":"9223372036854775807"})");
+  ASSERT_FALSE(memory);
+  EXPECT_EQ(memory.error().message,
+            "application web: Dokploy's memoryLimit '9223372036854775807' is more than 1024PiB")
+      << memory.error().message;
+}
+
+TEST(DokployStored, ReplicasNegativeOrPastInt64IsAnError) {
+  auto zero = dokploy::parse_application(R"({"applicationId":"a1","appName":"web","replicas":0})");
+  ASSERT_TRUE(zero) << zero.error().message;
+  EXPECT_EQ(zero->replicas, 0);
+  for (const char* n : {"-1", "18446744073709551615", "9223372036854775808"}) {
+    auto r = dokploy::parse_application(std::string(R"({"applicationId":"a1","appName":"web","replicas":)") + n + "}");
+    ASSERT_FALSE(r) << n << " read as " << r->replicas;
+    EXPECT_EQ(r.error().message, std::string("application web: Dokploy's replicas ") + n +
+                                     " is not a number of replicas (a whole number from 0)");
+  }
 }
 
 TEST(DokployStored, UpdateBodyCarriesOnlyTheSetFieldsAsStrings) {

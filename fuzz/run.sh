@@ -27,7 +27,7 @@ fi
 duration=$1
 shift
 all_targets=(fuzz_yaml_loader fuzz_yaml_edit fuzz_response_parser fuzz_live_mapping fuzz_plan_file
-             fuzz_known_hosts fuzz_quantity)
+             fuzz_known_hosts fuzz_quantity fuzz_dokploy_stored)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 jobs=${SWARMFORM_JOBS:-$(nproc)}

@@ -147,6 +147,55 @@ def quantity():
         write(t, name, struct.pack("<qqq", *values))
 
 
+def dokploy_stored():
+    """Dokploy's answers as the stand-in (tests/support/dokploy_standin.py)
+    serves them for the client test's state (tests/tools/dokploy_client_test.cc),
+    and the unit tests' ones: text columns holding integers, replicas an
+    integer, placementSwarm JSON or null."""
+    t = "fuzz_dokploy_stored"
+    apps = [
+        {"applicationId": "app-web", "appName": "shop-web-x1y2", "name": "web", "cpuLimit": "1000000000",
+         "memoryLimit": "268435456", "cpuReservation": None, "memoryReservation": None, "replicas": 2,
+         "placementSwarm": None},
+        {"applicationId": "app-api", "appName": "shop-api-a7b8", "name": "api", "cpuLimit": None,
+         "memoryLimit": None, "replicas": 1, "placementSwarm": {"Constraints": ["node.role==worker"]}}]
+    compose = {"composeId": "cmp-1", "appName": "shop-stack-q9", "name": "stack",
+               "composePath": "./deploy/stack.yml"}
+    # project.all: each application only {applicationId, name, applicationStatus}.
+    project = {"projectId": "proj-1", "name": "stand-in", "description": None,
+               "environments": [{"environmentId": "env-1", "name": "production", "isDefault": True,
+                                 "applications": [{"applicationId": a["applicationId"], "name": a["name"],
+                                                   "applicationStatus": "done"} for a in apps],
+                                 "compose": [{"composeId": compose["composeId"], "name": compose["name"],
+                                              "composeStatus": "done"}],
+                                 "mariadb": [], "mongo": [], "mysql": [], "postgres": [], "redis": [],
+                                 "libsql": []}],
+               "projectTags": []}
+    write(t, "project-all", json.dumps([project]))
+    write(t, "project-all-older",
+          '[{"projectId":"p1","environments":[{"applications":[{"applicationId":"a1","name":"x"}],'
+          '"compose":[{"composeId":"c1","name":"s"}]}]},'
+          '{"projectId":"p0","applications":[{"applicationId":"a0"}],"compose":[]}]')
+    for a in apps:
+        answer = dict(a, hasGitProviderAccess=True, unauthorizedProvider=None)
+        for f in ("cpuReservation", "memoryReservation"):
+            answer.setdefault(f, None)
+        write(t, "application-one-" + a["name"], json.dumps(answer))
+    write(t, "application-one-placement",
+          '{"applicationId":"a1","appName":"web","name":"Web","cpuLimit":"1500000000",'
+          '"memoryLimit":"536870912","cpuReservation":null,"memoryReservation":"","replicas":2,'
+          '"placementSwarm":{"Constraints":["node.role==worker","node.hostname==kvm2"],"MaxReplicas":2}}')
+    # At the model's bounds (kMaxNanoCpus, kMaxMemoryBytes) and Postgres' largest integer for replicas.
+    write(t, "application-one-at-bounds",
+          '{"applicationId":"a2","appName":"big","name":"big","cpuLimit":"1048576000000000",'
+          '"memoryLimit":"1152921504606846976","cpuReservation":"0","memoryReservation":"0",'
+          '"replicas":2147483647,"placementSwarm":{"Constraints":[],"Preferences":[{"Spread":"node.labels.zone"}],'
+          '"Platforms":[{"Architecture":"amd64","OS":"linux"}]}}')
+    write(t, "application-one-limits-as-numbers", '{"applicationId":"a1","appName":"web","cpuLimit":1}')
+    write(t, "compose-one", json.dumps(dict(compose, composeType="stack")))
+    write(t, "compose-one-default-path", '{"composeId":"cmp-2","appName":"stack-b","name":"b"}')
+
+
 def regressions():
     """Inputs that crashed or exhausted swarmform (issue 11), fixed in 1124c4e;
     fuzz/run.sh replays them before each run and seeds the run with them."""
@@ -199,6 +248,21 @@ def regressions():
     put("fuzz_quantity", "format-ratio-denominator-2pow62", struct.pack("<qqq", 1, 1 << 62, 1))
     put("fuzz_quantity", "format-memory-int64-min", struct.pack("<qqq", -(1 << 63), 1, 1))
 
+    # fuzz_dokploy_stored's first run: Dokploy's stored cpuLimit past
+    # kMaxNanoCpus was read as it stood (its memory, too, past kMaxMemoryBytes);
+    # and, found reading the code as the target was written, replicas -1 or
+    # 2^64 - 1 (read as -1) were read and then shown as 0.
+    put("fuzz_dokploy_stored", "cpu-limit-past-max-nano-cpus",
+        '{"applicationId":"a2","appName":"big","name":"big","cpuLimit":"1054876000000000",'
+        '"memoryLimit":"1152921504606846976","cpuReservation":"0","memoryReservation":"0",'
+        '"repliReservation":"0","replicas":2147483647,"placementSwarm":{"Constraints":[],'
+        '"Preferences":[{"Spread":"node.labels.zone"}]}}')
+    put("fuzz_dokploy_stored", "memory-reservation-int64-max",
+        '{"applicationId":"a","appName":"w","memoryReservation":"9223372036854775807"}')
+    put("fuzz_dokploy_stored", "replicas-negative", '{"applicationId":"a","appName":"w","replicas":-1}')
+    put("fuzz_dokploy_stored", "replicas-2pow64-minus-1",
+        '{"applicationId":"a","appName":"w","replicas":18446744073709551615}')
+
 
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
@@ -209,6 +273,7 @@ def main():
     plan_file()
     known_hosts()
     quantity()
+    dokploy_stored()
     regressions()
 
 

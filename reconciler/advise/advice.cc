@@ -7,16 +7,20 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "reconciler/advise/figures.h"
 #include "reconciler/model/capacity.h"
 #include "reconciler/model/quantity.h"
 #include "reconciler/util/glob.h"
 
 namespace swarmform::advise {
 namespace {
+
+using detail::cpus;
+using detail::memory;
+using detail::num;
 
 /// The reason a declared service that no measurement names keeps its values.
 constexpr const char* kNotMeasured = "not measured: no usage recorded or sampled for it";
@@ -48,23 +52,6 @@ std::string unmeasured_reason(const model::Service& s, const std::vector<FixedLo
              "where it "
              "ran (") +
          on + "); declare `host:` to have it sized and placed";
-}
-
-/// "4.1", "0.25", "12": at most two decimals, for sentences.
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
-}
-
-std::string cpus(int64_t nano) { return num(static_cast<double>(nano) / 1e9); }
-std::string memory(int64_t bytes) {
-  return bytes == model::kSaturated ? "more than can be counted" : model::format_memory(bytes);
 }
 
 /// The tasks a service counts on its host, as model::desired_host_loads

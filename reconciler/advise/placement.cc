@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 
+#include "reconciler/advise/figures.h"
 #include "reconciler/advise/placement_search.h"
 #include "reconciler/model/capacity.h"
 #include "reconciler/model/quantity.h"
@@ -12,29 +12,14 @@
 namespace swarmform::advise {
 namespace {
 
+using detail::cpus;
 using detail::Dim;
 using detail::i128;
 using detail::Item;
+using detail::memory;
+using detail::num;
 using detail::Room;
 using detail::Sums;
-
-/// "4.1", "0.25", "12": at most two decimals, for sentences.
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
-}
-
-std::string cpus(i128 nano) { return num(static_cast<double>(nano) / 1e9); }
-std::string memory(i128 bytes) {
-  if (bytes >= std::numeric_limits<int64_t>::max()) return "more than can be counted";
-  return model::format_memory(static_cast<int64_t>(bytes));
-}
 
 /// Measured cores in nano-CPUs, rounded to the nearest; negative or NaN
 /// counts 0, past the int64 range counts as saturated (never fits).

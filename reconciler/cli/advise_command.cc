@@ -21,6 +21,7 @@
 #include "reconciler/cli/desired_writes.h"
 #include "reconciler/cli/duration.h"
 #include "reconciler/cli/engine_connection.h"
+#include "reconciler/cli/printer.h"
 #include "reconciler/cli/signal_guard.h"
 #include "reconciler/cli/usage_sampling.h"
 #include "reconciler/config/suggest.h"
@@ -54,29 +55,6 @@ struct AdviseCliOptions {
 /// minute, long enough to see a periodic job's burst more often than not,
 /// short enough to wait for at a terminal.
 constexpr std::chrono::seconds kFallbackWindow{60};
-constexpr std::chrono::seconds kMinWindow{1};
-constexpr std::chrono::hours kMaxWindow{1};
-
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-class Printer {
- public:
-  explicit Printer(bool no_color) : err_(render::style_for(STDERR_FILENO, no_color)) {}
-  int error(const std::string& message) const {
-    std::cerr << err_.red("swarmform: error: " + printable(message)) << "\n";
-    return kExitError;
-  }
-  void note(const std::string& message) const {
-    std::cerr << err_.yellow("swarmform: note: " + printable(message)) << "\n";
-  }
-
- private:
-  render::Style err_;
-};
-
 std::string duration_words(double seconds) {
   const auto s = static_cast<int64_t>(std::llround(seconds));
   if (s >= 86400) return std::to_string(s / 86400) + "d " + std::to_string(s % 86400 / 3600) + "h";
@@ -108,7 +86,7 @@ Result<HistoryRead> read_history(const AdviseCliOptions& opts, const model::Desi
     }
     return HistoryRead{std::nullopt, "no usage history at " + path};
   }
-  SF_TRY_ASSIGN(auto db, history::UsageDb::open(path));
+  SF_TRY_ASSIGN(auto db, open_history(path));
   advise::HistoryAccumulator history(desired, live, db.path());
   SF_TRY(db.each(swarm_id, unix_now() - since.count() / 1000,
                  [&history](const usage::UsageRecord& row) { history.add(row); }));

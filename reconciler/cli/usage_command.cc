@@ -15,6 +15,7 @@
 #include "reconciler/cli/desired_input.h"
 #include "reconciler/cli/duration.h"
 #include "reconciler/cli/engine_connection.h"
+#include "reconciler/cli/printer.h"
 #include "reconciler/cli/signal_guard.h"
 #include "reconciler/cli/usage_sampling.h"
 #include "reconciler/engine/live_reader.h"
@@ -41,38 +42,6 @@ struct UsageOptions {
   std::string retain = "30d";
   ConnectionOptions connection;
 };
-
-/// The shortest and longest window: below a second the engine's read times
-/// (and /proc's 10 ms ticks) dominate; an hour is what --since is for.
-constexpr std::chrono::seconds kMinWindow{1};
-constexpr std::chrono::hours kMaxWindow{1};
-
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-class Printer {
- public:
-  explicit Printer(bool no_color) : err_(render::style_for(STDERR_FILENO, no_color)) {}
-  void error(const std::string& message) const {
-    std::cerr << err_.red("swarmform: error: " + printable(message)) << "\n";
-  }
-  void note(const std::string& message) const {
-    std::cerr << err_.yellow("swarmform: note: " + printable(message)) << "\n";
-  }
-
- private:
-  render::Style err_;
-};
-
-Result<history::UsageDb> open_db(const UsageOptions& opts) {
-  std::string path = opts.db;
-  if (path.empty()) {
-    SF_TRY_ASSIGN(path, history::default_db_path());
-  }
-  return history::UsageDb::open(path);
-}
 
 int run_live(const GlobalOptions& global, const UsageOptions& opts, const model::DesiredState& desired,
              std::chrono::milliseconds window, std::chrono::milliseconds retain) {
@@ -130,7 +99,7 @@ int run_since(const GlobalOptions& global, const UsageOptions& opts, const model
     printer.error(swarm_id.error().message);
     return kExitError;
   }
-  auto db = open_db(opts);
+  auto db = open_history(opts.db);
   if (!db) {
     printer.error(db.error().message);
     return kExitError;

@@ -207,17 +207,25 @@ MeasuredUsage measure_usage(const model::DesiredState& desired, const Connection
   return out;
 }
 
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<history::UsageDb> open_history(const std::string& db) {
+  std::string path = db;
+  if (path.empty()) {
+    SF_TRY_ASSIGN(path, history::default_db_path());
+  }
+  return history::UsageDb::open(path);
+}
+
 Result<std::string> record_usage(const HistoryOptions& history, const MeasuredUsage& measured) {
   if (measured.swarm_id.empty()) {
     return fail("nothing recorded: the swarm's ID comes from the manager, which could not be read");
   }
-  std::string path = history.db;
-  if (path.empty()) {
-    SF_TRY_ASSIGN(path, history::default_db_path());
-  }
-  SF_TRY_ASSIGN(auto db, history::UsageDb::open(path));
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  SF_TRY_ASSIGN(auto db, open_history(history.db));
+  const int64_t now = unix_now();
   SF_TRY(db.record(measured.swarm_id, measured.report, now));
   SF_TRY_ASSIGN(int64_t removed, db.prune(now - history.retain.count() / 1000));
   std::string line = std::to_string(measured.report.services.size()) + " service rows recorded in " + db.path();

@@ -10,11 +10,21 @@
 #include <vector>
 
 #include "reconciler/cli/engine_connection.h"
+#include "reconciler/history/usage_db.h"
 #include "reconciler/model/desired.h"
 #include "reconciler/model/live.h"
 #include "reconciler/usage/measure.h"
 
 namespace swarmform::cli {
+
+/// The shortest and longest live window (`usage --window`, `advise
+/// --window`): below a second the engine's read times (and /proc's 10 ms
+/// ticks) dominate; an hour is what the history is for.
+inline constexpr std::chrono::seconds kMinWindow{1};
+inline constexpr std::chrono::hours kMaxWindow{1};
+
+/// Now, in seconds since the epoch: the history's clock.
+int64_t unix_now();
 
 struct UsageSampling {
   std::vector<usage::HostReadings> readings;  ///< one per host, the desired state's order
@@ -56,6 +66,10 @@ struct HistoryOptions {
   std::string db;                          ///< empty: history::default_db_path()
   std::chrono::milliseconds retain{std::chrono::hours(24 * 30)};
 };
+
+/// The usage history at `db` (--db), or at history::default_db_path() when
+/// it is empty; the database's error when it cannot be opened.
+Result<history::UsageDb> open_history(const std::string& db);
 
 /// Appends `measured` to the history and removes rows older than
 /// `retain`; returns "N service rows recorded in PATH (M older rows

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "reconciler/model/capacity.h"
+#include "reconciler/model/local_volume.h"
 #include "reconciler/util/glob.h"
 
 namespace swarmform::advise {
@@ -34,14 +35,11 @@ Owner owner_of(const model::DesiredState& desired, const std::string& live_name)
 }
 
 /// Declared services whose live service mounts a volume of the local
-/// driver: the rule of plan's check_data_move.
+/// driver (model::mounts_local_volume, the rule of plan's check_data_move).
 std::set<std::string> local_data_of(const model::DesiredState& desired, const model::LiveState& live) {
   std::set<std::string> keys;
   for (const auto& l : live.services) {
-    const bool local = std::any_of(l.mounts.begin(), l.mounts.end(), [](const model::LiveMount& m) {
-      return m.type == "volume" && (m.volume_driver.empty() || m.volume_driver == "local");
-    });
-    if (!local) continue;
+    if (!model::mounts_local_volume(l)) continue;
     for (const auto& [key, s] : desired.services) {
       if (glob_matches(s.match, l.name)) keys.insert(key);
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reconciler/model/local_volume.h"
 #include "reconciler/plan/wording.h"
 
 namespace swarmform::plan {
@@ -19,7 +20,7 @@ void check_data_move(const model::Service& service, const model::LiveService& li
   if (from.empty()) return;
   std::vector<std::string> volumes;
   for (const auto& m : live.mounts) {
-    if (m.type == "volume" && (m.volume_driver.empty() || m.volume_driver == "local")) {
+    if (model::is_local_volume(m)) {
       volumes.push_back(m.source.empty() ? m.target : m.source);
     }
   }

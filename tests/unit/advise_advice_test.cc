@@ -8,6 +8,7 @@
 #include <random>
 
 #include "reconciler/advise/advice.h"
+#include "reconciler/advise/measured_input.h"
 #include "reconciler/advise/what_if.h"
 #include "reconciler/config/loader.h"
 
@@ -262,6 +263,31 @@ TEST(AdviseAdvice, AServiceWithoutAHostMeasuredAsFixedLoadsSaysWhyItIsNotSized) 
   EXPECT_NEAR(a.placement.before[1].cpu_p95, 0.4, 1e-9);
   EXPECT_EQ(a.placement.before[0].cpu_limits_nano, 0)
       << "its limits count on no host, as validate counts them";
+}
+
+TEST(AdviseAdvice, AServiceWithoutAHostSeenOnlyStartingInALiveWindowIsNotSizedAndSaysWhy) {
+  // The "not sized: not pinned" reason through from_window itself: a live
+  // window in which the service's only task started (partial, tasks 0)
+  // measures it as nothing, yet its row is a fixed load where it ran.
+  const auto desired = load(host("a", "2") + host("b", "2"),
+                            "  cron:\n    limits: {cpus: 1, memory: 64MiB}\n");
+  usage::UsageReport report;
+  report.window_seconds = 60;
+  usage::ServiceUsage starting;
+  starting.name = "cron";
+  starting.host = "b";
+  starting.tasks = 0;
+  starting.partial_tasks = 1;
+  report.services = {starting};
+  const MeasuredInput in = from_window(desired, report, {});
+  ASSERT_FALSE(in.services.contains("cron"));
+  const Advice a = advise(desired, in, {});
+  EXPECT_EQ(service(a, "cron").sizing.reasons,
+            std::vector<std::string>{
+                "not sized: it is not pinned to a host, so its measured use counts as a fixed "
+                "load where it ran (b); declare `host:` to have it sized and placed"});
+  EXPECT_TRUE(service(a, "cron").sizing.kept);
+  EXPECT_FALSE(service(a, "cron").measured);
 }
 
 TEST(AdviseAdvice, FixedLoadsCountWhereTheyRan) {

@@ -47,9 +47,10 @@ max_len() {
 
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-# -O1 keeps the fuzzers fast; no NDEBUG, so assertions stay on.
+# -O1 keeps the fuzzers fast; no NDEBUG, so assertions stay on; the modules
+# compile in unity batches (CMakeLists.txt, SWARMFORM_UNITY).
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DSWARMFORM_FUZZ=ON -DSWARMFORM_TESTS=OFF \
-  -DSWARMFORM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DSWARMFORM_WERROR=ON -DSWARMFORM_UNITY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
   "${launcher[@]}" >/dev/null
 cmake --build "$build" -j "$jobs" --target "${targets[@]}"
 [ "$build_only" = no ] || exit 0

@@ -49,10 +49,6 @@ bool sleep_unless_stopped(milliseconds d, const std::stop_token& stop) {
   return !cv.wait_for(lock, stop, d, [] { return false; }) && !stop.stop_requested();
 }
 
-std::string seconds(milliseconds d) {
-  return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0);
-}
-
 std::string summary(const Observation& obs) {
   std::string out = fmt::format("{}/{} running", obs.running, obs.desired);
   if (!obs.node.empty()) out += " on " + obs.node;
@@ -109,13 +105,13 @@ Result<Converged> wait_for_convergence(engine::DockerClient& client,
     if (elapsed >= options.timeout && !obs->unschedulable.empty()) return fail(obs->unschedulable);
     if (elapsed >= options.timeout) {
       return fail(
-          fmt::format("{}: not converged after {}: {}", name, seconds(elapsed), summary(*obs)),
+          fmt::format("{}: not converged after {}: {}", name, seconds_text(elapsed), summary(*obs)),
           ErrorKind::timeout);
     }
     auto left = options.timeout - elapsed;
     if (!sleep_unless_stopped(std::min(options.poll_interval, left), options.stop)) {
       return fail(fmt::format("{}: stopped while waiting for convergence after {}: {}", name,
-                              seconds(elapsed), summary(*obs)));
+                              seconds_text(elapsed), summary(*obs)));
     }
   }
 }

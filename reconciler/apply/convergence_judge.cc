@@ -68,11 +68,11 @@ std::string scheduler_words(const TaskView& t) {
   return "";
 }
 
-std::string seconds(std::chrono::milliseconds d) {
+}  // namespace
+
+std::string seconds_text(std::chrono::milliseconds d) {
   return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0);
 }
-
-}  // namespace
 
 Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const NodeNames& nodes,
                                               std::chrono::steady_clock::time_point now) {
@@ -130,7 +130,7 @@ Result<Observation> ConvergenceJudge::observe(const nlohmann::json& tasks, const
     if (pending_for > longest) {
       longest = pending_for;
       obs.unschedulable = fmt::format("{}: a task of the {} stayed pending for {}: {}",
-                                      target_.service_name, spec_words, seconds(pending_for), words);
+                                      target_.service_name, spec_words, seconds_text(pending_for), words);
     }
   }
 

@@ -114,4 +114,7 @@ class ConvergenceJudge {
   std::map<std::string, std::chrono::steady_clock::time_point> pending_since_;
 };
 
+/// A duration as the apply messages print it: "12.5s".
+std::string seconds_text(std::chrono::milliseconds d);
+
 }  // namespace swarmform::apply

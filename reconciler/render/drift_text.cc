@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include "reconciler/render/markdown_escape.h"
+#include "reconciler/render/plan_source.h"
 #include "reconciler/render/plan_words.h"
 
 #include "reconciler/util/text_sanitize.h"
 
 namespace swarmform::render {
 namespace {
-
-std::string short_commit(const std::string& c) { return c.substr(0, 7); }
 
 /// " (commit 3f2a1bc, ref main)", " (working tree at 3f2a1bc, uncommitted changes)", "".
 std::string source_words(const report::DriftReport& r) {

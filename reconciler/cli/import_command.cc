@@ -124,28 +124,36 @@ std::string key_text(const transport::VerifiedHostKey& key) {
 
 using HostKeyChecks = std::vector<std::pair<const model::Host*, std::future<Result<transport::VerifiedHostKey>>>>;
 
-/// Starts checking the host keys of the hosts other than the manager (and
-/// with --accept-new-host-keys recording them), so that the commands that
-/// reach every host find them: one connection per host, concurrently with
-/// the read of the swarm.  Called only once the manager has answered, so an
-/// import that fails to reach the swarm records no key either.
+/// Starts checking the host keys of the hosts other than the manager, so that
+/// the commands that reach every host find them: one connection per host,
+/// concurrently with each other and with the manager's connection and the
+/// read of the swarm.  New keys are refused here, so nothing is recorded
+/// before the swarm has been read (report_host_keys records them after).
 HostKeyChecks check_other_host_keys(const model::DesiredState& desired, const ConnectionOptions& connection) {
   HostKeyChecks checks;
   if (connection.local) return checks;
+  ConnectionOptions known_only = connection;
+  known_only.accept_new_host_keys = false;
   for (const auto& [name, host] : desired.hosts) {
     if (name == desired.manager) continue;
-    checks.emplace_back(&host, std::async(std::launch::async, [&desired, &host, &connection] {
-                          return check_host_key(desired, host, connection);
+    checks.emplace_back(&host, std::async(std::launch::async, [&desired, &host, known_only] {
+                          return check_host_key(desired, host, known_only);
                         }));
   }
   return checks;
 }
 
-/// Prints each checked key; a host that could not be reached is a note:
-/// import itself needs only the manager.
-void report_host_keys(HostKeyChecks& checks, std::vector<std::string>& notes) {
+/// Prints each checked key, once the swarm has been read; with
+/// --accept-new-host-keys, a host whose key was refused is checked again and
+/// its new key recorded (a changed key is still refused).  A host that could
+/// not be reached is a note: import itself needs only the manager.
+void report_host_keys(HostKeyChecks& checks, const model::DesiredState& desired, const ConnectionOptions& connection,
+                      std::vector<std::string>& notes) {
   for (auto& [host, check] : checks) {
     Result<transport::VerifiedHostKey> key = check.get();
+    if (!key && key.error().kind == ErrorKind::refused && connection.accept_new_host_keys) {
+      key = check_host_key(desired, *host, connection);
+    }
     if (key) {
       std::cout << "Host key of " << host->name << " (" << host->ssh.address << ":" << host->ssh.port
                 << "): " << key_text(*key) << "\n";
@@ -178,18 +186,18 @@ int run_import(const GlobalOptions& global, const ImportOptions& opts) {
     return fail_with("--target " + t + " names no declared service" + config::did_you_mean(t, names));
   }
 
+  HostKeyChecks other_keys = check_other_host_keys(desired, opts.connection);
   transport::VerifiedHostKey key;
   auto client = connect_to_manager(desired, opts.connection, &key);
   if (!client) return fail_with(client.error().message);
-  HostKeyChecks other_keys = check_other_host_keys(desired, opts.connection);
   std::vector<std::string> notes;
   if (!key.fingerprint.empty()) {  // --local: no SSH
     std::cout << "Host key of " << desired.manager << " (" << desired.hosts.at(desired.manager).ssh.address << ":"
               << desired.hosts.at(desired.manager).ssh.port << "): " << key_text(key) << "\n";
   }
   auto live = engine::read_live_state(*client);
-  report_host_keys(other_keys, notes);
   if (!live) return fail_with(live.error().message);
+  report_host_keys(other_keys, desired, opts.connection, notes);
 
   Writes writes;
   std::vector<std::string> summary;

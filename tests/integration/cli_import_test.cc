@@ -215,6 +215,27 @@ TEST(CliImport, AnUnreachableManagerWritesNothing) {
   EXPECT_NE(r.err.find("kvm4 (root@127.0.0.1:1): connect failed"), std::string::npos) << r.err;
   EXPECT_EQ(read_text(two / "known_hosts"), "") << "a host key was recorded by an import that reached no swarm";
   EXPECT_FALSE(std::filesystem::exists(two / "services.yaml"));
+
+  // The manager's engine answers but the swarm cannot be read from it (the
+  // worker named as manager: "This node is not a swarm manager"): the
+  // manager's key is recorded by its connection, as `plan` does, but not
+  // kvm4's, since import never read the swarm.
+  TempDir three("sf-import-noread-keys");
+  write_file(three / "known_hosts", "");
+  write_file(three / "cluster.yaml",
+             "version: 1\ncluster:\n  manager: kvm2\nhosts:\n  kvm2:\n    ssh: " + lab.get("SSH_USER") + "@" +
+                 lab.get("SSH_HOST") + ":" + lab.get("KVM2_SSH_PORT") + "\n    identity: " + lab.get("SSH_IDENTITY") +
+                 "\n    docker_socket: " + lab.get("KVM2_SOCKET") + "\n  kvm4:\n    ssh: " + lab.get("SSH_USER") + "@" +
+                 lab.get("SSH_HOST") + ":" + lab.get("KVM4_SSH_PORT") + "\n    identity: " + lab.get("SSH_IDENTITY") +
+                 "\nknown_hosts: known_hosts\n");
+  r = run_swarmform({"import", "-C", three.path(), "--connect-timeout", "5", "--accept-new-host-keys"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("not a swarm manager"), std::string::npos) << r.err;
+  const std::string recorded = read_text(three / "known_hosts");
+  EXPECT_NE(recorded.find("]:" + lab.get("KVM2_SSH_PORT") + " "), std::string::npos) << recorded;
+  EXPECT_EQ(recorded.find("]:" + lab.get("KVM4_SSH_PORT") + " "), std::string::npos)
+      << "kvm4's key was recorded by an import that could not read the swarm:\n" << recorded;
+  EXPECT_FALSE(std::filesystem::exists(three / "services.yaml"));
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // application.one, compose.one), each of which bounds its nesting and parses
 // it.  A reader either fails with a message or gives values within the
 // model's bounds: ids and names present, CPUs from 0 to model::kMaxNanoCpus,
-// memory from 0 to kMaxMemoryBytes, replicas not negative, the constraints
+// memory from 0 to kMaxMemoryBytes, replicas from 0 to kMaxReplicas, the constraints
 // those of placementSwarm.  A stored application then reads as swarmform
 // does in plan and apply (stored_owned, every field as text, update_for):
 // it agrees with its own values (no update), and what application.update
@@ -19,6 +19,7 @@
 #include "reconciler/dokploy/stored_changes.h"
 #include "reconciler/model/owned_fields.h"
 #include "reconciler/model/quantity.h"
+#include "reconciler/model/replicas.h"
 
 namespace {
 
@@ -48,7 +49,9 @@ void check_application(const dokploy::StoredApplication& a) {
   if (!within(a.memory_limit, model::kMaxMemoryBytes) || !within(a.memory_reservation, model::kMaxMemoryBytes)) {
     fuzz::broken("stored memory outside 0..kMaxMemoryBytes", a.app_name);
   }
-  if (a.replicas < 0) fuzz::broken("negative stored replicas", std::to_string(a.replicas));
+  if (a.replicas < 0 || a.replicas > model::kMaxReplicas) {
+    fuzz::broken("stored replicas out of bounds", std::to_string(a.replicas));
+  }
   if (!a.placement.is_null() && !a.placement.is_object()) fuzz::broken("placementSwarm kept but not an object");
   if (!a.constraints.empty() && !a.placement.is_object()) fuzz::broken("constraints without a placementSwarm");
 

@@ -8,6 +8,7 @@
 
 #include "reconciler/config/suggest.h"
 #include "reconciler/model/quantity.h"
+#include "reconciler/model/replicas.h"
 #include "reconciler/util/glob.h"
 
 namespace swarmform::config {
@@ -165,7 +166,7 @@ model::Service read_service(YamlReader& r, const std::string& name, const Entry&
                    } else if (key == "mode") {
                      if (auto m = read_mode(r, v, what)) s.mode = *m;
                    } else if (key == "replicas") {
-                     s.replicas = r.count(v, what + " replicas", 100000);
+                     s.replicas = r.count(v, what + " replicas", model::kMaxReplicas);
                      replicas_at = v;
                    } else if (key == "limits") {
                      read_resources(r, v, what + " limits", s.limits, true);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "reconciler/model/quantity.h"
+#include "reconciler/model/replicas.h"
 #include "reconciler/util/json_depth.h"
 
 namespace swarmform::dokploy {
@@ -136,6 +137,11 @@ Result<StoredApplication> parse_application(const std::string& body) {
                   " is not a number of replicas (a whole number from 0)");
     }
     a.replicas = it->get<int64_t>();
+    // What import --from-dokploy writes must load: the desired state's bound.
+    if (a.replicas > model::kMaxReplicas) {
+      return fail("application " + a.app_name + ": Dokploy's replicas " + it->dump() + " is more than " +
+                  std::to_string(model::kMaxReplicas));
+    }
   }
   if (auto it = row.find("placementSwarm"); it != row.end() && it->is_object()) {
     a.placement = *it;

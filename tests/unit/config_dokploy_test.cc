@@ -140,6 +140,13 @@ TEST(DokployStored, ReplicasNegativeOrPastInt64IsAnError) {
     EXPECT_EQ(r.error().message, std::string("application web: Dokploy's replicas ") + n +
                                      " is not a number of replicas (a whole number from 0)");
   }
+  // The desired state's bound: what import --from-dokploy writes must load.
+  auto most = dokploy::parse_application(R"({"applicationId":"a1","appName":"web","replicas":100000})");
+  ASSERT_TRUE(most) << most.error().message;
+  EXPECT_EQ(most->replicas, 100000);
+  auto over = dokploy::parse_application(R"({"applicationId":"a1","appName":"web","replicas":100001})");
+  ASSERT_FALSE(over) << "100001 read as " << over->replicas;
+  EXPECT_EQ(over.error().message, "application web: Dokploy's replicas 100001 is more than 100000");
 }
 
 TEST(DokployStored, UpdateBodyCarriesOnlyTheSetFieldsAsStrings) {
